@@ -1,0 +1,7 @@
+// Package transport owns the provider's one HTTP client stack: the only retry loop in the project
+// (429, 502, 503, 504 and connection failures, exponential backoff with jitter, Retry-After), the
+// per-attempt request log with every configured secret masked, the user agent, and the typed
+// APIError that platform clients return and diagnostics render.
+//
+// Platform clients build their *http.Client with New and never retry on their own.
+package transport
