@@ -1,0 +1,165 @@
+// Package s3store starts the S3-compatible servers the sandbox and the tests use: gofakes3
+// embedded in the process, or a versitygw binary (the server CI installs) on a temporary directory.
+package s3store
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+)
+
+// Kinds of server.
+const (
+	Embedded  = "embedded"
+	VersityGW = "versitygw"
+	External  = "external"
+)
+
+// Server is a running S3-compatible server.
+type Server struct {
+	Kind      string
+	Endpoint  string
+	Region    string
+	AccessKey string
+	SecretKey string
+	// Deny makes deletes of matching keys fail with AccessDenied. Only the embedded server
+	// has it; on a real server, use object lock.
+	Deny  *DenyList
+	close func() error
+}
+
+// Close stops the server and removes what it stored.
+func (s *Server) Close() error {
+	if s.close == nil {
+		return nil
+	}
+	return s.close()
+}
+
+// Client returns an SDK client for the server with path-style addressing.
+func (s *Server) Client() *s3.Client {
+	return s3.New(s3.Options{
+		BaseEndpoint: aws.String(s.Endpoint),
+		Region:       s.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+		UsePathStyle: true,
+	})
+}
+
+// StartEmbedded serves gofakes3 with versioning support on a loopback port.
+func StartEmbedded() (*Server, error) {
+	deny := &DenyList{}
+	mem := s3mem.New()
+	faker := gofakes3.New(&denyBackend{Backend: mem, VersionedBackend: mem, deny: deny}, gofakes3.WithTimeSkewLimit(0))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("embedded S3: %w", err)
+	}
+	srv := &http.Server{Handler: faker.Server(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return &Server{
+		Kind: Embedded, Endpoint: "http://" + ln.Addr().String(), Region: "us-east-1",
+		AccessKey: "sandbox", SecretKey: "sandbox-secret", Deny: deny,
+		close: func() error { return srv.Close() },
+	}, nil
+}
+
+// StartVersityGW runs the versitygw binary with a posix backend (versioning enabled) in a new
+// temporary directory, and waits until it answers.
+func StartVersityGW(bin string) (*Server, error) {
+	dir, err := os.MkdirTemp("", "versitygw-")
+	if err != nil {
+		return nil, err
+	}
+	data, versions := filepath.Join(dir, "data"), filepath.Join(dir, "versions")
+	for _, d := range []string{data, versions} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Kind: VersityGW, Endpoint: "http://" + addr, Region: "us-east-1", AccessKey: "sandboxadmin", SecretKey: "sandbox-admin-secret"}
+	cmd := exec.Command(bin, "--access", s.AccessKey, "--secret", s.SecretKey, "--port", addr, "--quiet",
+		"posix", "--versioning-dir", versions, data)
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	var once sync.Once
+	s.close = func() error {
+		once.Do(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			_ = os.RemoveAll(dir)
+		})
+		return nil
+	}
+	if err := waitListening(addr, 20*time.Second); err != nil {
+		_ = s.close()
+		return nil, fmt.Errorf("versitygw did not start: %w; its output: %s", err, stderr.String())
+	}
+	return s, nil
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func waitListening(addr string, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for {
+		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			return conn.Close()
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// CreateBucket creates a bucket, optionally with versioning and object lock.
+func (s *Server) CreateBucket(ctx context.Context, bucket string, versioned, objectLock bool) error {
+	c := s.Client()
+	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
+	if objectLock {
+		in.ObjectLockEnabledForBucket = aws.Bool(true)
+	}
+	if _, err := c.CreateBucket(ctx, in); err != nil {
+		return fmt.Errorf("creating bucket %s: %w", bucket, err)
+	}
+	if versioned && !objectLock {
+		_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{
+			Bucket:                  aws.String(bucket),
+			VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled},
+		})
+		if err != nil {
+			return fmt.Errorf("enabling versioning on %s: %w", bucket, err)
+		}
+	}
+	return nil
+}

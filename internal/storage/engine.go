@@ -1,0 +1,237 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// API is the part of *s3.Client the engine uses.
+type API interface {
+	ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, opts ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
+	ListObjectVersions(ctx context.Context, in *s3.ListObjectVersionsInput, opts ...func(*s3.Options)) (*s3.ListObjectVersionsOutput, error)
+	DeleteObjects(ctx context.Context, in *s3.DeleteObjectsInput, opts ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error)
+	DeleteObject(ctx context.Context, in *s3.DeleteObjectInput, opts ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
+	GetBucketVersioning(ctx context.Context, in *s3.GetBucketVersioningInput, opts ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error)
+}
+
+const (
+	maxBatch = 1000 // the most keys one DeleteObjects request may carry
+	// maxPagesPerPass bounds the memory of one pass (the ids it has seen) before it re-lists.
+	maxPagesPerPass = 100
+	// maxPasses ends a teardown that keeps finding objects, e.g. because something writes them anew.
+	maxPasses = 1000
+	// maxNamedErrors is how many per-key errors an error message names before it summarises.
+	maxNamedErrors = 20
+)
+
+// Options tune the engine; the zero value is the production setting.
+type Options struct {
+	// BypassGovernanceRetention deletes versions under governance-mode object lock. Only when
+	// the user opted in.
+	BypassGovernanceRetention bool
+	// Concurrency is how many DeleteObjects requests may be in flight while the next page is
+	// listed (default 4).
+	Concurrency int
+	// BatchSize is the number of keys per DeleteObjects and per list page (default and at most 1000).
+	BatchSize int
+}
+
+// Result counts what a teardown removed, or what a preview would remove.
+type Result struct {
+	// Objects are current objects (the latest version of a key, or a key of an unversioned bucket).
+	Objects int64
+	// Versions are noncurrent object versions.
+	Versions int64
+	// DeleteMarkers are delete markers.
+	DeleteMarkers int64
+	// Bytes is the size of the objects and versions.
+	Bytes int64
+}
+
+// Total is every object, version and delete marker counted.
+func (r Result) Total() int64 { return r.Objects + r.Versions + r.DeleteMarkers }
+
+func (r *Result) add(e entry) {
+	switch {
+	case e.deleteMarker:
+		r.DeleteMarkers++
+	case e.latest:
+		r.Objects++
+		r.Bytes += e.size
+	default:
+		r.Versions++
+		r.Bytes += e.size
+	}
+}
+
+// Engine deletes and counts the objects of scopes.
+type Engine struct {
+	api  API
+	opts Options
+}
+
+// New returns an engine on an S3 client.
+func New(api API, opts Options) *Engine {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 4
+	}
+	if opts.BatchSize <= 0 || opts.BatchSize > maxBatch {
+		opts.BatchSize = maxBatch
+	}
+	return &Engine{api: api, opts: opts}
+}
+
+// Preview is a capped count.
+type Preview struct {
+	Result
+	// Capped is true when counting stopped at the cap: there are at least that many.
+	Capped bool
+}
+
+// Count counts what Delete would remove, stopping once limit entries are counted. It never
+// deletes. A bucket that no longer exists counts as empty.
+func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, error) {
+	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: int32(e.opts.BatchSize)}
+	var p Preview
+	for _, u := range scope.units() {
+		seen := map[string]struct{}{}
+		from := marker{}
+		for {
+			pg, err := l.list(ctx, u, from)
+			if isNoSuchBucket(err) {
+				return Preview{}, nil
+			}
+			if err != nil {
+				return p, err
+			}
+			progressed, past := false, false
+			for _, en := range pg.entries {
+				owned, beyond := u.owns(en.key)
+				past = past || beyond
+				if _, dup := seen[en.id()]; dup || !owned {
+					continue
+				}
+				seen[en.id()] = struct{}{}
+				progressed = true
+				p.add(en)
+				if p.Total() >= limit {
+					p.Capped = true
+					return p, nil
+				}
+			}
+			if !pg.truncated || !progressed || past || pg.next == from {
+				break
+			}
+			from = pg.next
+		}
+	}
+	return p, nil
+}
+
+// Delete removes every current object, version and delete marker in scope and returns what it
+// removed. Keys already gone count as done. Per-key failures do not stop the teardown: they are
+// joined into the returned error, which names the keys, next to the counts of what was removed.
+//
+// It lists a page, hands it to up to Options.Concurrency deleters and lists the next page
+// meanwhile; a pass ends when the listing stops making progress, and passes repeat until one
+// finds nothing left, so that servers whose version paging repeats or never advances are
+// handled as correctly as S3 itself.
+func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
+	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: int32(e.opts.BatchSize)}
+	d := newDeleter(ctx, e.api, scope.Bucket, e.opts)
+	var listErr error
+	for _, u := range scope.units() {
+		if listErr = e.drain(ctx, l, u, d); listErr != nil {
+			break
+		}
+	}
+	res, keyErrs := d.close()
+	if isNoSuchBucket(listErr) {
+		listErr = nil
+	}
+	err := errors.Join(listErr, keyErrs)
+	tflog.Debug(ctx, "S3 teardown finished", map[string]any{
+		"scope": scope.String(), "objects": res.Objects, "versions": res.Versions,
+		"delete_markers": res.DeleteMarkers, "bytes": res.Bytes, "failed": err != nil,
+	})
+	if err != nil {
+		return res, fmt.Errorf("deleting %s: %w", scope, err)
+	}
+	return res, nil
+}
+
+// drain runs passes over one unit until a pass submits nothing new.
+func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error {
+	var previous map[string]struct{} // what the previous pass submitted
+	for pass := 0; pass < maxPasses; pass++ {
+		submitted, err := e.pass(ctx, l, u, d, previous)
+		if err != nil {
+			return err
+		}
+		d.wait() // let this pass's deletions land before listing again
+		if len(submitted) == 0 {
+			return nil
+		}
+		previous = submitted
+	}
+	return fmt.Errorf("objects keep appearing under s3://%s/%s after %d passes", l.bucket, u.prefix, maxPasses)
+}
+
+// pass lists pages of a unit from the start and submits what it has not seen for deletion.
+// An entry that the previous pass already deleted but that is listed again is reported as a
+// failure instead of being deleted forever.
+func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previous map[string]struct{}) (map[string]struct{}, error) {
+	seen := map[string]struct{}{}
+	submitted := map[string]struct{}{}
+	from := marker{}
+	for pages := 0; pages < maxPagesPerPass; pages++ {
+		if err := ctx.Err(); err != nil {
+			return submitted, err
+		}
+		pg, err := l.list(ctx, u, from)
+		if err != nil {
+			return submitted, err
+		}
+		var batch []entry
+		progressed, past := false, false
+		for _, en := range pg.entries {
+			owned, beyond := u.owns(en.key)
+			past = past || beyond
+			id := en.id()
+			if _, dup := seen[id]; dup || !owned {
+				continue
+			}
+			seen[id] = struct{}{}
+			progressed = true
+			switch {
+			case d.failed(id):
+			case contains(previous, id):
+				d.fail(en, errors.New("still listed after it was deleted"))
+			default:
+				submitted[id] = struct{}{}
+				batch = append(batch, en)
+			}
+		}
+		d.submit(batch)
+		if !pg.truncated || !progressed || past || pg.next == from {
+			break
+		}
+		from = pg.next
+	}
+	return submitted, nil
+}
+
+func contains(set map[string]struct{}, id string) bool {
+	_, ok := set[id]
+	return ok
+}
+
+func isNoSuchBucket(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchBucket"
+}
