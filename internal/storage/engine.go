@@ -27,6 +27,10 @@ const (
 	maxPasses = 1000
 	// maxNamedErrors is how many per-key errors an error message names before it summarises.
 	maxNamedErrors = 20
+	// maxDeletes is how often an entry is deleted before a listing that still shows it is
+	// believed. A server may list an entry once more while a concurrent delete of another
+	// version of the same key settles (versitygw does).
+	maxDeletes = 3
 )
 
 // Options tune the engine; the zero value is the production setting.
@@ -41,7 +45,9 @@ type Options struct {
 	BatchSize int
 }
 
-// Result counts what a teardown removed, or what a preview would remove.
+// Result counts what a teardown removed, or what a preview would remove. Entries are
+// classified as listed: when a key's versions span list pages, a version listed after its newer
+// versions were deleted counts as current. Totals and bytes are exact.
 type Result struct {
 	// Objects are current objects (the latest version of a key, or a key of an unversioned bucket).
 	Objects int64
@@ -89,7 +95,8 @@ func New(api API, opts Options) *Engine {
 // Preview is a capped count.
 type Preview struct {
 	Result
-	// Capped is true when counting stopped at the cap: there are at least that many.
+	// Capped is true when counting stopped before the end, at the cap or because the server's
+	// paging stopped advancing: there are at least that many.
 	Capped bool
 }
 
@@ -124,7 +131,12 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 					return p, nil
 				}
 			}
-			if !pg.truncated || !progressed || past || pg.next == from {
+			if !pg.truncated || past {
+				break
+			}
+			if !progressed || pg.next == from {
+				// The server's paging stopped advancing: what was counted is a lower bound.
+				p.Capped = true
 				break
 			}
 			from = pg.next
@@ -167,7 +179,7 @@ func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
 
 // drain runs passes over one unit until a pass submits nothing new.
 func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error {
-	var previous map[string]struct{} // what the previous pass submitted
+	var previous map[string]int // what the previous pass submitted, and how often it was deleted
 	for pass := 0; pass < maxPasses; pass++ {
 		submitted, err := e.pass(ctx, l, u, d, previous)
 		if err != nil {
@@ -185,9 +197,9 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 // pass lists pages of a unit from the start and submits what it has not seen for deletion.
 // An entry that the previous pass already deleted but that is listed again is reported as a
 // failure instead of being deleted forever.
-func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previous map[string]struct{}) (map[string]struct{}, error) {
+func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previous map[string]int) (map[string]int, error) {
 	seen := map[string]struct{}{}
-	submitted := map[string]struct{}{}
+	submitted := map[string]int{}
 	from := marker{}
 	for pages := 0; pages < maxPagesPerPass; pages++ {
 		if err := ctx.Err(); err != nil {
@@ -210,10 +222,10 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previou
 			progressed = true
 			switch {
 			case d.failed(id):
-			case contains(previous, id):
-				d.fail(en, errors.New("still listed after it was deleted"))
+			case previous[id] >= maxDeletes:
+				d.fail(en, fmt.Errorf("still listed after it was deleted %d times", maxDeletes))
 			default:
-				submitted[id] = struct{}{}
+				submitted[id] = previous[id] + 1
 				batch = append(batch, en)
 			}
 		}
@@ -224,11 +236,6 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previou
 		from = pg.next
 	}
 	return submitted, nil
-}
-
-func contains(set map[string]struct{}, id string) bool {
-	_, ok := set[id]
-	return ok
 }
 
 func isNoSuchBucket(err error) bool {

@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -110,6 +112,13 @@ func (l lister) listVersions(ctx context.Context, u unit, from marker) (page, er
 			return page{}, err
 		}
 		p.entries = append(p.entries, entry{key: key, versionID: aws.ToString(m.VersionId), latest: aws.ToBool(m.IsLatest), deleteMarker: true})
+	}
+	if p.truncated && p.next.key == "" && len(p.entries) > 0 {
+		// Some servers (gofakes3) say "truncated" without a next marker; continue from the
+		// greatest key listed. Without a version marker, which may name a version deleted
+		// meanwhile, such a server lists that key again; what repeats is deduplicated.
+		last := slices.MaxFunc(p.entries, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
+		p.next = marker{key: last.key}
 	}
 	return p, nil
 }
