@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
+)
+
+// field is one attribute of a platform block and where its value may come from.
+type field struct {
+	attr        string
+	env         string
+	description string
+	secret      bool
+	// required: the platform cannot be used without it (after defaults).
+	required bool
+	check    validate.Check
+	// def computes a default from the other values; nil means none.
+	def func(values map[string]string) string
+}
+
+// platformSpec describes a platform block: its fields, and whether it works without any
+// configuration (DANDI's public archive does).
+type platformSpec struct {
+	platform    providerdata.Platform
+	description string
+	fields      []field
+	anonymous   bool
+}
+
+func constant(s string) func(map[string]string) string {
+	return func(map[string]string) string { return s }
+}
+
+// fromHost builds an endpoint from a host attribute, when it is set.
+func fromHost(attr, format string) func(map[string]string) string {
+	return func(v map[string]string) string {
+		if v[attr] == "" {
+			return ""
+		}
+		return "https://" + v[attr] + format
+	}
+}
+
+const endpointHelp = "Base URL of the API; override it for a vendor sandbox, a private deployment or the local sandbox."
+
+var platformSpecs = []platformSpec{
+	{
+		platform:    providerdata.V7,
+		description: "V7 Darwin (`dataplatforms_v7_*`).",
+		fields: []field{
+			{attr: "api_key", env: "V7_API_KEY", secret: true, required: true, check: validate.Secret,
+				description: "V7 API key, sent as `Authorization: ApiKey <key>`."},
+			{attr: "endpoint", env: "V7_ENDPOINT", check: validate.HTTPURL, def: constant("https://darwin.v7labs.com/api"),
+				description: endpointHelp + " Default `https://darwin.v7labs.com/api`."},
+			{attr: "team_slug", env: "V7_TEAM_SLUG", check: validate.Slug,
+				description: "Team used by resources that do not set `team_slug`."},
+		},
+	},
+	{
+		platform:    providerdata.CodeOcean,
+		description: "Code Ocean (`dataplatforms_codeocean_*`).",
+		fields: []field{
+			{attr: "domain", env: "CODEOCEAN_DOMAIN", check: validate.Hostname,
+				description: "Host name of the Code Ocean deployment, such as `acme.codeocean.com`."},
+			{attr: "token", env: "CODEOCEAN_API_TOKEN", secret: true, required: true, check: validate.Secret,
+				description: "Code Ocean access token (`cop_…`), sent as the Basic auth user name."},
+			{attr: "endpoint", env: "CODEOCEAN_ENDPOINT", required: true, check: validate.HTTPURL, def: fromHost("domain", "/api/v1"),
+				description: endpointHelp + " Default `https://<domain>/api/v1`; `domain` or `endpoint` must be set."},
+		},
+	},
+	{
+		platform:    providerdata.DANDI,
+		description: "DANDI Archive (`dataplatforms_dandi_*`). Reading public dandisets needs no configuration; deleting needs an API key.",
+		anonymous:   true,
+		fields: []field{
+			{attr: "api_key", env: "DANDI_API_KEY", secret: true, check: validate.Secret,
+				description: "DANDI API key, sent as `Authorization: token <key>`."},
+			{attr: "endpoint", env: "DANDI_ENDPOINT", check: validate.HTTPURL, def: constant("https://api.dandiarchive.org/api"),
+				description: endpointHelp + " Default `https://api.dandiarchive.org/api`; the vendor sandbox is `https://api.sandbox.dandiarchive.org/api`."},
+			{attr: "manifest_endpoint", env: "DANDI_MANIFEST_ENDPOINT", check: validate.HTTPURL, def: constant("https://dandiarchive.s3.amazonaws.com"),
+				description: "Base URL of the published manifests (`dandisets/<id>/<version>/assets.jsonld`). Default `https://dandiarchive.s3.amazonaws.com`."},
+		},
+	},
+	{
+		platform:    providerdata.YOUnite,
+		description: "YOUnite (`dataplatforms_younite_*`).",
+		fields: []field{
+			{attr: "endpoint", env: "YOUNITE_ENDPOINT", required: true, check: validate.HTTPURL,
+				description: "Base URL of the YOUnite API, such as `https://younite.example.com/api`. There is no public default."},
+			{attr: "token", env: "YOUNITE_TOKEN", secret: true, required: true, check: validate.Secret,
+				description: "YOUnite bearer token."},
+			{attr: "zone_uuid", env: "YOUNITE_ZONE_UUID", check: validate.UUID,
+				description: "Zone to act in when the token belongs to several zones."},
+		},
+	},
+	{
+		platform:    providerdata.Foundry,
+		description: "Palantir Foundry (`dataplatforms_foundry_*`).",
+		fields: []field{
+			{attr: "hostname", env: "FOUNDRY_HOSTNAME", check: validate.Hostname,
+				description: "Host name of the Foundry stack, such as `acme.palantirfoundry.com`."},
+			{attr: "token", env: "FOUNDRY_TOKEN", secret: true, required: true, check: validate.Secret,
+				description: "Foundry bearer token."},
+			{attr: "endpoint", env: "FOUNDRY_ENDPOINT", required: true, check: validate.HTTPURL, def: fromHost("hostname", "/api"),
+				description: endpointHelp + " Default `https://<hostname>/api`; `hostname` or `endpoint` must be set."},
+		},
+	},
+}

@@ -1,0 +1,174 @@
+// Package providerdata is what the provider's Configure hands to every resource and data
+// source: one connection per configured platform (endpoint, credentials, the shared transport)
+// and the S3 storage engine, plus the diagnostics for a platform that is not configured.
+package providerdata
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+)
+
+// Platform is a provider block name.
+type Platform string
+
+// The platforms, named as their provider blocks and type-name words.
+const (
+	V7        Platform = "v7"
+	CodeOcean Platform = "codeocean"
+	DANDI     Platform = "dandi"
+	YOUnite   Platform = "younite"
+	Foundry   Platform = "foundry"
+	S3        Platform = "s3"
+)
+
+// Conn is one platform's connection. Settings holds its other values by attribute name
+// (team_slug, zone_uuid, manifest_endpoint, …).
+type Conn struct {
+	Endpoint string
+	// Secret is the API key or token; the HTTP client masks it in logs and errors.
+	Secret   string
+	Settings map[string]string
+	HTTP     *http.Client
+}
+
+// Data is the provider's configured state.
+type Data struct {
+	Version string
+	conns   map[Platform]*Conn
+	// why says, for a platform that is not configured, what was missing.
+	why     map[Platform]string
+	storage *Storage
+}
+
+// New returns empty provider data; the provider fills it with Set and SetStorage.
+func New(version string) *Data {
+	return &Data{Version: version, conns: map[Platform]*Conn{}, why: map[Platform]string{}}
+}
+
+// Set records a platform's connection.
+func (d *Data) Set(p Platform, c *Conn) { d.conns[p] = c }
+
+// SetUnconfigured records why a platform has no connection.
+func (d *Data) SetUnconfigured(p Platform, why string) { d.why[p] = why }
+
+// Conn returns a platform's connection, or nil.
+func (d *Data) Conn(p Platform) *Conn { return d.conns[p] }
+
+// Require returns a platform's connection, or an error diagnostic that names the provider
+// block and the environment variables that configure it.
+func (d *Data) Require(p Platform, typeName string) (*Conn, diag.Diagnostics) {
+	if c := d.conns[p]; c != nil {
+		return c, nil
+	}
+	var diags diag.Diagnostics
+	detail := fmt.Sprintf("%s needs the provider's %q block. Add it to the provider configuration, "+
+		"or set %s in the environment.", typeName, string(p), EnvHelp(p))
+	if why := d.why[p]; why != "" {
+		detail += " " + why
+	}
+	diags.AddError(fmt.Sprintf("The %s platform is not configured", DisplayName(p)), detail)
+	return nil, diags
+}
+
+// DisplayName is how diagnostics name a platform.
+func DisplayName(p Platform) string {
+	switch p {
+	case V7:
+		return "V7 Darwin"
+	case CodeOcean:
+		return "Code Ocean"
+	case DANDI:
+		return "DANDI Archive"
+	case YOUnite:
+		return "YOUnite"
+	case Foundry:
+		return "Palantir Foundry"
+	case S3:
+		return "S3"
+	}
+	return string(p)
+}
+
+// EnvHelp lists the environment variables of a platform, for messages.
+func EnvHelp(p Platform) string {
+	vars := EnvVars[p]
+	if len(vars) == 1 {
+		return vars[0]
+	}
+	return strings.Join(vars[:len(vars)-1], ", ") + " and " + vars[len(vars)-1]
+}
+
+// EnvVars are the variables each platform block reads, credentials first.
+var EnvVars = map[Platform][]string{
+	V7:        {"V7_API_KEY", "V7_ENDPOINT", "V7_TEAM_SLUG"},
+	CodeOcean: {"CODEOCEAN_DOMAIN", "CODEOCEAN_API_TOKEN", "CODEOCEAN_ENDPOINT"},
+	DANDI:     {"DANDI_API_KEY", "DANDI_ENDPOINT", "DANDI_MANIFEST_ENDPOINT"},
+	YOUnite:   {"YOUNITE_ENDPOINT", "YOUNITE_TOKEN", "YOUNITE_ZONE_UUID"},
+	Foundry:   {"FOUNDRY_HOSTNAME", "FOUNDRY_TOKEN", "FOUNDRY_ENDPOINT"},
+	S3:        {"AWS_REGION", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE", "AWS_S3_USE_PATH_STYLE"},
+}
+
+// Storage gives resources the S3 teardown engine. The S3 client is built on first use, so a
+// configuration that never touches S3 never reads AWS settings.
+type Storage struct {
+	load   func(ctx context.Context) (storage.API, error)
+	once   sync.Once
+	client storage.API
+	err    error
+}
+
+// NewStorage wraps a loader of the S3 client.
+func NewStorage(load func(ctx context.Context) (storage.API, error)) *Storage {
+	return &Storage{load: load}
+}
+
+// SetStorage records the storage loader.
+func (d *Data) SetStorage(s *Storage) { d.storage = s }
+
+// Engine returns the teardown engine with opts, loading the S3 client once.
+func (d *Data) Engine(ctx context.Context, opts storage.Options) (*storage.Engine, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d.storage == nil {
+		diags.AddError("S3 is not configured", "The provider has no S3 settings. This is a bug in the provider.")
+		return nil, diags
+	}
+	d.storage.once.Do(func() { d.storage.client, d.storage.err = d.storage.load(ctx) })
+	if d.storage.err != nil {
+		diags.AddError("Cannot set up S3 access",
+			fmt.Sprintf("Loading the AWS configuration failed: %s. Check the provider's \"s3\" block and %s.", d.storage.err, EnvHelp(S3)))
+		return nil, diags
+	}
+	return storage.New(d.storage.client, opts), nil
+}
+
+// FromResource reads provider data in a resource's Configure; nil while the provider is not
+// yet configured (validation), which callers treat as "nothing to check yet".
+func FromResource(req resource.ConfigureRequest, resp *resource.ConfigureResponse) *Data {
+	return fromAny(req.ProviderData, &resp.Diagnostics)
+}
+
+// FromDataSource reads provider data in a data source's Configure.
+func FromDataSource(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *Data {
+	return fromAny(req.ProviderData, &resp.Diagnostics)
+}
+
+func fromAny(v any, diags *diag.Diagnostics) *Data {
+	if v == nil {
+		return nil
+	}
+	d, ok := v.(*Data)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerdata.Data, got %T. This is a bug in the provider.", v))
+		return nil
+	}
+	return d
+}
