@@ -1,0 +1,61 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// adminHandler serves the admin API:
+//
+//	GET    /            the sandbox description (endpoints, credentials, fixtures)
+//	POST   /faults      add a fault (see Fault); 201 with the fault and its id
+//	GET    /faults      the active faults with their hit counts
+//	DELETE /faults      clear every fault
+//	GET    /requests    the request log (?platform=v7 filters); DELETE clears it
+//	GET    /healthz     200 when serving
+func (sb *Sandbox) adminHandler() http.Handler {
+	if sb.store.Deny != nil {
+		sb.faults.onDeny = func(prefixes []string) error { sb.store.Deny.Set(prefixes...); return nil }
+	}
+	known := func(p string) bool { _, ok := sb.Endpoints[p]; return ok && p != "admin" }
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, sb) })
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
+		var f Fault
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "invalid fault: " + err.Error()})
+			return
+		}
+		added, err := sb.faults.Add(f, known)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusCreated, added)
+	})
+	mux.HandleFunc("GET /faults", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, sb.faults.List()) })
+	mux.HandleFunc("DELETE /faults", func(w http.ResponseWriter, _ *http.Request) {
+		if err := sb.faults.Clear(); err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /requests", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, sb.faults.Requests(r.URL.Query().Get("platform")))
+	})
+	mux.HandleFunc("DELETE /requests", func(w http.ResponseWriter, _ *http.Request) {
+		sb.faults.ClearRequests()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

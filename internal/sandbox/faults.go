@@ -1,0 +1,259 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault is one injected misbehaviour, as posted to <admin>/faults.
+type Fault struct {
+	ID       int    `json:"id"`
+	Platform string `json:"platform"`
+	// Status answers matching requests with this status in the platform's error envelope;
+	// 0 lets them through (after the latency).
+	Status int `json:"status,omitempty"`
+	// Probability that a matching request is hit (default 1).
+	Probability *float64 `json:"probability,omitempty"`
+	// Count is how many requests to hit before the fault retires (0: until cleared).
+	Count int `json:"count,omitempty"`
+	// RetryAfter is sent as the Retry-After header with the status.
+	RetryAfter   string `json:"retry_after,omitempty"`
+	LatencyMS    int    `json:"latency_ms,omitempty"`
+	PathContains string `json:"path_contains,omitempty"`
+	Method       string `json:"method,omitempty"`
+	Message      string `json:"message,omitempty"`
+	// DenyDeletePrefix (platform "s3", embedded store) refuses deletes of keys with this
+	// prefix with a per-key AccessDenied, as a bucket policy or object lock does.
+	DenyDeletePrefix string `json:"deny_delete_prefix,omitempty"`
+	Injected         int    `json:"injected"`
+}
+
+func (f *Fault) validate(known func(string) bool) error {
+	switch {
+	case !known(f.Platform):
+		return fmt.Errorf("platform %q is not served by this sandbox", f.Platform)
+	case f.Status != 0 && (f.Status < 400 || f.Status > 599):
+		return fmt.Errorf("status %d is not an error status (400-599)", f.Status)
+	case f.Probability != nil && (*f.Probability < 0 || *f.Probability > 1):
+		return errors.New("probability must be within 0 and 1")
+	case f.Count < 0 || f.LatencyMS < 0 || f.LatencyMS > 60000:
+		return errors.New("count must be ≥ 0 and latency_ms within 0 and 60000")
+	case f.DenyDeletePrefix != "" && f.Platform != "s3":
+		return errors.New("deny_delete_prefix applies to platform \"s3\" only")
+	case f.Status == 0 && f.LatencyMS == 0 && f.DenyDeletePrefix == "":
+		return errors.New("a fault needs a status, a latency or a deny_delete_prefix")
+	}
+	return nil
+}
+
+// RequestRecord is one request a sandbox endpoint served.
+type RequestRecord struct {
+	Platform string `json:"platform"`
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	Query    string `json:"query,omitempty"`
+	Status   int    `json:"status"`
+	Injected bool   `json:"injected,omitempty"`
+}
+
+const maxRecords = 20000
+
+// Faults holds the active faults and the request log.
+type Faults struct {
+	mu       sync.Mutex
+	rnd      *rand.Rand
+	nextID   int
+	active   []*Fault
+	requests []RequestRecord
+	onDeny   func(prefixes []string) error
+}
+
+func newFaults(seed uint64) *Faults {
+	return &Faults{rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))} //nolint:gosec // repeatable test faults
+}
+
+// Add activates a fault and returns it with its id.
+func (fs *Faults) Add(f Fault, known func(string) bool) (*Fault, error) {
+	if err := f.validate(known); err != nil {
+		return nil, err
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.nextID++
+	f.ID = fs.nextID
+	fs.active = append(fs.active, &f)
+	if f.DenyDeletePrefix != "" {
+		if err := fs.applyDenyLocked(); err != nil {
+			fs.active = fs.active[:len(fs.active)-1]
+			return nil, err
+		}
+	}
+	return &f, nil
+}
+
+// Clear removes every fault.
+func (fs *Faults) Clear() error {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.active = nil
+	return fs.applyDenyLocked()
+}
+
+func (fs *Faults) applyDenyLocked() error {
+	var prefixes []string
+	for _, f := range fs.active {
+		if f.DenyDeletePrefix != "" {
+			prefixes = append(prefixes, f.DenyDeletePrefix)
+		}
+	}
+	if fs.onDeny == nil {
+		if len(prefixes) > 0 {
+			return errors.New("deny_delete_prefix needs the embedded S3 store; an external store enforces its own policies")
+		}
+		return nil
+	}
+	return fs.onDeny(prefixes)
+}
+
+// List returns the active faults.
+func (fs *Faults) List() []Fault {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	out := make([]Fault, len(fs.active))
+	for i, f := range fs.active {
+		out[i] = *f
+	}
+	return out
+}
+
+// Requests returns the request log, of one platform when platform is not empty.
+func (fs *Faults) Requests(platform string) []RequestRecord {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	var out []RequestRecord
+	for _, r := range fs.requests {
+		if platform == "" || r.Platform == platform {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ClearRequests empties the request log.
+func (fs *Faults) ClearRequests() {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.requests = nil
+}
+
+// pick returns the fault that hits this request, if any, and counts it.
+func (fs *Faults) pick(platform string, r *http.Request) *Fault {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for i, f := range fs.active {
+		if f.Platform != platform || (f.Status == 0 && f.LatencyMS == 0) ||
+			(f.Method != "" && !strings.EqualFold(f.Method, r.Method)) ||
+			(f.PathContains != "" && !strings.Contains(r.URL.RequestURI(), f.PathContains)) {
+			continue
+		}
+		if f.Probability != nil && fs.rnd.Float64() >= *f.Probability {
+			continue
+		}
+		f.Injected++
+		hit := *f
+		if f.Count > 0 && f.Injected >= f.Count {
+			fs.active = append(fs.active[:i:i], fs.active[i+1:]...)
+		}
+		return &hit
+	}
+	return nil
+}
+
+func (fs *Faults) record(rec RequestRecord) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if len(fs.requests) >= maxRecords {
+		fs.requests = fs.requests[maxRecords/2:]
+	}
+	fs.requests = append(fs.requests, rec)
+}
+
+// middleware applies faults to a platform's endpoint and logs every request.
+func (fs *Faults) middleware(platform string, errorBody func(int, string) (string, []byte), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := RequestRecord{Platform: platform, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+		f := fs.pick(platform, r)
+		if f != nil && f.LatencyMS > 0 {
+			select {
+			case <-time.After(time.Duration(f.LatencyMS) * time.Millisecond):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if f != nil && f.Status != 0 {
+			msg := f.Message
+			if msg == "" {
+				msg = fmt.Sprintf("sandbox fault %d injected", f.ID)
+			}
+			ct, body := errorBody(f.Status, msg)
+			if f.RetryAfter != "" {
+				w.Header().Set("Retry-After", f.RetryAfter)
+			}
+			w.Header().Set("Content-Type", ct)
+			w.WriteHeader(f.Status)
+			_, _ = w.Write(body)
+			rec.Status, rec.Injected = f.Status, true
+			fs.record(rec)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		rec.Status = sw.status
+		fs.record(rec)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.status, w.wroteHeader = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// JSONError is the default error envelope, {"message": …}.
+func JSONError(status int, message string) (string, []byte) {
+	b, _ := json.Marshal(map[string]any{"message": message, "status": status})
+	return "application/json", b
+}
+
+// s3ErrorBody is S3's XML error document.
+func s3ErrorBody(status int, message string) (string, []byte) {
+	code := map[int]string{
+		400: "InvalidRequest", 403: "AccessDenied", 404: "NoSuchKey", 409: "OperationAborted",
+		429: "SlowDown", 500: "InternalError", 501: "NotImplemented", 503: "SlowDown",
+	}[status]
+	if code == "" {
+		code = "InternalError"
+	}
+	return "application/xml", fmt.Appendf(nil,
+		`<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message><RequestId>sandbox-fault</RequestId></Error>`,
+		code, xmlEscape(message))
+}
+
+func xmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;").Replace(s)
+}

@@ -1,0 +1,292 @@
+package sandbox_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+)
+
+// echoFake is a minimal fake with a bearer token and its own error envelope, to test the frame.
+type echoFake struct{}
+
+func (echoFake) Platform() string { return "echo" }
+func (echoFake) Start(*sandbox.Env) (http.Handler, error) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer echo-token" {
+			ct, body := echoFake{}.ErrorBody(401, "MissingCredentials")
+			w.Header().Set("Content-Type", ct)
+			w.WriteHeader(401)
+			_, _ = w.Write(body)
+			return
+		}
+		_, _ = io.WriteString(w, "echo "+r.URL.Path)
+	}), nil
+}
+func (echoFake) Credentials() map[string]string { return map[string]string{"ECHO_TOKEN": "echo-token"} }
+func (echoFake) Fixtures() any                  { return map[string]string{"thing": "t-1"} }
+func (echoFake) Env(endpoint string) map[string]string {
+	return map[string]string{"ECHO_ENDPOINT": endpoint, "ECHO_TOKEN": "echo-token"}
+}
+func (echoFake) ErrorBody(status int, msg string) (string, []byte) {
+	return "application/json", fmt.Appendf(nil, `{"errorName":%q,"status":%d}`, msg, status)
+}
+
+func start(t *testing.T, store *s3store.Server) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Fakes: []sandbox.Fake{echoFake{}}, S3: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	return sb
+}
+
+func call(t *testing.T, method, url, body string) (int, http.Header, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer echo-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+func addFault(t *testing.T, sb *sandbox.Sandbox, fault string) int {
+	t.Helper()
+	status, _, body := call(t, http.MethodPost, sb.Endpoints["admin"]+"/faults", fault)
+	if status != http.StatusCreated && status != http.StatusBadRequest {
+		t.Fatalf("adding fault: %d %s", status, body)
+	}
+	return status
+}
+
+func TestFakesAreMountedWithTheirCredentials(t *testing.T) {
+	t.Parallel()
+	sb := start(t, nil)
+	if sb.Credentials["ECHO_TOKEN"] != "echo-token" || sb.Fixtures["echo"] == nil {
+		t.Errorf("credentials %v, fixtures %v", sb.Credentials, sb.Fixtures)
+	}
+	if status, _, body := call(t, http.MethodGet, sb.Endpoints["echo"]+"/x", ""); status != 200 || body != "echo /x" {
+		t.Errorf("got %d %q", status, body)
+	}
+	req, _ := http.NewRequest(http.MethodGet, sb.Endpoints["echo"]+"/x", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("without credentials: %d, want 401", resp.StatusCode)
+	}
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		env[kv[0]] = kv[1]
+	}
+	for _, k := range []string{"ECHO_ENDPOINT", "ECHO_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_S3_USE_PATH_STYLE", "DATAPLATFORMS_SANDBOX_ADMIN"} {
+		if env[k] == "" {
+			t.Errorf("env lacks %s: %v", k, env)
+		}
+	}
+}
+
+func TestFaultsInjectStatusCountAndRetryAfter(t *testing.T) {
+	t.Parallel()
+	sb := start(t, nil)
+	addFault(t, sb, `{"platform":"echo","status":503,"count":2,"retry_after":"1","path_contains":"/slow"}`)
+	for i := range 2 {
+		status, h, body := call(t, http.MethodGet, sb.Endpoints["echo"]+"/slow/1", "")
+		if status != 503 || h.Get("Retry-After") != "1" || !strings.Contains(body, `"errorName"`) {
+			t.Errorf("request %d: %d %v %s; want the injected 503 in the platform's envelope", i, status, h, body)
+		}
+	}
+	if status, _, _ := call(t, http.MethodGet, sb.Endpoints["echo"]+"/fast", ""); status != 200 {
+		t.Errorf("a path the fault does not match got %d", status)
+	}
+	if status, _, _ := call(t, http.MethodGet, sb.Endpoints["echo"]+"/slow/1", ""); status != 200 {
+		t.Errorf("after count ran out got %d", status)
+	}
+	reqs := sb.Faults().Requests("echo")
+	injected := 0
+	for _, r := range reqs {
+		if r.Injected {
+			injected++
+		}
+	}
+	if len(reqs) != 4 || injected != 2 {
+		t.Errorf("request log %+v", reqs)
+	}
+}
+
+func TestFaultProbabilityAndClear(t *testing.T) {
+	t.Parallel()
+	sb := start(t, nil)
+	addFault(t, sb, `{"platform":"echo","status":500,"probability":0.3}`)
+	failures := 0
+	for range 200 {
+		if status, _, _ := call(t, http.MethodGet, sb.Endpoints["echo"]+"/p", ""); status == 500 {
+			failures++
+		}
+	}
+	if failures < 30 || failures > 90 {
+		t.Errorf("%d of 200 failed with probability 0.3", failures)
+	}
+	if status, _, _ := call(t, http.MethodDelete, sb.Endpoints["admin"]+"/faults", ""); status != 204 {
+		t.Fatalf("clear: %d", status)
+	}
+	for range 20 {
+		if status, _, _ := call(t, http.MethodGet, sb.Endpoints["echo"]+"/p", ""); status != 200 {
+			t.Fatalf("after clearing got %d", status)
+		}
+	}
+}
+
+func TestBadFaultsAreRefused(t *testing.T) {
+	t.Parallel()
+	sb := start(t, nil)
+	for _, f := range []string{
+		`{"platform":"nope","status":503}`,
+		`{"platform":"echo","status":200}`,
+		`{"platform":"echo","status":503,"probability":2}`,
+		`{"platform":"echo"}`,
+		`{"platform":"echo","status":503,"colour":"red"}`,
+		`{"platform":"echo","deny_delete_prefix":"x"}`,
+	} {
+		if status := addFault(t, sb, f); status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", f, status)
+		}
+	}
+}
+
+func s3Client(sb *sandbox.Sandbox) *s3.Client {
+	return s3.New(s3.Options{
+		BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: "us-east-1", UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(sb.Credentials["AWS_ACCESS_KEY_ID"], sb.Credentials["AWS_SECRET_ACCESS_KEY"], ""),
+	})
+}
+
+func TestS3ThroughTheSandbox(t *testing.T) {
+	t.Parallel()
+	stores := map[string]*s3store.Server{"embedded": nil}
+	if bin := os.Getenv(s3store.VersityGWEnv); bin != "" {
+		vgw, err := s3store.StartVersityGW(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = vgw.Close() })
+		stores["versitygw"] = vgw
+	} else {
+		t.Logf("versitygw not tested: %s is not set", s3store.VersityGWEnv)
+	}
+	for name, store := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sb := start(t, store)
+			c := s3Client(sb)
+			ctx := context.Background()
+			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String("a/b"), Body: strings.NewReader("hello")})
+			if err != nil {
+				t.Fatalf("put through the proxy (SigV4 must survive it): %v", err)
+			}
+			addFault(t, sb, `{"platform":"s3","status":503,"count":1,"method":"GET"}`)
+			obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String("a/b")})
+			if err != nil {
+				t.Fatalf("get after one injected 503 (the SDK retries): %v", err)
+			}
+			body, _ := io.ReadAll(obj.Body)
+			_ = obj.Body.Close()
+			if string(body) != "hello" {
+				t.Errorf("body %q", body)
+			}
+			if len(sb.Faults().List()) != 0 {
+				t.Errorf("fault with count 1 still active: %+v", sb.Faults().List())
+			}
+		})
+	}
+}
+
+func TestS3DenyFaultGivesPerKeyAccessDenied(t *testing.T) {
+	t.Parallel()
+	sb := start(t, nil)
+	c := s3Client(sb)
+	ctx := context.Background()
+	for _, k := range []string{"own/a", "own/locked", "own/b"} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addFault(t, sb, `{"platform":"s3","deny_delete_prefix":"own/locked"}`)
+	scope, _ := storage.NewScope(sandbox.BucketPlain, "own")
+	res, err := storage.New(c, storage.Options{}).Delete(ctx, scope)
+	if err == nil || !strings.Contains(err.Error(), "own/locked") || !strings.Contains(err.Error(), "AccessDenied") || res.Objects != 2 {
+		t.Errorf("result %+v, err %v; want 2 removed and AccessDenied naming own/locked", res, err)
+	}
+}
+
+func TestCommandPrintsOneJSONLineAndWritesEnvFile(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "sandbox")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/sandbox").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	envFile := filepath.Join(t.TempDir(), "sandbox.env")
+	cmd := exec.Command(bin, "-env-file", envFile)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no JSON line: %v; stderr %s", err, stderr.String())
+	}
+	var desc struct {
+		Endpoints   map[string]string `json:"endpoints"`
+		Credentials map[string]string `json:"credentials"`
+		Fixtures    map[string]any    `json:"fixtures"`
+	}
+	if err := json.Unmarshal([]byte(line), &desc); err != nil || desc.Endpoints["s3"] == "" || desc.Endpoints["admin"] == "" {
+		t.Fatalf("line %q: %v", line, err)
+	}
+	if status, _, _ := call(t, http.MethodGet, desc.Endpoints["admin"]+"/healthz", ""); status != 200 {
+		t.Errorf("healthz %d", status)
+	}
+	env, err := os.ReadFile(envFile)
+	if err != nil || !strings.Contains(string(env), "export AWS_ENDPOINT_URL_S3='"+desc.Endpoints["s3"]+"'") {
+		t.Errorf("env file %q: %v", env, err)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v; stderr %s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Error("did not stop on SIGTERM")
+	}
+}
