@@ -136,10 +136,8 @@ func (p *dataplatformsProvider) Configure(ctx context.Context, req provider.Conf
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Every problem is reported at once, so a user fixes the configuration in one go.
 	maxAttempts, maxWait := p.retrySettings(cfg.Retry, resp)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 
 	data := providerdata.New(p.version)
 	results := make(map[providerdata.Platform]resolved, len(platformSpecs))
