@@ -77,8 +77,9 @@ func (r *Result) add(e entry) {
 
 // Engine deletes and counts the objects of scopes.
 type Engine struct {
-	api  API
-	opts Options
+	api      API
+	opts     Options
+	pageSize int32
 }
 
 // New returns an engine on an S3 client.
@@ -89,7 +90,7 @@ func New(api API, opts Options) *Engine {
 	if opts.BatchSize <= 0 || opts.BatchSize > maxBatch {
 		opts.BatchSize = maxBatch
 	}
-	return &Engine{api: api, opts: opts}
+	return &Engine{api: api, opts: opts, pageSize: int32(opts.BatchSize)} //nolint:gosec // BatchSize is at most 1000
 }
 
 // Preview is a capped count.
@@ -103,7 +104,7 @@ type Preview struct {
 // Count counts what Delete would remove, stopping once limit entries are counted. It never
 // deletes. A bucket that no longer exists counts as empty.
 func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, error) {
-	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: int32(e.opts.BatchSize)}
+	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: e.pageSize}
 	var p Preview
 	for _, u := range scope.units() {
 		seen := map[string]struct{}{}
@@ -154,7 +155,7 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 // finds nothing left, so that servers whose version paging repeats or never advances are
 // handled as correctly as S3 itself.
 func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
-	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: int32(e.opts.BatchSize)}
+	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: e.pageSize}
 	d := newDeleter(ctx, e.api, scope.Bucket, e.opts)
 	var listErr error
 	for _, u := range scope.units() {
@@ -181,7 +182,7 @@ func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
 func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error {
 	var previous map[string]int // what the previous pass submitted, and how often it was deleted
 	for pass := 0; pass < maxPasses; pass++ {
-		submitted, err := e.pass(ctx, l, u, d, previous)
+		submitted, complete, err := e.pass(ctx, l, u, d, previous)
 		if err != nil {
 			return err
 		}
@@ -189,25 +190,35 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 		if len(submitted) == 0 {
 			return nil
 		}
+		if complete && !l.versioned {
+			// Current objects listed to the end were all seen: one key is enough to check that
+			// the deletes took. A version listing always gets a full pass again, because
+			// deleting a newest version can make a server list an older one anew.
+			left, err := l.anyLeft(ctx, u)
+			if err != nil || !left {
+				return err
+			}
+		}
 		previous = submitted
 	}
 	return fmt.Errorf("objects keep appearing under s3://%s/%s after %d passes", l.bucket, u.prefix, maxPasses)
 }
 
 // pass lists pages of a unit from the start and submits what it has not seen for deletion.
-// An entry that the previous pass already deleted but that is listed again is reported as a
-// failure instead of being deleted forever.
-func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previous map[string]int) (map[string]int, error) {
+// An entry that the previous pass already deleted but that is listed again is deleted again at
+// most maxDeletes times, then reported as a failure instead of being deleted forever. complete
+// says the listing reached its end rather than stopping for lack of progress.
+func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previous map[string]int) (submitted map[string]int, complete bool, err error) {
 	seen := map[string]struct{}{}
-	submitted := map[string]int{}
+	submitted = map[string]int{}
 	from := marker{}
 	for pages := 0; pages < maxPagesPerPass; pages++ {
 		if err := ctx.Err(); err != nil {
-			return submitted, err
+			return submitted, false, err
 		}
 		pg, err := l.list(ctx, u, from)
 		if err != nil {
-			return submitted, err
+			return submitted, false, err
 		}
 		var batch []entry
 		progressed, past := false, false
@@ -230,12 +241,15 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previou
 			}
 		}
 		d.submit(batch)
-		if !pg.truncated || !progressed || past || pg.next == from {
+		if !pg.truncated || past {
+			return submitted, true, nil
+		}
+		if !progressed || pg.next == from {
 			break
 		}
 		from = pg.next
 	}
-	return submitted, nil
+	return submitted, false, nil
 }
 
 func isNoSuchBucket(err error) bool {

@@ -43,7 +43,14 @@ type lister struct {
 	pageSize  int32
 }
 
+// exactPageSize bounds the listing of one exact key: it needs that key's versions and the
+// first key after it, not a full page of the neighbours that follow.
+const exactPageSize = 100
+
 func (l lister) list(ctx context.Context, u unit, from marker) (page, error) {
+	if u.exact {
+		l.pageSize = min(l.pageSize, exactPageSize)
+	}
 	if l.versioned {
 		return l.listVersions(ctx, u, from)
 	}
@@ -121,6 +128,21 @@ func (l lister) listVersions(ctx context.Context, u unit, from marker) (page, er
 		p.next = marker{key: last.key}
 	}
 	return p, nil
+}
+
+// anyLeft lists a single entry to tell whether the unit still holds anything.
+func (l lister) anyLeft(ctx context.Context, u unit) (bool, error) {
+	l.pageSize = 1
+	pg, err := l.list(ctx, u, marker{})
+	if err != nil {
+		return false, err
+	}
+	for _, en := range pg.entries {
+		if owned, _ := u.owns(en.key); owned {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // decodeKey undoes encoding-type=url, which the engine asks for so that keys XML cannot carry

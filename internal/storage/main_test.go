@@ -13,7 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
@@ -131,14 +130,4 @@ func digests(t testing.TB, c *s3.Client, bucket string, keys ...string) map[stri
 		out[k] = sha256.Sum256(body)
 	}
 	return out
-}
-
-func enableVersioningWith(t testing.TB, c *s3.Client, bucket string) {
-	t.Helper()
-	_, err := c.PutBucketVersioning(context.Background(), &s3.PutBucketVersioningInput{
-		Bucket: aws.String(bucket), VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

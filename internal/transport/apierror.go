@@ -69,7 +69,7 @@ type ErrorDecoder func(body []byte) ErrorDetails
 // NewAPIError reads (and closes) resp's body into an APIError. Secrets configured on the
 // transport that made the request are masked in every field.
 func NewAPIError(platform string, resp *http.Response, decode ErrorDecoder) *APIError {
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
 	if decode == nil {
 		decode = DecodeGenericError

@@ -116,4 +116,3 @@ func nonEmpty(ss []string) []string {
 	}
 	return out
 }
-

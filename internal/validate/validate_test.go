@@ -43,4 +43,3 @@ func TestSecretErrorNeverQuotesTheValue(t *testing.T) {
 		t.Errorf("error %v quotes the secret", err)
 	}
 }
-

@@ -50,14 +50,14 @@ func (s *Server) Close() error {
 	return s.close()
 }
 
-// Client returns an SDK client for the server with path-style addressing.
-func (s *Server) Client() *s3.Client {
+// Client returns an SDK client for the server with path-style addressing; opts adjust it.
+func (s *Server) Client(opts ...func(*s3.Options)) *s3.Client {
 	return s3.New(s3.Options{
 		BaseEndpoint: aws.String(s.Endpoint),
 		Region:       s.Region,
 		Credentials:  credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
 		UsePathStyle: true,
-	})
+	}, opts...)
 }
 
 // StartEmbedded serves gofakes3 with versioning support on a loopback port.
@@ -96,6 +96,7 @@ func StartVersityGW(bin string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Kind: VersityGW, Endpoint: "http://" + addr, Region: "us-east-1", AccessKey: "sandboxadmin", SecretKey: "sandbox-admin-secret"}
+	//nolint:gosec // the binary is the one the test configuration names
 	cmd := exec.Command(bin, "--access", s.AccessKey, "--secret", s.SecretKey, "--port", addr, "--quiet",
 		"posix", "--versioning-dir", versions, data)
 	var stderr strings.Builder
@@ -124,7 +125,7 @@ func freeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	return ln.Addr().String(), nil
 }
 

@@ -46,7 +46,7 @@ func run() error {
 		return err
 	}
 	if store != nil && store.Kind == s3store.VersityGW {
-		defer store.Close()
+		defer func() { _ = store.Close() }()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

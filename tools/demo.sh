@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# make demo: start the sandbox, point a dev_overrides Terraform CLI config at the freshly built
+# provider, and run examples/demo against the sandbox. Everything it writes goes to a temporary
+# directory that is removed on exit, and the sandbox is stopped.
+set -euo pipefail
+
+provider_bin=${1:?usage: demo.sh PATH/TO/terraform-provider-dataplatforms}
+terraform=${TERRAFORM:-terraform}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+sandbox_pid=""
+cleanup() {
+  [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "==> starting the sandbox"
+go build -o "$work/sandbox" "$root/internal/sandbox/cmd/sandbox"
+"$work/sandbox" -env-file "$work/sandbox.env" >"$work/sandbox.json" 2>"$work/sandbox.log" &
+sandbox_pid=$!
+for _ in $(seq 100); do [ -s "$work/sandbox.env" ] && break; sleep 0.1; done
+[ -s "$work/sandbox.env" ] || { echo "the sandbox did not start:"; cat "$work/sandbox.log"; exit 1; }
+# shellcheck disable=SC1091
+source "$work/sandbox.env"
+echo "    endpoints: $(head -c 300 "$work/sandbox.json")…"
+
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/dataplatforms/dataplatforms" = "$(dirname "$provider_bin")"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_DATA_DIR="$work/tfdata" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+cp -r "$root/examples/demo/." "$work/config"
+cd "$work/config"
+
+echo "==> terraform validate"
+"$terraform" validate -no-color
+echo "==> terraform plan"
+"$terraform" plan -no-color -input=false
+if grep -q '^resource ' ./*.tf; then
+  echo "==> terraform apply"
+  "$terraform" apply -no-color -input=false -auto-approve
+  echo "==> terraform plan -destroy (the teardown preview)"
+  "$terraform" plan -destroy -no-color -input=false
+  echo "==> terraform destroy"
+  "$terraform" destroy -no-color -input=false -auto-approve
+fi
+echo "==> demo finished"
