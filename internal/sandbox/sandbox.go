@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -204,7 +205,7 @@ func (sb *Sandbox) serve(host string, h http.Handler) (string, error) {
 	sb.servers = append(sb.servers, srv)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			panic(err)
+			log.Printf("sandbox: serving %s: %v", ln.Addr(), err)
 		}
 	}()
 	return "http://" + ln.Addr().String(), nil

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -242,7 +243,7 @@ func peekBody(resp *http.Response) []byte {
 		return nil
 	}
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, peekLimit))
-	resp.Body = readCloser{Reader: io.MultiReader(strings.NewReader(string(head)), resp.Body), Closer: resp.Body}
+	resp.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(head), resp.Body), Closer: resp.Body}
 	return head
 }
 
