@@ -68,11 +68,11 @@ func TestAccProvider_validateRejectsMalformedValues(t *testing.T) {
 }
 
 func TestAccProvider_unconfiguredPlatformFailsAtPlan(t *testing.T) {
-	acctest.PreCheck(t)
 	for _, v := range []string{"YOUNITE_ENDPOINT", "YOUNITE_TOKEN", "YOUNITE_ZONE_UUID"} {
 		t.Setenv(v, "")
 	}
 	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProbeFactories,
 		Steps: []resource.TestStep{{
 			Config: `data "dataplatforms_acctest_probe" "p" {
@@ -85,9 +85,9 @@ func TestAccProvider_unconfiguredPlatformFailsAtPlan(t *testing.T) {
 }
 
 func TestAccProvider_readsEndpointsFromTheEnvironment(t *testing.T) {
-	acctest.PreCheck(t)
 	t.Setenv("DANDI_ENDPOINT", "http://127.0.0.1:1/dandi-from-env")
 	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProbeFactories,
 		Steps: []resource.TestStep{
 			{

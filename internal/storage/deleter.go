@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,13 +29,27 @@ type deleter struct {
 	result   Result
 	failures map[string]error // id → why
 	order    []string         // failure ids in the order they happened
+	// transient holds entries whose delete answered an error worth another try (InternalError,
+	// SlowDown, a stale version id): the next listing settles them. Listed again, they are
+	// deleted again; no longer listed by a complete pass, they are gone and count as removed.
+	transient map[string]transientEntry
+	// counted holds the entries of the current pass already counted, so that an entry a server
+	// lists again and that is deleted again is counted once.
+	counted map[string]struct{}
+}
+
+type transientEntry struct {
+	entry entry
+	cause error
 }
 
 func newDeleter(ctx context.Context, api API, bucket string, opts Options) *deleter {
 	d := &deleter{
 		ctx: ctx, api: api, bucket: bucket, opts: opts,
-		batches:  make(chan []entry, opts.Concurrency),
-		failures: map[string]error{},
+		batches:   make(chan []entry, opts.Concurrency),
+		failures:  map[string]error{},
+		transient: map[string]transientEntry{},
+		counted:   map[string]struct{}{},
 	}
 	for range opts.Concurrency {
 		d.workers.Add(1)
@@ -122,7 +137,8 @@ func (d *deleter) fail(e entry, cause error) {
 func (d *deleter) done(e entry) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.result.add(e)
+	delete(d.transient, e.id())
+	d.countLocked(e)
 }
 
 func (d *deleter) bypass() *bool {
@@ -164,8 +180,15 @@ func (d *deleter) deleteBatch(batch []entry) {
 			continue
 		}
 		delete(byKey, e.id())
-		if code := aws.ToString(oe.Code); !goneCode(code) {
-			d.fail(e, fmt.Errorf("%s: %s", code, aws.ToString(oe.Message)))
+		code := aws.ToString(oe.Code)
+		cause := fmt.Errorf("%s: %s", code, aws.ToString(oe.Message))
+		switch {
+		case goneCode(code):
+			d.done(e) // listed in scope and gone now
+		case transientCode(code), staleVersion(e, code, aws.ToString(oe.Message)):
+			d.retryLater(e, cause)
+		default:
+			d.fail(e, cause)
 		}
 	}
 	for _, e := range byKey {
@@ -184,9 +207,74 @@ func (d *deleter) deleteOne(e entry) {
 	case err == nil:
 		d.done(e)
 	case errors.As(err, &apiErr) && goneCode(apiErr.ErrorCode()):
+		d.done(e)
 	case d.ctx.Err() == nil:
 		d.fail(e, err)
 	}
 }
 
 func goneCode(code string) bool { return code == "NoSuchKey" || code == "NoSuchVersion" }
+
+// transientCode is a per-key error S3 documents as worth retrying.
+func transientCode(code string) bool {
+	switch code {
+	case "InternalError", "SlowDown", "ServiceUnavailable", "RequestTimeout", "OperationAborted":
+		return true
+	}
+	return false
+}
+
+// staleVersion is a refusal of a version id the server itself just listed: versitygw answers
+// InvalidArgument where S3 answers NoSuchVersion for a version that is gone. The next listing
+// settles it: a version that is gone is not listed again.
+func staleVersion(e entry, code, message string) bool {
+	return e.versionID != "" && code == "InvalidArgument" && strings.Contains(strings.ToLower(message), "version id")
+}
+
+func (d *deleter) retryLater(e entry, cause error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.transient[e.id()] = transientEntry{entry: e, cause: cause}
+}
+
+// lastTransient is the last retryable error of an entry, if it had one.
+func (d *deleter) lastTransient(id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.transient[id].cause
+}
+
+// settle counts as removed the entries left for retry that a complete listing no longer shows
+// (listed is nil when the listing showed nothing at all), and forgets them.
+func (d *deleter) settle(listed map[string]struct{}) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, t := range d.transient {
+		if _, still := listed[id]; still {
+			continue
+		}
+		d.countLocked(t.entry)
+		delete(d.transient, id)
+	}
+}
+
+// forgetCounted keeps the memory of what was counted to the entries a pass submitted: only
+// they can be listed and deleted again in the next pass.
+func (d *deleter) forgetCounted(submitted map[string]int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id := range d.counted {
+		if _, ok := submitted[id]; !ok {
+			delete(d.counted, id)
+		}
+	}
+}
+
+func (d *deleter) countLocked(e entry) {
+	id := e.id()
+	if _, ok := d.counted[id]; ok {
+		return
+	}
+	d.counted[id] = struct{}{}
+	d.result.add(e)
+}

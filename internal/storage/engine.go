@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
@@ -45,9 +47,10 @@ type Options struct {
 	BatchSize int
 }
 
-// Result counts what a teardown removed, or what a preview would remove. Entries are
-// classified as listed: when a key's versions span list pages, a version listed after its newer
-// versions were deleted counts as current. Totals and bytes are exact.
+// Result counts what a teardown removed, or what a preview would remove. Versions count as
+// current or noncurrent as they were listed; on a server whose version paging skips entries
+// after a concurrent delete, a version listed only in a later pass may count as current.
+// Totals and bytes are exact.
 type Result struct {
 	// Objects are current objects (the latest version of a key, or a key of an unversioned bucket).
 	Objects int64
@@ -156,6 +159,11 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 // handled as correctly as S3 itself.
 func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
 	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: e.pageSize}
+	if l.versioned {
+		// Half pages, so that a key held back from one page plus the next page fit in one
+		// DeleteObjects request (see pass).
+		l.pageSize = max(1, e.pageSize/2)
+	}
 	d := newDeleter(ctx, e.api, scope.Bucket, e.opts)
 	var listErr error
 	for _, u := range scope.units() {
@@ -182,11 +190,15 @@ func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
 func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error {
 	var previous map[string]int // what the previous pass submitted, and how often it was deleted
 	for pass := 0; pass < maxPasses; pass++ {
-		submitted, complete, err := e.pass(ctx, l, u, d, previous)
+		submitted, seen, complete, err := e.pass(ctx, l, u, d, previous)
 		if err != nil {
 			return err
 		}
+		if complete {
+			d.settle(seen) // what an earlier pass left for retry and is no longer listed is gone
+		}
 		d.wait() // let this pass's deletions land before listing again
+		d.forgetCounted(submitted)
 		if len(submitted) == 0 {
 			return nil
 		}
@@ -195,8 +207,12 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 			// the deletes took. A version listing always gets a full pass again, because
 			// deleting a newest version can make a server list an older one anew.
 			left, err := l.anyLeft(ctx, u)
-			if err != nil || !left {
+			if err != nil {
 				return err
+			}
+			if !left {
+				d.settle(nil)
+				return nil
 			}
 		}
 		previous = submitted
@@ -208,48 +224,88 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 // An entry that the previous pass already deleted but that is listed again is deleted again at
 // most maxDeletes times, then reported as a failure instead of being deleted forever. complete
 // says the listing reached its end rather than stopping for lack of progress.
-func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previous map[string]int) (submitted map[string]int, complete bool, err error) {
-	seen := map[string]struct{}{}
+//
+// The versions of one key are always deleted in the same request: on a truncated page the
+// entries of its last key wait for the next page. Deleting a key's newest version while another
+// request deletes an older one races on real servers (versitygw reports errors for either) and
+// would blur which version was current.
+func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previous map[string]int) (submitted map[string]int, seen map[string]struct{}, complete bool, err error) {
+	seen = map[string]struct{}{}
 	submitted = map[string]int{}
+	var held []entry // the last key's versions, waiting for the rest of them
+	defer func() { d.submit(held) }()
 	from := marker{}
 	for pages := 0; pages < maxPagesPerPass; pages++ {
 		if err := ctx.Err(); err != nil {
-			return submitted, false, err
+			return submitted, seen, false, err
 		}
 		pg, err := l.list(ctx, u, from)
 		if err != nil {
-			return submitted, false, err
+			return submitted, seen, false, err
 		}
-		var batch []entry
-		progressed, past := false, false
-		for _, en := range pg.entries {
-			owned, beyond := u.owns(en.key)
-			past = past || beyond
-			id := en.id()
-			if _, dup := seen[id]; dup || !owned {
-				continue
-			}
-			seen[id] = struct{}{}
-			progressed = true
-			switch {
-			case d.failed(id):
-			case previous[id] >= maxDeletes:
-				d.fail(en, fmt.Errorf("still listed after it was deleted %d times", maxDeletes))
-			default:
-				submitted[id] = previous[id] + 1
-				batch = append(batch, en)
-			}
+		batch, progressed, past := e.fresh(pg, u, d, seen, submitted, previous)
+		batch = append(held, batch...)
+		held = nil
+		if pg.truncated && l.versioned {
+			batch, held = holdLastKey(batch)
 		}
 		d.submit(batch)
 		if !pg.truncated || past {
-			return submitted, true, nil
+			return submitted, seen, true, nil
 		}
 		if !progressed || pg.next == from {
 			break
 		}
 		from = pg.next
 	}
-	return submitted, false, nil
+	return submitted, seen, false, nil
+}
+
+// fresh picks the entries of a page to delete now: owned, not seen earlier in this pass, not
+// failed, and not deleted too often already.
+func (e *Engine) fresh(pg page, u unit, d *deleter, seen map[string]struct{}, submitted, previous map[string]int) (batch []entry, progressed, past bool) {
+	for _, en := range pg.entries {
+		owned, beyond := u.owns(en.key)
+		past = past || beyond
+		id := en.id()
+		if _, dup := seen[id]; dup || !owned {
+			continue
+		}
+		seen[id] = struct{}{}
+		progressed = true
+		switch {
+		case d.failed(id):
+		case previous[id] >= maxDeletes:
+			cause := fmt.Errorf("still listed after it was deleted %d times", maxDeletes)
+			if last := d.lastTransient(id); last != nil {
+				cause = fmt.Errorf("%w; the last attempt answered %w", cause, last)
+			}
+			d.fail(en, cause)
+		default:
+			submitted[id] = previous[id] + 1
+			batch = append(batch, en)
+		}
+	}
+	return batch, progressed, past
+}
+
+// holdLastKey splits off the entries of the greatest key, unless they are all there is.
+func holdLastKey(batch []entry) (now, held []entry) {
+	if len(batch) == 0 {
+		return batch, nil
+	}
+	last := slices.MaxFunc(batch, func(a, b entry) int { return cmp.Compare(a.key, b.key) }).key
+	for _, en := range batch {
+		if en.key == last {
+			held = append(held, en)
+		} else {
+			now = append(now, en)
+		}
+	}
+	if len(now) == 0 {
+		return held, nil
+	}
+	return now, held
 }
 
 func isNoSuchBucket(err error) bool {
