@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -14,15 +15,21 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 )
 
-// ProbeFactories serve the provider plus the test-only data source dataplatforms_acctest_probe,
-// which asks the provider for one platform's connection exactly as a resource does at plan. It
-// lets the harness test provider configuration through terraform before any platform type
-// exists; it is never part of the provider binary.
+// ProbeFactories serve the provider plus two test-only types, never part of the provider
+// binary: the data source dataplatforms_acctest_probe asks the provider for one platform's
+// connection exactly as a resource does at plan, and the resource
+// dataplatforms_acctest_owned_objects keeps the teardown contract on the sandbox's S3. They let
+// the harness test provider configuration and the teardown through terraform before any
+// platform type exists, and show platform resources the pattern to follow.
 var ProbeFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	ProviderName: providerserver.NewProtocol6WithError(&probeProvider{Provider: dpprovider.New("acctest")()}),
 }
 
 type probeProvider struct{ provider.Provider }
+
+func (p *probeProvider) Resources(ctx context.Context) []func() resource.Resource {
+	return append(p.Provider.Resources(ctx), func() resource.Resource { return &ownedObjectsResource{} })
+}
 
 func (p *probeProvider) DataSources(ctx context.Context) []func() datasource.DataSource {
 	return append(p.Provider.DataSources(ctx), func() datasource.DataSource { return &probeDataSource{} })

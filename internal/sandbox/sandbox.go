@@ -86,10 +86,12 @@ type Sandbox struct {
 	ownsS3  bool
 }
 
-// Buckets seeded in every sandbox: one plain, one versioned.
+// Buckets seeded in every sandbox: one plain, one versioned, one with object lock (versioned;
+// the embedded store accepts the lock settings but does not enforce them).
 const (
 	BucketPlain     = "sandbox-data"
 	BucketVersioned = "sandbox-versioned"
+	BucketLocked    = "sandbox-locked"
 )
 
 // Start starts a sandbox; Close stops it.
@@ -140,10 +142,10 @@ func Start(ctx context.Context, opts Options) (_ *Sandbox, err error) {
 
 func (sb *Sandbox) startS3(ctx context.Context, host string) error {
 	for _, b := range []struct {
-		name      string
-		versioned bool
-	}{{BucketPlain, false}, {BucketVersioned, true}} {
-		if err := sb.store.CreateBucket(ctx, b.name, b.versioned, false); err != nil {
+		name             string
+		versioned, locks bool
+	}{{BucketPlain, false, false}, {BucketVersioned, true, false}, {BucketLocked, true, true}} {
+		if err := sb.store.CreateBucket(ctx, b.name, b.versioned, b.locks); err != nil {
 			return err
 		}
 	}
@@ -165,7 +167,7 @@ func (sb *Sandbox) startS3(ctx context.Context, host string) error {
 	sb.Endpoints["s3"] = endpoint
 	sb.Credentials["AWS_ACCESS_KEY_ID"] = sb.store.AccessKey
 	sb.Credentials["AWS_SECRET_ACCESS_KEY"] = sb.store.SecretKey
-	sb.Fixtures["s3"] = map[string]any{"buckets": []string{BucketPlain, BucketVersioned}, "store": sb.store.Kind}
+	sb.Fixtures["s3"] = map[string]any{"buckets": []string{BucketPlain, BucketVersioned, BucketLocked}, "store": sb.store.Kind}
 	for k, v := range map[string]string{
 		"AWS_ENDPOINT_URL_S3": endpoint, "AWS_ACCESS_KEY_ID": sb.store.AccessKey, "AWS_SECRET_ACCESS_KEY": sb.store.SecretKey,
 		"AWS_REGION": sb.store.Region, "AWS_S3_USE_PATH_STYLE": "true",

@@ -1,0 +1,202 @@
+// Package teardown is the teardown contract every deleting resource keeps, in one place:
+//
+//   - the platform object is deleted first (already gone is success), then each owned storage
+//     scope (nothing left is success), with nothing but what the resource's state holds;
+//   - progress is recorded in private state, so a destroy that fails half way leaves a resource
+//     that Read keeps (cleanup pending) and the next `terraform destroy` resumes;
+//   - `terraform plan -destroy` warns how many objects and bytes each scope will lose;
+//   - deletion_protection refuses the destroy before anything is touched.
+//
+// A resource calls Guard and Preview from ModifyPlan when its plan is a destroy, Run from
+// Delete, and Pending from Read to decide whether a platform 404 is drift or a pending cleanup.
+package teardown
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+)
+
+// PreviewLimit caps how many objects a destroy preview counts per scope.
+const PreviewLimit = 10000
+
+// privateKey holds the progress in the resource's private state.
+const privateKey = "teardown_progress"
+
+// Progress is what a destroy has done so far.
+type Progress struct {
+	PlatformDeleted bool `json:"platform_deleted"`
+	// ScopesDone are the scopes (as Scope.String) already emptied.
+	ScopesDone []string `json:"scopes_done,omitempty"`
+	// Removed adds up what the storage cleanup removed over every attempt.
+	Removed storage.Result `json:"removed"`
+}
+
+// Private is the part of a resource's private state the progress lives in
+// (*privatestate.ProviderData in requests and responses).
+type Private interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// Load reads the progress from private state; a resource that never started a destroy has none.
+func Load(ctx context.Context, p Private) (Progress, diag.Diagnostics) {
+	var prog Progress
+	if p == nil {
+		return prog, nil
+	}
+	raw, diags := p.GetKey(ctx, privateKey)
+	if diags.HasError() || len(raw) == 0 {
+		return prog, diags
+	}
+	if err := json.Unmarshal(raw, &prog); err != nil {
+		diags.AddError("Unreadable teardown progress", "The provider's private state for this resource could not be read: "+err.Error()+". This is a bug in the provider.")
+	}
+	return prog, diags
+}
+
+// Save writes the progress into private state.
+func Save(ctx context.Context, p Private, prog Progress) diag.Diagnostics {
+	raw, err := json.Marshal(prog)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record teardown progress", err.Error())
+		return diags
+	}
+	return p.SetKey(ctx, privateKey, raw)
+}
+
+// Pending says whether a resource whose platform object is gone must stay in state because its
+// storage cleanup is not finished.
+func Pending(prog Progress) bool { return prog.PlatformDeleted }
+
+// Teardown is one resource's destroy, built from its state alone.
+type Teardown struct {
+	// Object names the resource in messages, such as `V7 item "scan-1" (3f2c…)`.
+	Object string
+	// DeletePlatform deletes the platform object; an object already gone must be success.
+	DeletePlatform func(ctx context.Context) error
+	// Scopes are the storage the object owns, emptied after the platform delete.
+	Scopes []storage.Scope
+}
+
+// Guard refuses a destroy of a protected resource before anything changes.
+func Guard(object string, protected bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if protected {
+		diags.AddError(fmt.Sprintf("%s is protected from deletion", capitalise(object)),
+			"deletion_protection is true, so neither the platform object nor its storage is touched. "+
+				"To destroy it, set deletion_protection = false, apply, and destroy again.")
+	}
+	return diags
+}
+
+// Preview warns what a destroy will remove from storage, for `terraform plan -destroy`. A
+// count that fails is a warning too: previews never block a plan.
+func Preview(ctx context.Context, engine *storage.Engine, t Teardown, prog Progress) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var lines []string
+	for _, scope := range t.Scopes {
+		if slices.Contains(prog.ScopesDone, scope.String()) {
+			continue
+		}
+		p, err := engine.Count(ctx, scope, PreviewLimit)
+		if err != nil {
+			diags.Append(diagnostics.Warning(fmt.Sprintf("Cannot preview the storage cleanup of %s", t.Object), err,
+				"The destroy will still remove everything in the owned scope."))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s", scope, describe(p)))
+	}
+	if len(lines) > 0 {
+		action := "delete the platform object, then remove"
+		if prog.PlatformDeleted {
+			action = "finish the storage cleanup (the platform object is already deleted) and remove"
+		}
+		diags.AddWarning(fmt.Sprintf("Destroying %s removes objects from storage", t.Object),
+			fmt.Sprintf("The destroy will %s:\n  %s", action, strings.Join(lines, "\n  ")))
+	}
+	return diags
+}
+
+func describe(p storage.Preview) string {
+	plus := ""
+	if p.Capped {
+		plus = "+"
+	}
+	s := fmt.Sprintf("%d%s objects (%s)", p.Objects, plus, bytesText(p.Bytes))
+	if p.Versions > 0 || p.DeleteMarkers > 0 {
+		s += fmt.Sprintf(", %d older versions and %d delete markers", p.Versions, p.DeleteMarkers)
+	}
+	return s
+}
+
+func bytesText(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// Run carries out the teardown from where prog left it and returns the new progress. On
+// failure the diagnostics say what is done and what is left, and the caller must keep the
+// resource in state with the returned progress.
+func Run(ctx context.Context, engine *storage.Engine, t Teardown, prog Progress) (Progress, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !prog.PlatformDeleted {
+		if err := t.DeletePlatform(ctx); err != nil {
+			diags.Append(diagnostics.Error(fmt.Sprintf("Deleting %s failed", t.Object), err,
+				"Nothing was removed from storage. Fix the cause and run terraform destroy again."))
+			return prog, diags
+		}
+		prog.PlatformDeleted = true
+		tflog.Info(ctx, "platform object deleted", map[string]any{"object": t.Object})
+	}
+	for _, scope := range t.Scopes {
+		if slices.Contains(prog.ScopesDone, scope.String()) {
+			continue
+		}
+		res, err := engine.Delete(ctx, scope)
+		prog.Removed = add(prog.Removed, res)
+		if err != nil {
+			diags.Append(diagnostics.Error(fmt.Sprintf("Storage cleanup of %s is incomplete", t.Object), err,
+				fmt.Sprintf("The platform object is deleted and %d objects were removed so far. The resource stays in "+
+					"state with platform_deleted = true; fix the cause and run terraform destroy again to finish.", prog.Removed.Total())))
+			return prog, diags
+		}
+		prog.ScopesDone = append(prog.ScopesDone, scope.String())
+	}
+	tflog.Info(ctx, "teardown finished", map[string]any{
+		"object": t.Object, "objects": prog.Removed.Objects, "versions": prog.Removed.Versions,
+		"delete_markers": prog.Removed.DeleteMarkers, "bytes": prog.Removed.Bytes,
+	})
+	return prog, diags
+}
+
+func add(a, b storage.Result) storage.Result {
+	return storage.Result{
+		Objects: a.Objects + b.Objects, Versions: a.Versions + b.Versions,
+		DeleteMarkers: a.DeleteMarkers + b.DeleteMarkers, Bytes: a.Bytes + b.Bytes,
+	}
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,170 @@
+package teardown_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+)
+
+func setup(t *testing.T, keys ...string) (*s3store.Server, *s3.Client, string) {
+	t.Helper()
+	srv, err := s3store.StartEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	c := srv.Client()
+	if err := srv.CreateBucket(context.Background(), "bucket", false, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if _, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("bucket"), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return srv, c, "bucket"
+}
+
+func count(t *testing.T, c *s3.Client, bucket, prefix string) int {
+	t.Helper()
+	out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(out.Contents)
+}
+
+func scopes(t *testing.T, bucket string, prefixes ...string) []storage.Scope {
+	t.Helper()
+	var out []storage.Scope
+	for _, p := range prefixes {
+		s, err := storage.NewScope(bucket, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestRunStopsBeforeStorageWhenThePlatformDeleteFails(t *testing.T) {
+	t.Parallel()
+	_, c, bucket := setup(t, "item-1/a", "item-1/b")
+	td := teardown.Teardown{
+		Object: `test item "x"`,
+		DeletePlatform: func(context.Context) error {
+			return &transport.APIError{Platform: "Test", StatusCode: 403, Code: "Forbidden", Message: "no"}
+		},
+		Scopes: scopes(t, bucket, "item-1"),
+	}
+	prog, diags := teardown.Run(context.Background(), storage.New(c, storage.Options{}), td, teardown.Progress{})
+	if !diags.HasError() || !strings.Contains(diags[0].Summary(), `Deleting test item "x" failed`) || !strings.Contains(diags[0].Detail(), "Nothing was removed from storage") {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if prog.PlatformDeleted || count(t, c, bucket, "item-1/") != 2 {
+		t.Errorf("progress %+v; storage must be untouched", prog)
+	}
+}
+
+func TestRunRecordsPartialFailureAndResumes(t *testing.T) {
+	t.Parallel()
+	srv, c, bucket := setup(t, "item-1/a", "item-1/locked", "item-1/b", "item-2/a", "item-10/neighbour")
+	calls := 0
+	td := teardown.Teardown{
+		Object:         `test item "x"`,
+		DeletePlatform: func(context.Context) error { calls++; return nil },
+		Scopes:         scopes(t, bucket, "item-1", "item-2"),
+	}
+	engine := storage.New(c, storage.Options{})
+	srv.Deny.Set("item-1/locked")
+	prog, diags := teardown.Run(context.Background(), engine, td, teardown.Progress{})
+	if !diags.HasError() || !strings.Contains(diags[0].Summary(), "Storage cleanup of test item") || !strings.Contains(diags[0].Detail(), "item-1/locked") ||
+		!strings.Contains(diags[0].Detail(), "run terraform destroy again") {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if !prog.PlatformDeleted || len(prog.ScopesDone) != 0 || prog.Removed.Objects != 2 {
+		t.Errorf("progress after the failure: %+v", prog)
+	}
+
+	srv.Deny.Set()
+	prog, diags = teardown.Run(context.Background(), engine, td, prog)
+	if diags.HasError() {
+		t.Fatalf("resume: %v", diags)
+	}
+	if calls != 1 {
+		t.Errorf("the platform delete ran %d times; a resumed teardown must not repeat it", calls)
+	}
+	if prog.Removed.Objects != 4 || len(prog.ScopesDone) != 2 || count(t, c, bucket, "item-1/") != 0 || count(t, c, bucket, "item-10/") != 1 {
+		t.Errorf("progress %+v, item-1 left %d, neighbour %d", prog, count(t, c, bucket, "item-1/"), count(t, c, bucket, "item-10/"))
+	}
+}
+
+func TestPreviewWarnsWhatWillGo(t *testing.T) {
+	t.Parallel()
+	_, c, bucket := setup(t, "item-1/a", "item-1/bb", "item-2/a", "item-10/n")
+	td := teardown.Teardown{Object: `test item "x"`, Scopes: scopes(t, bucket, "item-1", "item-2")}
+	engine := storage.New(c, storage.Options{})
+	diags := teardown.Preview(context.Background(), engine, td, teardown.Progress{})
+	if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	d := diags[0].Detail()
+	for _, want := range []string{"s3://bucket/item-1: 2 objects (17 B)", "s3://bucket/item-2: 1 objects (8 B)", "delete the platform object"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("preview lacks %q:\n%s", want, d)
+		}
+	}
+	resumed := teardown.Preview(context.Background(), engine, td, teardown.Progress{PlatformDeleted: true, ScopesDone: []string{td.Scopes[0].String()}})
+	if d := resumed[0].Detail(); strings.Contains(d, "item-1") || !strings.Contains(d, "already deleted") {
+		t.Errorf("resumed preview:\n%s", d)
+	}
+}
+
+func TestGuard(t *testing.T) {
+	t.Parallel()
+	if teardown.Guard("x", false).HasError() {
+		t.Error("unprotected resource refused")
+	}
+	d := teardown.Guard(`test item "x"`, true)
+	if !d.HasError() || !strings.Contains(d[0].Summary(), `Test item "x" is protected`) || !strings.Contains(d[0].Detail(), "deletion_protection = false") {
+		t.Errorf("guard %v", d)
+	}
+}
+
+type memPrivate map[string][]byte
+
+func (m memPrivate) GetKey(_ context.Context, k string) ([]byte, diag.Diagnostics) { return m[k], nil }
+func (m memPrivate) SetKey(_ context.Context, k string, v []byte) diag.Diagnostics {
+	m[k] = v
+	return nil
+}
+
+func TestProgressRoundTrip(t *testing.T) {
+	t.Parallel()
+	p := memPrivate{}
+	if got, d := teardown.Load(context.Background(), p); d.HasError() || teardown.Pending(got) {
+		t.Fatalf("empty private state: %+v %v", got, d)
+	}
+	want := teardown.Progress{PlatformDeleted: true, ScopesDone: []string{"s3://b/p"}, Removed: storage.Result{Objects: 3, Bytes: 9}}
+	if d := teardown.Save(context.Background(), p, want); d.HasError() {
+		t.Fatal(d)
+	}
+	got, d := teardown.Load(context.Background(), p)
+	if d.HasError() || !teardown.Pending(got) || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("loaded %+v, want %+v", got, want)
+	}
+	p["teardown_progress"] = []byte("{not json")
+	if _, d := teardown.Load(context.Background(), p); !d.HasError() {
+		t.Error("corrupt progress accepted")
+	}
+}
