@@ -93,13 +93,15 @@ func (r *ownedObjectsResource) Configure(_ context.Context, req resource.Configu
 	r.data = providerdata.FromResource(req, resp)
 }
 
+// teardownOf builds the teardown from state alone, as the contract requires.
 func (r *ownedObjectsResource) teardownOf(ctx context.Context, m ownedObjectsModel) (teardown.Teardown, error) {
 	var prefixes []string
 	if diags := m.Prefixes.ElementsAs(ctx, &prefixes, false); diags.HasError() {
 		return teardown.Teardown{}, fmt.Errorf("reading prefixes")
 	}
 	t := teardown.Teardown{
-		Object: fmt.Sprintf("test object %q", m.ID.ValueString()),
+		Object:    fmt.Sprintf("test object %q", m.ID.ValueString()),
+		Protected: m.DeletionProtection.ValueBool(),
 		DeletePlatform: func(context.Context) error {
 			ProbePlatform.Delete(m.ID.ValueString()) // already gone is success
 			return nil
@@ -131,23 +133,12 @@ func (r *ownedObjectsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 		return
 	}
-	resp.Diagnostics.Append(teardown.Guard(fmt.Sprintf("test object %q", state.ID.ValueString()), state.DeletionProtection.ValueBool())...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	t, err := r.teardownOf(ctx, state)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid state", err.Error())
 		return
 	}
-	engine, diags := r.data.Engine(ctx, storage.Options{})
-	resp.Diagnostics.Append(diags...)
-	if engine == nil {
-		return
-	}
-	prog, diags := teardown.Load(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(teardown.Preview(ctx, engine, t, prog)...)
+	resp.Diagnostics.Append(teardown.PlanDestroy(ctx, r.data, t, req.Private)...)
 }
 
 func (r *ownedObjectsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -207,26 +198,14 @@ func (r *ownedObjectsResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(teardown.Guard(fmt.Sprintf("test object %q", m.ID.ValueString()), m.DeletionProtection.ValueBool())...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	t, err := r.teardownOf(ctx, m)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid state", err.Error())
 		return
 	}
-	engine, diags := r.data.Engine(ctx, storage.Options{})
-	resp.Diagnostics.Append(diags...)
-	if engine == nil {
-		return
-	}
-	prog, diags := teardown.Load(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	prog, diags = teardown.Run(ctx, engine, t, prog)
+	prog, diags := teardown.Destroy(ctx, r.data, t, req.Private, resp.Private)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
-		resp.Diagnostics.Append(teardown.Save(ctx, resp.Private, prog)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), prog.PlatformDeleted)...)
 	}
 }

@@ -7,8 +7,9 @@
 //   - `terraform plan -destroy` warns how many objects and bytes each scope will lose;
 //   - deletion_protection refuses the destroy before anything is touched.
 //
-// A resource calls Guard and Preview from ModifyPlan when its plan is a destroy, Run from
-// Delete, and Pending from Read to decide whether a platform 404 is drift or a pending cleanup.
+// A resource calls PlanDestroy from ModifyPlan when its plan is a destroy, Destroy from Delete
+// (and on failure keeps the returned progress in its platform_deleted attribute), and Load with
+// Pending from Read to decide whether a platform 404 is drift or a pending cleanup.
 package teardown
 
 import (
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 )
 
@@ -86,6 +88,53 @@ type Teardown struct {
 	DeletePlatform func(ctx context.Context) error
 	// Scopes are the storage the object owns, emptied after the platform delete.
 	Scopes []storage.Scope
+	// Protected is the resource's deletion_protection.
+	Protected bool
+	// Storage tunes the engine, e.g. BypassGovernanceRetention when the user opted in.
+	Storage storage.Options
+}
+
+// PlanDestroy is a destroy plan's part of the contract, for ModifyPlan: refuse a protected
+// resource, and preview what the storage cleanup will remove.
+func PlanDestroy(ctx context.Context, data *providerdata.Data, t Teardown, private Private) diag.Diagnostics {
+	diags := Guard(t.Object, t.Protected)
+	if diags.HasError() {
+		return diags
+	}
+	engine, d := data.Engine(ctx, t.Storage)
+	diags.Append(d...)
+	if engine == nil {
+		return diags
+	}
+	prog, d := Load(ctx, private)
+	diags.Append(d...)
+	return append(diags, Preview(ctx, engine, t, prog)...)
+}
+
+// Destroy is Delete's part of the contract: guard, resume from the recorded progress, run, and
+// on failure record the new progress in out (the response's private state). The caller sets its
+// platform_deleted attribute from the returned progress when the diagnostics hold an error.
+func Destroy(ctx context.Context, data *providerdata.Data, t Teardown, in, out Private) (Progress, diag.Diagnostics) {
+	diags := Guard(t.Object, t.Protected)
+	if diags.HasError() {
+		return Progress{}, diags
+	}
+	engine, d := data.Engine(ctx, t.Storage)
+	diags.Append(d...)
+	if engine == nil {
+		return Progress{}, diags
+	}
+	prog, d := Load(ctx, in)
+	diags.Append(d...)
+	if diags.HasError() {
+		return prog, diags
+	}
+	prog, d = Run(ctx, engine, t, prog)
+	diags.Append(d...)
+	if diags.HasError() {
+		diags.Append(Save(ctx, out, prog)...)
+	}
+	return prog, diags
 }
 
 // Guard refuses a destroy of a protected resource before anything changes.
