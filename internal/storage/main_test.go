@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
@@ -99,14 +101,20 @@ func versions(t testing.TB, c *s3.Client, bucket string) []string {
 func keys(t testing.TB, c *s3.Client, bucket string) []string {
 	t.Helper()
 	var all []string
-	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), EncodingType: types.EncodingTypeUrl})
 	for p.HasMorePages() {
 		out, err := p.NextPage(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, o := range out.Contents {
-			all = append(all, aws.ToString(o.Key))
+			k := aws.ToString(o.Key)
+			if out.EncodingType == types.EncodingTypeUrl {
+				if k, err = url.QueryUnescape(k); err != nil {
+					t.Fatal(err)
+				}
+			}
+			all = append(all, k)
 		}
 	}
 	slices.Sort(all)

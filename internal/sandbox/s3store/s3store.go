@@ -60,16 +60,18 @@ func (s *Server) Client(opts ...func(*s3.Options)) *s3.Client {
 	}, opts...)
 }
 
-// StartEmbedded serves gofakes3 with versioning support on a loopback port.
+// StartEmbedded serves gofakes3 with versioning support on a loopback port, answering
+// encoding-type=url listings as S3 does.
 func StartEmbedded() (*Server, error) {
 	deny := &DenyList{}
 	mem := s3mem.New()
 	faker := gofakes3.New(&denyBackend{Backend: mem, VersionedBackend: mem, deny: deny}, gofakes3.WithTimeSkewLimit(0))
+	encoded := gofakes3.New(urlEncodingBackend{Backend: mem, VersionedBackend: mem}, gofakes3.WithTimeSkewLimit(0))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("embedded S3: %w", err)
 	}
-	srv := &http.Server{Handler: faker.Server(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: withURLEncodedListings(faker.Server(), encoded.Server()), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return &Server{
 		Kind: Embedded, Endpoint: "http://" + ln.Addr().String(), Region: "us-east-1",
