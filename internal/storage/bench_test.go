@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 	"testing"
 
@@ -31,16 +32,33 @@ func (c *countingDoer) Do(r *http.Request) (*http.Response, error) {
 // teardown is one way to empty a prefix.
 type teardown func(ctx context.Context, c *s3.Client, bucket, prefix string) error
 
+// The baselines list with encoding-type=url like the engine, as any teardown that must handle
+// every key has to, so that the comparison measures the deletion strategy alone.
+func listInput(bucket, prefix string) *s3.ListObjectsV2Input {
+	return &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix), EncodingType: types.EncodingTypeUrl}
+}
+
+func listedKey(page *s3.ListObjectsV2Output, o types.Object) (string, error) {
+	if page.EncodingType == types.EncodingTypeUrl {
+		return url.QueryUnescape(aws.ToString(o.Key))
+	}
+	return aws.ToString(o.Key), nil
+}
+
 // perKey is what the one-off scripts do: list a page, then one DeleteObject per key.
 func perKey(ctx context.Context, c *s3.Client, bucket, prefix string) error {
-	pager := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	pager := s3.NewListObjectsV2Paginator(c, listInput(bucket, prefix))
 	for pager.HasMorePages() {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
 			return err
 		}
 		for _, o := range page.Contents {
-			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: o.Key}); err != nil {
+			key, err := listedKey(page, o)
+			if err != nil {
+				return err
+			}
+			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
 				return err
 			}
 		}
@@ -50,7 +68,7 @@ func perKey(ctx context.Context, c *s3.Client, bucket, prefix string) error {
 
 // pageSequential lists one page, deletes it with one DeleteObjects, and lists the next.
 func pageSequential(ctx context.Context, c *s3.Client, bucket, prefix string) error {
-	pager := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	pager := s3.NewListObjectsV2Paginator(c, listInput(bucket, prefix))
 	for pager.HasMorePages() {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
@@ -61,7 +79,11 @@ func pageSequential(ctx context.Context, c *s3.Client, bucket, prefix string) er
 		}
 		ids := make([]types.ObjectIdentifier, len(page.Contents))
 		for i, o := range page.Contents {
-			ids[i] = types.ObjectIdentifier{Key: o.Key}
+			key, err := listedKey(page, o)
+			if err != nil {
+				return err
+			}
+			ids[i] = types.ObjectIdentifier{Key: aws.String(key)}
 		}
 		if _, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)}}); err != nil {
 			return err
