@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"net/http"
+
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
@@ -25,6 +28,8 @@ type platformSpec struct {
 	description string
 	fields      []field
 	anonymous   bool
+	// final marks a platform's retryable-looking answers that retrying cannot fix.
+	final func(resp *http.Response, body []byte) bool
 }
 
 func constant(s string) func(map[string]string) string {
@@ -47,6 +52,7 @@ var platformSpecs = []platformSpec{
 	{
 		platform:    providerdata.V7,
 		description: "V7 Darwin (`dataplatforms_v7_*`).",
+		final:       v7.Final,
 		fields: []field{
 			{attr: "api_key", env: "V7_API_KEY", secret: true, required: true, check: validate.Secret,
 				description: "V7 API key, sent as `Authorization: ApiKey <key>`."},

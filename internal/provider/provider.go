@@ -21,6 +21,7 @@ import (
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
@@ -178,6 +179,7 @@ func (p *dataplatformsProvider) Configure(ctx context.Context, req provider.Conf
 }
 
 func (s platformSpec) connect(values map[string]string, tc transport.Config) *providerdata.Conn {
+	tc.Final = s.final
 	c := &providerdata.Conn{Endpoint: values["endpoint"], Settings: map[string]string{}, HTTP: transport.New(tc)}
 	for _, f := range s.fields {
 		switch {
@@ -223,10 +225,14 @@ func (p *dataplatformsProvider) retrySettings(m *retryModel, resp *provider.Conf
 
 // Resources lists every resource type. Each platform package adds its constructors here.
 func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		v7.NewItemResource,
+	}
 }
 
 // DataSources lists every data source type. Each platform package adds its constructors here.
 func (p *dataplatformsProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		v7.NewItemsDataSource,
+	}
 }

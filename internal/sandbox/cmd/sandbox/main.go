@@ -20,6 +20,8 @@ import (
 	"syscall"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+	// Every platform fake, registered for the sandbox.
+	_ "github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/fakes"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 )
 

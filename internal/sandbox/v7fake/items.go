@@ -1,0 +1,351 @@
+package v7fake
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// registerSlot is a slot as registration accepts it, read-only extras included.
+type registerSlot struct {
+	SlotName            string           `json:"slot_name"`
+	FileName            string           `json:"file_name"`
+	StorageKey          string           `json:"storage_key"`
+	Type                string           `json:"type"`
+	StorageThumbnailKey string           `json:"storage_thumbnail_key"`
+	Width               *int64           `json:"width"`
+	Height              *int64           `json:"height"`
+	Sections            []map[string]any `json:"sections"`
+	Metadata            map[string]any   `json:"metadata"`
+}
+
+// registerItem accepts both shapes: short (storage_key on the item) and slotted.
+type registerItem struct {
+	Name  string         `json:"name"`
+	Path  string         `json:"path"`
+	Tags  []string       `json:"tags"`
+	Slots []registerSlot `json:"slots"`
+	registerSlot
+}
+
+type registerRequest struct {
+	Items       []registerItem `json:"items"`
+	DatasetSlug string         `json:"dataset_slug"`
+	StorageSlug string         `json:"storage_slug"`
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func (f *Fake) register(readonly bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req registerRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "invalid JSON: "+err.Error())
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		ds, ok := f.datasetBySlug(req.DatasetSlug)
+		if !ok {
+			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Dataset %q not found", req.DatasetSlug))
+			return
+		}
+		conn, ok := f.storageBySlug(req.StorageSlug)
+		if !ok {
+			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Storage %q not found", req.StorageSlug))
+			return
+		}
+		// Inferred: read-write registration into a read-only connection is a bad payload; V7
+		// cannot write the derived files there.
+		if conn.Readonly && !readonly {
+			writeFieldErrors(w, http.StatusBadRequest, map[string][]string{"storage_slug": {"is a read-only storage; use register_existing_readonly"}})
+			return
+		}
+		if len(req.Items) == 0 {
+			writeFieldErrors(w, http.StatusBadRequest, map[string][]string{"items": {"can't be blank"}})
+			return
+		}
+		var registered, blocked []map[string]any
+		for i, in := range req.Items {
+			if in.Name == "" || strings.Contains(in.Name, "/") {
+				writeFieldErrors(w, http.StatusBadRequest, map[string][]string{fmt.Sprintf("items.%d.name", i): {"must be a non-empty name without /"}})
+				return
+			}
+			if in.Path == "" {
+				in.Path = "/"
+			}
+			slots := in.Slots
+			if len(slots) == 0 {
+				in.registerSlot.SlotName = "0"
+				in.registerSlot.FileName = in.Name
+				slots = []registerSlot{in.registerSlot}
+			}
+			if reason := f.blockReason(ds.ID, in, slots, readonly); reason != "" {
+				blocked = append(blocked, blockedJSON(in, slots, reason))
+				continue
+			}
+			it := f.addItem(ds.ID, in, slots, conn, readonly)
+			registered = append(registered, itemJSON(it, f.status(it), false))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": orEmpty(registered), "blocked_items": orEmpty(blocked)})
+	}
+}
+
+func orEmpty(v []map[string]any) []map[string]any {
+	if v == nil {
+		return []map[string]any{}
+	}
+	return v
+}
+
+// blockReason is why an item is not registered. The reason strings are not documented
+// (inferred): a stable code per cause.
+func (f *Fake) blockReason(datasetID int, in registerItem, slots []registerSlot, readonly bool) string {
+	for _, it := range f.items {
+		if it.DatasetID == datasetID && it.Path == in.Path && it.Name == in.Name {
+			return "ALREADY_EXISTS"
+		}
+	}
+	for _, s := range slots {
+		if s.StorageKey == "" {
+			return "MISSING_STORAGE_KEY"
+		}
+		if readonly && (s.Type == "" || s.Type == "image") && (s.StorageThumbnailKey == "" || s.Width == nil || s.Height == nil) {
+			return "MISSING_THUMBNAIL_OR_DIMENSIONS"
+		}
+	}
+	return ""
+}
+
+func blockedJSON(in registerItem, slots []registerSlot, reason string) map[string]any {
+	out := make([]map[string]any, len(slots))
+	for i, s := range slots {
+		out[i] = map[string]any{"slot_name": s.SlotName, "file_name": s.FileName, "storage_key": s.StorageKey, "reason": reason}
+	}
+	return map[string]any{"name": in.Name, "path": in.Path, "slots": out}
+}
+
+func (f *Fake) addItem(datasetID int, in registerItem, slots []registerSlot, conn storageConn, readonly bool) *item {
+	now := time.Now().UTC()
+	f.seq++
+	it := &item{ID: newUUID(), Name: in.Name, Path: in.Path, DatasetID: datasetID, InsertedAt: now, UpdatedAt: now, seq: f.seq}
+	for _, tag := range in.Tags {
+		// Inferred: registering with a tag creates its tag class when missing.
+		if f.classByName(tag) == nil {
+			f.addClassLocked(tag, []string{"tag"}, []map[string]int{{"id": datasetID}})
+		}
+		it.Tags = append(it.Tags, tag)
+	}
+	for _, s := range slots {
+		typ := s.Type
+		if typ == "" {
+			typ = "image"
+		}
+		meta := map[string]any{}
+		if s.Width != nil && s.Height != nil {
+			meta["width"], meta["height"] = *s.Width, *s.Height
+		}
+		it.Slots = append(it.Slots, slot{ID: newUUID(), SlotName: s.SlotName, FileName: s.FileName, Type: typ,
+			IsExternal: true, Metadata: meta, storageKey: s.StorageKey})
+	}
+	if !readonly {
+		it.failed = !f.writeDerived(it, conn)
+	}
+	f.items[it.ID] = it
+	return it
+}
+
+// writeDerived writes what V7's processing leaves in a read-write bucket and reports whether
+// every source object was readable. A source key that does not exist makes processing fail
+// (the notes: a wrong key shows as an error on the item, not at registration).
+//
+// Layouts: current `{prefix}/{item_uuid}/files/{slot_uuid}/thumbnail.jpg` plus `sections/…`
+// (inferred from darwin-py's generator); legacy `{prefix}[/{source dir}]/data/{item_name}/…`
+// (V7's 2023 clean-up script).
+func (f *Fake) writeDerived(it *item, conn storageConn) bool {
+	ctx, cancel := f.s3Context()
+	defer cancel()
+	ok := true
+	for i, s := range it.Slots {
+		head, err := f.env.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(conn.Bucket), Key: aws.String(s.storageKey)})
+		if err != nil {
+			ok = false
+			continue
+		}
+		it.Slots[i].SizeBytes = aws.ToInt64(head.ContentLength)
+		var keys []string
+		if conn.legacy {
+			base := joinKey(conn.Prefix, path.Dir(s.storageKey), "data", it.Name)
+			keys = []string{base + "/thumbnails/" + s.SlotName + ".jpg", base + "/uploads/" + s.ID + "/metadata.json"}
+		} else {
+			base := joinKey(conn.Prefix, it.ID, "files", s.ID)
+			keys = []string{base + "/thumbnail.jpg", base + "/sections/high/0000.png", base + "/sections/low/0000.jpg"}
+		}
+		for _, k := range keys {
+			body := fmt.Sprintf("derived by the V7 sandbox from s3://%s/%s", conn.Bucket, s.storageKey)
+			if _, err := f.env.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(conn.Bucket), Key: aws.String(k), Body: strings.NewReader(body)}); err != nil {
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// joinKey joins key parts with "/", dropping empty parts and "." (the directory of a top-level key).
+func joinKey(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		p = strings.Trim(p, "/")
+		if p != "" && p != "." {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, "/")
+}
+
+// status advances processing with each read: processing for ProcessingReads reads, then
+// complete (or error for a source V7 could not read). Inferred from the documented states.
+func (f *Fake) status(it *item) (processing string) {
+	switch {
+	case it.reads < ProcessingReads:
+		return "processing"
+	case it.failed:
+		return "error"
+	}
+	return "complete"
+}
+
+func itemJSON(it *item, processing string, withCursor bool) map[string]any {
+	status := "new"
+	switch {
+	case it.Archived:
+		status = "archived"
+	case processing == "error":
+		status = "error"
+	case processing != "complete":
+		status = "processing"
+	}
+	slotTypes := []string{}
+	for _, s := range it.Slots {
+		if !slices.Contains(slotTypes, s.Type) {
+			slotTypes = append(slotTypes, s.Type)
+		}
+	}
+	tags := it.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	out := map[string]any{
+		"id": it.ID, "name": it.Name, "path": it.Path, "dataset_id": it.DatasetID, "archived": it.Archived,
+		"status": status, "processing_status": processing, "workflow_status": status, "priority": 0,
+		"tags": tags, "slots": it.Slots, "slot_types": slotTypes,
+		"layout":      map[string]any{"type": "simple", "version": 1, "slots": slotNames(it)},
+		"inserted_at": it.InsertedAt.Format(time.RFC3339), "updated_at": it.UpdatedAt.Format(time.RFC3339),
+	}
+	if withCursor {
+		out["cursor"] = it.ID
+	}
+	return out
+}
+
+func slotNames(it *item) []string {
+	out := make([]string, len(it.Slots))
+	for i, s := range it.Slots {
+		out[i] = s.SlotName
+	}
+	return out
+}
+
+func (f *Fake) getItem(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	it, ok := f.items[r.PathValue("id")]
+	if !ok {
+		writeError(w, http.StatusNotFound, "NOT_FOUND", "Item not found")
+		return
+	}
+	it.reads++
+	writeJSON(w, http.StatusOK, itemJSON(it, f.status(it), false))
+}
+
+// queryList reads an array parameter in any of the forms clients send: name[]=a&name[]=b,
+// name=a&name=b or name=a,b.
+func queryList(q map[string][]string, name string) []string {
+	var out []string
+	for _, v := range append(q[name+"[]"], q[name]...) {
+		for _, p := range strings.Split(v, ",") {
+			if p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// listItems pages with `page[size]` and the cursor `page[from]`: the id of the first item of
+// the page, as `page.next` gives it (the notes: cursors look like item ids).
+func (f *Fake) listItems(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	flt := filters{
+		DatasetIDs: atoiAll(queryList(q, "dataset_ids")),
+		ItemIDs:    queryList(q, "item_ids"), ItemNames: queryList(q, "item_names"),
+		ItemPaths: queryList(q, "item_paths"), Statuses: queryList(q, "statuses"),
+	}
+	size := 500
+	if s := q.Get("page[size]"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 500 {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "page[size] must be 1..500")
+			return
+		}
+		size = n
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	matched := f.match(flt)
+	start := 0
+	if from := q.Get("page[from]"); from != "" {
+		start = slices.IndexFunc(matched, func(it *item) bool { return it.ID == from })
+		if start < 0 {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "unknown page[from] cursor")
+			return
+		}
+	}
+	end := min(start+size, len(matched))
+	page := make([]map[string]any, 0, end-start)
+	for _, it := range matched[start:end] {
+		page = append(page, itemJSON(it, f.status(it), true))
+	}
+	var next any
+	if end < len(matched) {
+		next = matched[end].ID
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": page, "page": map[string]any{"count": len(matched), "next": next, "previous": nil}})
+}
+
+func atoiAll(ss []string) []int {
+	out := make([]int, 0, len(ss))
+	for _, s := range ss {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			n = -1 // matches no dataset
+		}
+		out = append(out, n)
+	}
+	return out
+}
