@@ -2,10 +2,8 @@ package acctest_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -18,7 +16,7 @@ import (
 func TestMain(m *testing.M) { acctest.Main(m) }
 
 // unique returns a prefix no other test run in the shared sandbox uses.
-func unique(name string) string { return fmt.Sprintf("%s-%d", name, time.Now().UnixNano()) }
+func unique(name string) string { return acctest.Unique(name) }
 
 func TestNeighbourCheckDetectsChangeAndLoss(t *testing.T) {
 	c := acctest.S3(t)

@@ -1,0 +1,34 @@
+package acctest
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Unique returns a name no other test run in the shared sandbox uses, for prefixes, folders
+// and item names.
+func Unique(name string) string { return fmt.Sprintf("%s-%d", name, time.Now().UnixNano()) }
+
+// AddFault injects a fault into the shared sandbox (the JSON of sandbox.Fault).
+func AddFault(t testing.TB, fault string) {
+	t.Helper()
+	resp, err := http.Post(Sandbox(t).Endpoints["admin"]+"/faults", "application/json", strings.NewReader(fault))
+	if err != nil {
+		t.Fatalf("adding fault %s: %v", fault, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("adding fault %s: %s", fault, resp.Status)
+	}
+}
+
+// ClearFaults removes every fault from the shared sandbox.
+func ClearFaults(t testing.TB) {
+	t.Helper()
+	if err := Sandbox(t).Faults().Clear(); err != nil {
+		t.Fatalf("clearing faults: %v", err)
+	}
+}

@@ -1,0 +1,470 @@
+package v7_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
+)
+
+const itemAddr = "dataplatforms_v7_item.test"
+
+// itemTest is the shared state of one acceptance test of dataplatforms_v7_item: values are
+// filled in PreCheck and by checks, and read by later checks (which run after PreCheck).
+type itemTest struct {
+	t          *testing.T
+	base       string
+	s3         *s3.Client
+	v7         *v7.Client
+	id         string
+	bucket     string
+	prefixes   []string
+	neighbours []*acctest.Neighbours
+}
+
+func newItemTest(t *testing.T, name string) *itemTest {
+	return &itemTest{t: t, base: acctest.Unique(name)}
+}
+
+func (it *itemTest) preCheck() {
+	acctest.PreCheck(it.t)
+	sb := acctest.Sandbox(it.t)
+	it.s3 = acctest.S3(it.t)
+	it.v7 = v7.NewClient(sb.Endpoints["v7"]+"/api", v7fake.APIKey, transport.New(transport.Config{Platform: v7.PlatformName}))
+}
+
+// plant writes keys the item does not own (its source among them) and remembers their bytes.
+func (it *itemTest) plant(bucket string, keys ...string) {
+	it.neighbours = append(it.neighbours, acctest.PlantNeighbours(it.t, it.s3, bucket, keys...))
+}
+
+func (it *itemTest) vars(name, storage, key string, extra config.Variables) config.Variables {
+	v := config.Variables{
+		"name": config.StringVariable(name), "storage_slug": config.StringVariable(storage),
+		"storage_key": config.StringVariable(key), "path": config.StringVariable("/" + it.base),
+	}
+	for k, val := range extra {
+		v[k] = val
+	}
+	return v
+}
+
+// capture records the id and metadata scope from state.
+func (it *itemTest) capture(s *terraform.State) error {
+	rs, ok := s.RootModule().Resources[itemAddr]
+	if !ok {
+		return fmt.Errorf("%s not in state", itemAddr)
+	}
+	it.id, it.bucket, it.prefixes = rs.Primary.ID, rs.Primary.Attributes["metadata_scope.bucket"], nil
+	for i := range len(rs.Primary.Attributes) {
+		p, ok := rs.Primary.Attributes[fmt.Sprintf("metadata_scope.prefixes.%d", i)]
+		if !ok {
+			break
+		}
+		it.prefixes = append(it.prefixes, p)
+	}
+	return nil
+}
+
+// countOwned counts the keys (every version) left in the captured metadata scope.
+func (it *itemTest) countOwned() (int, error) {
+	total := 0
+	for _, p := range it.prefixes {
+		scope, err := storage.NewScope(it.bucket, p)
+		if err != nil {
+			return 0, err
+		}
+		keys, err := acctest.ListKeys(context.Background(), it.s3, scope)
+		if err != nil {
+			return 0, err
+		}
+		total += len(keys)
+	}
+	return total, nil
+}
+
+func (it *itemTest) checkOwned(want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		n, err := it.countOwned()
+		if err != nil {
+			return err
+		}
+		if n != want {
+			return fmt.Errorf("%d objects in the metadata scope %q of s3://%s, want %d", n, it.prefixes, it.bucket, want)
+		}
+		return nil
+	}
+}
+
+// checkDestroyed proves the whole teardown: the V7 item is gone, nothing is left in its
+// metadata scope, and every neighbour (the source included) is byte-identical.
+func (it *itemTest) checkDestroyed(*terraform.State) error {
+	if it.id == "" {
+		return fmt.Errorf("no item id was captured")
+	}
+	if _, err := it.v7.Item(context.Background(), v7fake.TeamSlug, it.id); !transport.IsNotFound(err) {
+		return fmt.Errorf("V7 item %s still readable after destroy (err %v)", it.id, err)
+	}
+	if len(it.prefixes) > 0 {
+		if err := acctest.CheckScopeEmpty(it.s3, it.bucket, it.prefixes...)(nil); err != nil {
+			return err
+		}
+	}
+	for _, n := range it.neighbours {
+		if err := n.Intact(context.Background()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestAccV7Item_readWriteLifecycle(t *testing.T) {
+	it := newItemTest(t, "rw")
+	source := it.base + "/scan-1.jpg"
+	cfg := config.StaticFile("testdata/item.tf")
+	vars := func(path string, tags ...string) config.Variables {
+		tv := make([]config.Variable, len(tags))
+		for i, tag := range tags {
+			tv[i] = config.StringVariable(tag)
+		}
+		return it.vars("scan-1", v7fake.StorageRW, source, config.Variables{"path": config.StringVariable(path), "tags": config.ListVariable(tv...)})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source, "v7/darwin/"+it.base+"/thumbnail.jpg")
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             it.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "alpha"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.capture,
+					resource.TestCheckResourceAttr(itemAddr, "team_slug", v7fake.TeamSlug),
+					resource.TestCheckResourceAttr(itemAddr, "dataset_id", fmt.Sprint(v7fake.DatasetID)),
+					resource.TestCheckResourceAttr(itemAddr, "processing_status", "complete"),
+					resource.TestCheckResourceAttr(itemAddr, "status", "new"),
+					resource.TestCheckResourceAttr(itemAddr, "platform_deleted", "false"),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.bucket", sandbox.BucketPlain),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.#", "1"),
+					resource.TestCheckResourceAttrWith(itemAddr, "metadata_scope.prefixes.0", func(v string) error {
+						if v != "v7/darwin/"+it.id {
+							return fmt.Errorf("scope %q, want v7/darwin/<item id %s>", v, it.id)
+						}
+						return nil
+					}),
+					it.checkOwned(3),
+				),
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "alpha"),
+				ResourceName: itemAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return v7fake.TeamSlug + "/" + it.id, nil },
+				// V7's item answer holds neither the storage connection nor the storage keys;
+				// the configuration supplies them in place at the next apply (next step).
+				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "timeouts", "processing_status", "status"},
+			},
+			{ // path and tags change in place: a move and a tag, no new registration
+				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/b", "alpha", "beta"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(itemAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(itemAddr, "id", &it.id),
+					resource.TestCheckResourceAttr(itemAddr, "path", "/"+it.base+"/b"),
+					resource.TestCheckTypeSetElemAttr(itemAddr, "tags.*", "beta"),
+					func(*terraform.State) error {
+						got, err := it.v7.Item(context.Background(), v7fake.TeamSlug, it.id)
+						if err != nil {
+							return err
+						}
+						slices.Sort(got.Tags)
+						if got.Path != "/"+it.base+"/b" || !slices.Equal(got.Tags, []string{"alpha", "beta"}) {
+							return fmt.Errorf("V7 holds path %q tags %q after the update", got.Path, got.Tags)
+						}
+						return nil
+					},
+					it.checkOwned(3),
+				),
+			},
+			{ // a tag removed, moved back
+				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "beta"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(itemAddr, "tags.#", "1"),
+					resource.TestCheckResourceAttr(itemAddr, "path", "/"+it.base+"/a"),
+				),
+			},
+		},
+	})
+}
+
+// The bug the one-off script had: scan-1's legacy metadata folder is data/scan-1, and the
+// destroy must leave data/scan-10, data/scan-1.jpg and data/scan-1x alone.
+func TestAccV7Item_legacyLayoutKeepsNeighboursAndHonoursProtection(t *testing.T) {
+	it := newItemTest(t, "legacy")
+	source := it.base + "/scan-1.jpg"
+	cfg := config.StaticFile("testdata/item.tf")
+	vars := func(protected bool) config.Variables {
+		return it.vars("scan-1", v7fake.StorageLegacy, source, config.Variables{
+			"metadata_layout": config.StringVariable(v7.LayoutLegacyName), "deletion_protection": config.BoolVariable(protected)})
+	}
+	legacyDir := "v7-legacy/" + it.base + "/data/"
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source, legacyDir+"scan-10/thumbnails/0.jpg", legacyDir+"scan-1.jpg", legacyDir+"scan-1x/a")
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             it.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars(true),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.capture,
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.#", "1"),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.0", legacyDir+"scan-1"),
+					it.checkOwned(2),
+				),
+			},
+			{ // deletion_protection: the destroy fails and touches nothing
+				ConfigFile: cfg, ConfigVariables: vars(true), Destroy: true,
+				ExpectError: regexp.MustCompile(`is protected from deletion`),
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: vars(false),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.checkOwned(2),
+					func(*terraform.State) error {
+						_, err := it.v7.Item(context.Background(), v7fake.TeamSlug, it.id)
+						return err
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccV7Item_readOnlyBlockedThenRegisteredWithCustomerDerivatives(t *testing.T) {
+	it := newItemTest(t, "ro")
+	source := "v7-readonly/" + it.base + "/scan-1.jpg"
+	owned := "v7-readonly/" + it.base + "/derived/scan-1"
+	cfg := config.StaticFile("testdata/item.tf")
+	withThumb := it.vars("scan-1", v7fake.StorageRO, source, config.Variables{
+		"thumbnail_key": config.StringVariable(owned + "/thumb.jpg"), "width": config.IntegerVariable(640), "height": config.IntegerVariable(480),
+		"extra_metadata_prefixes": config.ListVariable(config.StringVariable(owned)),
+	})
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source, "v7-readonly/"+it.base+"/derived/scan-10/thumb.jpg")
+			for _, k := range []string{owned + "/thumb.jpg", owned + "/sections/0.png"} {
+				if _, err := it.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String(k), Body: strings.NewReader("customer-made")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             it.checkDestroyed,
+		Steps: []resource.TestStep{
+			{ // a read-only image without thumbnail and size is blocked: the error quotes V7, nothing is registered
+				ConfigFile: cfg, ConfigVariables: it.vars("scan-1", v7fake.StorageRO, source, nil),
+				ExpectError: regexp.MustCompile(`(?s)V7 refused to register.*MISSING_THUMBNAIL_OR_DIMENSIONS.*Nothing was\s+registered`),
+			},
+			{
+				PreConfig: func() {
+					items, err := it.v7.ListItems(context.Background(), v7fake.TeamSlug, v7.ListQuery{DatasetID: v7fake.DatasetID, Paths: []string{"/" + it.base}})
+					if err != nil || len(items) != 0 {
+						t.Fatalf("a blocked registration left %d items (err %v)", len(items), err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: withThumb,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.capture,
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.#", "1"),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.0", owned),
+					resource.TestCheckResourceAttr(itemAddr, "processing_status", "complete"),
+					it.checkOwned(2),
+				),
+			},
+		},
+	})
+}
+
+// A destroy whose storage cleanup fails stays in state with platform_deleted = true after
+// deleting the item; the next destroy removes every version and delete marker.
+func TestAccV7Item_versionedPartialFailureResumes(t *testing.T) {
+	it := newItemTest(t, "resume")
+	source := it.base + "/scan-1.jpg"
+	cfg := config.StaticFile("testdata/item.tf")
+	vars := it.vars("scan-1", v7fake.StorageVersioned, source, nil)
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketVersioned, source, "v7-darwin/"+it.base+"-neighbour/thumbnail.jpg")
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             it.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				Check:      resource.ComposeAggregateTestCheckFunc(it.capture, it.checkOwned(3)),
+			},
+			{ // more versions and a delete marker in the scope, then S3 refuses the batch deletes
+				PreConfig: func() {
+					ctx := context.Background()
+					thumb := it.prefixes[0] + "/files/"
+					out, err := it.s3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(it.bucket), Prefix: aws.String(thumb)})
+					if err != nil || len(out.Contents) != 3 {
+						t.Fatalf("listing the derived files: %v", err)
+					}
+					k := out.Contents[0].Key
+					for range 2 {
+						if _, err := it.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(it.bucket), Key: k, Body: strings.NewReader("v")}); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if _, err := it.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(it.bucket), Key: out.Contents[1].Key}); err != nil {
+						t.Fatal(err)
+					}
+					acctest.AddFault(t, `{"platform":"s3","status":403,"method":"POST","path_contains":"/`+sandbox.BucketVersioned+`"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
+				ExpectError: regexp.MustCompile(`(?s)Storage cleanup of V7 item "scan-1" .* is incomplete.*run\s+terraform\s+destroy\s+again`),
+			},
+			{ // the item is gone from V7, the resource stays with its progress, and the plan shows it
+				PreConfig: func() {
+					acctest.ClearFaults(t)
+					if _, err := it.v7.Item(context.Background(), v7fake.TeamSlug, it.id); !transport.IsNotFound(err) {
+						t.Errorf("the V7 item survived the failed destroy (err %v); the platform delete comes first", err)
+					}
+					if n, err := it.countOwned(); err != nil || n != 6 {
+						t.Errorf("%d keys (versions and markers) in the scope after the failed destroy, want all 6 (err %v)", n, err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: vars,
+				PlanOnly: true, ExpectNonEmptyPlan: true,
+			},
+			{ // the next destroy finishes the cleanup
+				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
+			},
+		},
+	})
+}
+
+func TestAccV7Item_deletedOutOfBandIsDrift(t *testing.T) {
+	it := newItemTest(t, "drift")
+	source := it.base + "/scan-1.jpg"
+	cfg := config.StaticFile("testdata/item.tf")
+	vars := it.vars("scan-1", v7fake.StorageRW, source, nil)
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source)
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{ConfigFile: cfg, ConfigVariables: vars, Check: it.capture},
+			{ // a 5xx storm on reads is retried by the transport and the refresh succeeds
+				PreConfig: func() {
+					acctest.AddFault(t, `{"platform":"v7","status":503,"count":3,"method":"GET","retry_after":"0"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true,
+			},
+			{
+				PreConfig: func() {
+					acctest.ClearFaults(t)
+					n, err := it.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{it.id}})
+					if err != nil || n != 1 {
+						t.Fatalf("deleting the item out of band: %d, %v", n, err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: vars,
+				PlanOnly: true, ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccV7Items_dataSourceFilters(t *testing.T) {
+	base := acctest.Unique("ds")
+	const ds = "data.dataplatforms_v7_items."
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			c := acctest.S3(t)
+			for i := range 3 {
+				acctest.PlantNeighbours(t, c, sandbox.BucketPlain, fmt.Sprintf("%s/scan-%d.jpg", base, i))
+			}
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			ConfigFile:      config.StaticFile("testdata/items_data_source.tf"),
+			ConfigVariables: config.Variables{"path": config.StringVariable("/" + base), "source_prefix": config.StringVariable(base)},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(ds+"folder", "dataset_id", fmt.Sprint(v7fake.DatasetID)),
+				resource.TestCheckResourceAttr(ds+"folder", "items.#", "3"),
+				resource.TestCheckTypeSetElemNestedAttrs(ds+"folder", "items.*", map[string]string{"name": "scan-0", "status": "new", "slot_names.0": "0"}),
+				resource.TestCheckTypeSetElemNestedAttrs(ds+"folder", "items.*", map[string]string{"name": "scan-2", "processing_status": "complete"}),
+				resource.TestCheckResourceAttr(ds+"one", "items.#", "1"),
+				resource.TestCheckResourceAttrPair(ds+"one", "items.0.id", "dataplatforms_v7_item.scan.1", "id"),
+			),
+		}},
+	})
+}
+
+func TestAccV7Item_unconfiguredPlatformFailsAtPlan(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Setenv("V7_API_KEY", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			ConfigFile:      config.StaticFile("testdata/item.tf"),
+			ConfigVariables: config.Variables{"name": config.StringVariable("x"), "storage_slug": config.StringVariable("s"), "storage_key": config.StringVariable("k")},
+			PlanOnly:        true,
+			ExpectError:     regexp.MustCompile(`(?s)The V7 Darwin platform is not configured.*"v7".*V7_API_KEY`),
+		}},
+	})
+}
+
+func TestAccV7Item_invalidInputIsRefusedAtValidate(t *testing.T) {
+	acctest.PreCheck(t)
+	for _, tc := range []struct {
+		vars config.Variables
+		want string
+	}{
+		{config.Variables{"name": config.StringVariable("a/b")}, `non-empty name without /`},
+		{config.Variables{"path": config.StringVariable("scans/")}, `folder path starting with /`},
+		{config.Variables{"storage_key": config.StringVariable("/abs.jpg")}, `relative to the bucket`},
+		{config.Variables{"metadata_layout": config.StringVariable("flat")}, `value must be one of`},
+		{config.Variables{"extra_metadata_prefixes": config.ListVariable(config.StringVariable("/"))}, `prefix relative to the bucket`},
+	} {
+		vars := config.Variables{"name": config.StringVariable("x"), "storage_slug": config.StringVariable("sandbox-rw"), "storage_key": config.StringVariable("k.jpg")}
+		for k, v := range tc.vars {
+			vars[k] = v
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				ConfigFile: config.StaticFile("testdata/item.tf"), ConfigVariables: vars, PlanOnly: true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}},
+		})
+	}
+}
