@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
@@ -149,6 +150,8 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 		PreCheck: func() {
 			it.preCheck()
 			it.plant(sandbox.BucketPlain, source, "v7/darwin/"+it.base+"/thumbnail.jpg")
+			// A 429 storm on the registration: refused before any work, so the POST is retried.
+			acctest.AddFault(t, `{"platform":"v7","status":429,"count":2,"retry_after":"0","path_contains":"/items/register_existing"}`)
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             it.checkDestroyed,
@@ -157,6 +160,7 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "alpha"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					it.capture,
+					checkThrottled(t, 2),
 					resource.TestCheckResourceAttr(itemAddr, "team_slug", v7fake.TeamSlug),
 					resource.TestCheckResourceAttr(itemAddr, "dataset_id", fmt.Sprint(v7fake.DatasetID)),
 					resource.TestCheckResourceAttr(itemAddr, "processing_status", "complete"),
@@ -204,11 +208,13 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 					it.checkOwned(3),
 				),
 			},
-			{ // a tag removed, moved back
+			{ // a tag removed, moved back; then V7 "writes" 3,000 more derived files for the destroy to remove
 				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "beta"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(itemAddr, "tags.#", "1"),
 					resource.TestCheckResourceAttr(itemAddr, "path", "/"+it.base+"/a"),
+					func(*terraform.State) error { return putMany(it.s3, it.bucket, it.prefixes[0]+"/files/frames", 3000) },
+					it.checkOwned(3003),
 				),
 			},
 		},
@@ -226,13 +232,31 @@ func TestAccV7Item_legacyLayoutKeepsNeighboursAndHonoursProtection(t *testing.T)
 			"metadata_layout": config.StringVariable(v7.LayoutLegacyName), "deletion_protection": config.BoolVariable(protected)})
 	}
 	legacyDir := "v7-legacy/" + it.base + "/data/"
+	var twin string // an item with the same name in another folder, registered outside Terraform
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			it.preCheck()
-			it.plant(sandbox.BucketPlain, source, legacyDir+"scan-10/thumbnails/0.jpg", legacyDir+"scan-1.jpg", legacyDir+"scan-1x/a")
+			it.plant(sandbox.BucketPlain, source, legacyDir+"scan-10/thumbnails/0.jpg", legacyDir+"scan-1.jpg", legacyDir+"scan-1x/a",
+				it.base+"-other/scan-1.jpg")
+			reg, err := it.v7.Register(context.Background(), v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageLegacy, v7.RegisterItem{
+				Name: "scan-1", Path: "/" + it.base + "/other", Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "scan-1", StorageKey: it.base + "-other/scan-1.jpg"}}})
+			if err != nil || len(reg.Items) != 1 {
+				t.Fatalf("registering the same-named twin: %v %+v", err, reg)
+			}
+			twin = reg.Items[0].ID
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             it.checkDestroyed,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(it.checkDestroyed, func(*terraform.State) error {
+			if _, err := it.v7.Item(context.Background(), v7fake.TeamSlug, twin); err != nil {
+				return fmt.Errorf("the same-named item in another folder did not survive: %w", err)
+			}
+			out, err := it.s3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{
+				Bucket: aws.String(sandbox.BucketPlain), Prefix: aws.String("v7-legacy/" + it.base + "-other/data/scan-1/")})
+			if err != nil || len(out.Contents) != 2 {
+				return fmt.Errorf("the twin's own V7 files: %d left, want 2 (err %v)", len(out.Contents), err)
+			}
+			return nil
+		}),
 		Steps: []resource.TestStep{
 			{
 				ConfigFile: cfg, ConfigVariables: vars(true),
@@ -467,4 +491,38 @@ func TestAccV7Item_invalidInputIsRefusedAtValidate(t *testing.T) {
 			}},
 		})
 	}
+}
+
+// checkThrottled proves the registration met at least n injected 429s and still succeeded.
+func checkThrottled(t *testing.T, n int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		injected, ok := 0, false
+		for _, r := range acctest.Sandbox(t).Faults().Requests("v7") {
+			if strings.HasSuffix(r.Path, "/items/register_existing") {
+				if r.Injected && r.Status == 429 {
+					injected++
+				} else if r.Status == 200 {
+					ok = true
+				}
+			}
+		}
+		if injected < n || !ok {
+			return fmt.Errorf("registration saw %d injected 429s and success %v; want %d and a success", injected, ok, n)
+		}
+		return nil
+	}
+}
+
+// putMany writes n small objects under prefix, 16 at a time.
+func putMany(c *s3.Client, bucket, prefix string, n int) error {
+	var g errgroup.Group
+	g.SetLimit(16)
+	for i := range n {
+		g.Go(func() error {
+			_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket),
+				Key: aws.String(fmt.Sprintf("%s/%05d.jpg", prefix, i)), Body: strings.NewReader("frame")})
+			return err
+		})
+	}
+	return g.Wait()
 }
