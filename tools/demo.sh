@@ -44,9 +44,17 @@ echo "==> terraform plan"
 if grep -q '^resource ' ./*.tf; then
   echo "==> terraform apply"
   "$terraform" apply -no-color -input=false -auto-approve
+  bucket=$("$terraform" output -raw v7_metadata_bucket)
+  prefix=$("$terraform" output -raw v7_metadata_prefix)
+  objects() { curl -fsS "$DATAPLATFORMS_SANDBOX_ADMIN/objects?bucket=$1&prefix=$2"; echo; }
+  echo "==> what V7 wrote into s3://$bucket/$prefix/ for the item"
+  objects "$bucket" "$prefix/"
   echo "==> terraform plan -destroy (the teardown preview)"
   "$terraform" plan -destroy -no-color -input=false
   echo "==> terraform destroy"
   "$terraform" destroy -no-color -input=false -auto-approve
+  echo "==> s3://$bucket/$prefix/ after the destroy (empty), and the customer's scan (kept)"
+  objects "$bucket" "$prefix/"
+  objects "$bucket" "customer-data/"
 fi
 echo "==> demo finished"

@@ -15,3 +15,42 @@ provider "dataplatforms" {
     max_wait     = "30s"
   }
 }
+
+# A customer's scan (seeded by the sandbox) registered into V7 from a read-write storage
+# connection. V7 writes its thumbnail and sections into the bucket; destroy removes the item
+# and exactly those files, never the scan itself.
+resource "dataplatforms_v7_item" "scan" {
+  dataset_slug = "sandbox-dataset"
+  storage_slug = "sandbox-rw"
+  name         = "scan-0001.jpg"
+  path         = "/demo"
+  tags         = ["demo"]
+
+  slots = [{
+    slot_name   = "0"
+    file_name   = "scan-0001.jpg"
+    storage_key = "customer-data/scans/scan-0001.jpg"
+  }]
+}
+
+data "dataplatforms_v7_items" "demo" {
+  dataset_slug = "sandbox-dataset"
+  paths        = ["/demo"]
+  depends_on   = [dataplatforms_v7_item.scan]
+}
+
+output "v7_item_id" {
+  value = dataplatforms_v7_item.scan.id
+}
+
+output "v7_metadata_bucket" {
+  value = dataplatforms_v7_item.scan.metadata_scope.bucket
+}
+
+output "v7_metadata_prefix" {
+  value = dataplatforms_v7_item.scan.metadata_scope.prefixes[0]
+}
+
+output "v7_items_in_demo_folder" {
+  value = length(data.dataplatforms_v7_items.demo.items)
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/provider"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+
 	// Every platform fake, registered for the sandbox.
 	_ "github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/fakes"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"

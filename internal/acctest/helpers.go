@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -15,7 +16,12 @@ func Unique(name string) string { return fmt.Sprintf("%s-%d", name, time.Now().U
 // AddFault injects a fault into the shared sandbox (the JSON of sandbox.Fault).
 func AddFault(t testing.TB, fault string) {
 	t.Helper()
-	resp, err := http.Post(Sandbox(t).Endpoints["admin"]+"/faults", "application/json", strings.NewReader(fault))
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, Sandbox(t).Endpoints["admin"]+"/faults", strings.NewReader(fault))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("adding fault %s: %v", fault, err)
 	}

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
+	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 

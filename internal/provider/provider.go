@@ -21,7 +21,7 @@ import (
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
+	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 

@@ -3,6 +3,9 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // adminHandler serves the admin API:
@@ -12,6 +15,7 @@ import (
 //	GET    /faults      the active faults with their hit counts
 //	DELETE /faults      clear every fault
 //	GET    /requests    the request log (?platform=v7 filters); DELETE clears it
+//	GET    /objects     keys of the S3 store: ?bucket=B&prefix=P (every page), for demos
 //	GET    /healthz     200 when serving
 func (sb *Sandbox) adminHandler() http.Handler {
 	if sb.store.Deny != nil {
@@ -20,6 +24,7 @@ func (sb *Sandbox) adminHandler() http.Handler {
 	known := func(p string) bool { _, ok := sb.Endpoints[p]; return ok && p != "admin" }
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, sb) })
+	mux.HandleFunc("GET /objects", sb.listObjects)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
 		var f Fault
@@ -58,4 +63,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// listObjects answers the keys and sizes under a prefix of a bucket, every page.
+func (sb *Sandbox) listObjects(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pager := s3.NewListObjectsV2Paginator(sb.store.Client(), &s3.ListObjectsV2Input{Bucket: aws.String(q.Get("bucket")), Prefix: aws.String(q.Get("prefix"))})
+	type object struct {
+		Key  string `json:"key"`
+		Size int64  `json:"size"`
+	}
+	out := []object{}
+	for pager.HasMorePages() {
+		page, err := pager.NextPage(r.Context())
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			return
+		}
+		for _, o := range page.Contents {
+			out = append(out, object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size)})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -55,9 +55,10 @@ func (it *itemTest) plant(bucket string, keys ...string) {
 	it.neighbours = append(it.neighbours, acctest.PlantNeighbours(it.t, it.s3, bucket, keys...))
 }
 
-func (it *itemTest) vars(name, storage, key string, extra config.Variables) config.Variables {
+// vars are item.tf's variables for an item named scan-1 in the test's own folder.
+func (it *itemTest) vars(storage, key string, extra config.Variables) config.Variables {
 	v := config.Variables{
-		"name": config.StringVariable(name), "storage_slug": config.StringVariable(storage),
+		"name": config.StringVariable("scan-1"), "storage_slug": config.StringVariable(storage),
 		"storage_key": config.StringVariable(key), "path": config.StringVariable("/" + it.base),
 	}
 	for k, val := range extra {
@@ -120,7 +121,7 @@ func (it *itemTest) checkDestroyed(*terraform.State) error {
 		return fmt.Errorf("no item id was captured")
 	}
 	if _, err := it.v7.Item(context.Background(), v7fake.TeamSlug, it.id); !transport.IsNotFound(err) {
-		return fmt.Errorf("V7 item %s still readable after destroy (err %v)", it.id, err)
+		return fmt.Errorf("V7 item %s still readable after destroy (err %w)", it.id, err)
 	}
 	if len(it.prefixes) > 0 {
 		if err := acctest.CheckScopeEmpty(it.s3, it.bucket, it.prefixes...)(nil); err != nil {
@@ -144,7 +145,7 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 		for i, tag := range tags {
 			tv[i] = config.StringVariable(tag)
 		}
-		return it.vars("scan-1", v7fake.StorageRW, source, config.Variables{"path": config.StringVariable(path), "tags": config.ListVariable(tv...)})
+		return it.vars(v7fake.StorageRW, source, config.Variables{"path": config.StringVariable(path), "tags": config.ListVariable(tv...)})
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
@@ -228,7 +229,7 @@ func TestAccV7Item_legacyLayoutKeepsNeighboursAndHonoursProtection(t *testing.T)
 	source := it.base + "/scan-1.jpg"
 	cfg := config.StaticFile("testdata/item.tf")
 	vars := func(protected bool) config.Variables {
-		return it.vars("scan-1", v7fake.StorageLegacy, source, config.Variables{
+		return it.vars(v7fake.StorageLegacy, source, config.Variables{
 			"metadata_layout": config.StringVariable(v7.LayoutLegacyName), "deletion_protection": config.BoolVariable(protected)})
 	}
 	legacyDir := "v7-legacy/" + it.base + "/data/"
@@ -252,8 +253,11 @@ func TestAccV7Item_legacyLayoutKeepsNeighboursAndHonoursProtection(t *testing.T)
 			}
 			out, err := it.s3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{
 				Bucket: aws.String(sandbox.BucketPlain), Prefix: aws.String("v7-legacy/" + it.base + "-other/data/scan-1/")})
-			if err != nil || len(out.Contents) != 2 {
-				return fmt.Errorf("the twin's own V7 files: %d left, want 2 (err %v)", len(out.Contents), err)
+			if err != nil {
+				return err
+			}
+			if len(out.Contents) != 2 {
+				return fmt.Errorf("the twin's own V7 files: %d left, want 2", len(out.Contents))
 			}
 			return nil
 		}),
@@ -290,7 +294,7 @@ func TestAccV7Item_readOnlyBlockedThenRegisteredWithCustomerDerivatives(t *testi
 	source := "v7-readonly/" + it.base + "/scan-1.jpg"
 	owned := "v7-readonly/" + it.base + "/derived/scan-1"
 	cfg := config.StaticFile("testdata/item.tf")
-	withThumb := it.vars("scan-1", v7fake.StorageRO, source, config.Variables{
+	withThumb := it.vars(v7fake.StorageRO, source, config.Variables{
 		"thumbnail_key": config.StringVariable(owned + "/thumb.jpg"), "width": config.IntegerVariable(640), "height": config.IntegerVariable(480),
 		"extra_metadata_prefixes": config.ListVariable(config.StringVariable(owned)),
 	})
@@ -308,7 +312,7 @@ func TestAccV7Item_readOnlyBlockedThenRegisteredWithCustomerDerivatives(t *testi
 		CheckDestroy:             it.checkDestroyed,
 		Steps: []resource.TestStep{
 			{ // a read-only image without thumbnail and size is blocked: the error quotes V7, nothing is registered
-				ConfigFile: cfg, ConfigVariables: it.vars("scan-1", v7fake.StorageRO, source, nil),
+				ConfigFile: cfg, ConfigVariables: it.vars(v7fake.StorageRO, source, nil),
 				ExpectError: regexp.MustCompile(`(?s)V7 refused to register.*MISSING_THUMBNAIL_OR_DIMENSIONS.*Nothing was\s+registered`),
 			},
 			{
@@ -337,7 +341,7 @@ func TestAccV7Item_versionedPartialFailureResumes(t *testing.T) {
 	it := newItemTest(t, "resume")
 	source := it.base + "/scan-1.jpg"
 	cfg := config.StaticFile("testdata/item.tf")
-	vars := it.vars("scan-1", v7fake.StorageVersioned, source, nil)
+	vars := it.vars(v7fake.StorageVersioned, source, nil)
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			it.preCheck()
@@ -348,7 +352,7 @@ func TestAccV7Item_versionedPartialFailureResumes(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				ConfigFile: cfg, ConfigVariables: vars,
-				Check:      resource.ComposeAggregateTestCheckFunc(it.capture, it.checkOwned(3)),
+				Check: resource.ComposeAggregateTestCheckFunc(it.capture, it.checkOwned(3)),
 			},
 			{ // more versions and a delete marker in the scope, then S3 refuses the batch deletes
 				PreConfig: func() {
@@ -396,7 +400,7 @@ func TestAccV7Item_deletedOutOfBandIsDrift(t *testing.T) {
 	it := newItemTest(t, "drift")
 	source := it.base + "/scan-1.jpg"
 	cfg := config.StaticFile("testdata/item.tf")
-	vars := it.vars("scan-1", v7fake.StorageRW, source, nil)
+	vars := it.vars(v7fake.StorageRW, source, nil)
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			it.preCheck()

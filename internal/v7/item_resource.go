@@ -245,7 +245,7 @@ func setItem(ctx context.Context, m *itemModel, it Item, withTags bool) {
 	m.Path = types.StringValue(it.Path)
 	m.Status = types.StringValue(it.Status)
 	m.ProcessingStatus = types.StringValue(it.ProcessingStatus)
-	if withTags && !(len(it.Tags) == 0 && m.Tags.IsNull()) {
+	if withTags && (len(it.Tags) > 0 || !m.Tags.IsNull()) {
 		tags := slices.Clone(it.Tags)
 		if tags == nil {
 			tags = []string{}

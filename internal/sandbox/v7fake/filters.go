@@ -22,12 +22,6 @@ type filters struct {
 	SelectAll      bool     `json:"select_all"`
 }
 
-// onlyDatasets says whether nothing but dataset_ids narrows the match.
-func (flt filters) onlyDatasets() bool {
-	return len(flt.ItemIDs) == 0 && len(flt.ItemNames) == 0 && len(flt.ItemPaths) == 0 &&
-		flt.ItemPathPrefix == "" && flt.ItemNamePrefix == "" && len(flt.Statuses) == 0
-}
-
 // match returns the items a filter selects, in insertion order (the cursor order).
 func (f *Fake) match(flt filters) []*item {
 	var out []*item
@@ -81,7 +75,7 @@ func (f *Fake) deleteItems(w http.ResponseWriter, _ map[string]json.RawMessage, 
 	for _, it := range items {
 		delete(f.items, it.ID)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
+	writeJSON(w, map[string]any{"affected_item_count": len(items)})
 }
 
 func (f *Fake) setArchived(archived bool) func(http.ResponseWriter, map[string]json.RawMessage, []*item) {
@@ -90,7 +84,7 @@ func (f *Fake) setArchived(archived bool) func(http.ResponseWriter, map[string]j
 			it.Archived = archived
 			it.UpdatedAt = time.Now().UTC()
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
+		writeJSON(w, map[string]any{"affected_item_count": len(items)})
 	}
 }
 
@@ -112,7 +106,7 @@ func (f *Fake) moveItems(w http.ResponseWriter, body map[string]json.RawMessage,
 		it.Path = p
 		it.UpdatedAt = time.Now().UTC()
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
+	writeJSON(w, map[string]any{"affected_item_count": len(items)})
 }
 
 // tagItems adds or removes a tag class on the matched items.
@@ -142,6 +136,6 @@ func (f *Fake) tagItems(add bool) func(http.ResponseWriter, map[string]json.RawM
 				it.Tags = slices.DeleteFunc(it.Tags, func(t string) bool { return t == class.Name })
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
+		writeJSON(w, map[string]any{"affected_item_count": len(items)})
 	}
 }

@@ -91,8 +91,8 @@ func (f *Fake) register(readonly bool) http.HandlerFunc {
 			}
 			slots := in.Slots
 			if len(slots) == 0 {
-				in.registerSlot.SlotName = "0"
-				in.registerSlot.FileName = in.Name
+				in.SlotName = "0"
+				in.FileName = in.Name
 				slots = []registerSlot{in.registerSlot}
 			}
 			if reason := f.blockReason(ds.ID, in, slots, readonly); reason != "" {
@@ -102,7 +102,7 @@ func (f *Fake) register(readonly bool) http.HandlerFunc {
 			it := f.addItem(ds.ID, in, slots, conn, readonly)
 			registered = append(registered, itemJSON(it, f.status(it), false))
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": orEmpty(registered), "blocked_items": orEmpty(blocked)})
+		writeJSON(w, map[string]any{"items": orEmpty(registered), "blocked_items": orEmpty(blocked)})
 	}
 }
 
@@ -280,7 +280,7 @@ func (f *Fake) getItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	it.reads++
-	writeJSON(w, http.StatusOK, itemJSON(it, f.status(it), false))
+	writeJSON(w, itemJSON(it, f.status(it), false))
 }
 
 // queryList reads an array parameter in any of the forms clients send: name[]=a&name[]=b,
@@ -335,7 +335,7 @@ func (f *Fake) listItems(w http.ResponseWriter, r *http.Request) {
 	if end < len(matched) {
 		next = matched[end].ID
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": page, "page": map[string]any{"count": len(matched), "next": next, "previous": nil}})
+	writeJSON(w, map[string]any{"items": page, "page": map[string]any{"count": len(matched), "next": next, "previous": nil}})
 }
 
 func atoiAll(ss []string) []int {

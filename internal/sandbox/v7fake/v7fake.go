@@ -18,12 +18,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
 // Seeded fixtures.
 const (
-	APIKey      = "sandbox-v7-api-key"
+	APIKey      = "sandbox-v7-api-key" //nolint:gosec // the sandbox's fixed test key, not a credential
 	TeamSlug    = "sandbox-team"
 	DatasetSlug = "sandbox-dataset"
 	DatasetID   = 4101
@@ -35,6 +38,9 @@ const (
 	StorageRO        = "sandbox-ro"
 	// ProcessingReads is how many reads an item answers "processing" before "complete".
 	ProcessingReads = 2
+	// DemoStorageKey is a customer image seeded in the read-write connection's bucket, for
+	// demos and examples to register.
+	DemoStorageKey = "customer-data/scans/scan-0001.jpg"
 )
 
 func init() { sandbox.Register(func() sandbox.Fake { return New() }) }
@@ -136,7 +142,8 @@ func (f *Fake) Fixtures() any {
 	for _, s := range f.storage {
 		conns[s.Slug] = map[string]any{"bucket": s.Bucket, "prefix": s.Prefix, "readonly": s.Readonly, "legacy_layout": s.legacy}
 	}
-	return map[string]any{"team_slug": TeamSlug, "dataset_slug": DatasetSlug, "dataset_id": DatasetID, "storage": conns}
+	return map[string]any{"team_slug": TeamSlug, "dataset_slug": DatasetSlug, "dataset_id": DatasetID, "storage": conns,
+		"demo_storage_key": DemoStorageKey}
 }
 
 // errorCode matches a fault message that is itself an error code (INSUFFICIENT_REMAINING_STORAGE).
@@ -164,6 +171,12 @@ func errorEnvelope(errs any) (string, []byte) {
 // Start implements sandbox.Fake.
 func (f *Fake) Start(env *sandbox.Env) (http.Handler, error) {
 	f.env = env
+	ctx, cancel := f.s3Context()
+	defer cancel()
+	if _, err := env.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String(DemoStorageKey),
+		Body: strings.NewReader("a customer's scan, registered by the demo")}); err != nil {
+		return nil, fmt.Errorf("seeding %s: %w", DemoStorageKey, err)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/users/token_info", f.tokenInfo)
 	mux.HandleFunc("GET /api/datasets", f.listDatasets)
@@ -207,9 +220,9 @@ func (f *Fake) team(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
+	w.WriteHeader(http.StatusOK)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
@@ -229,7 +242,7 @@ func writeFieldErrors(w http.ResponseWriter, status int, fields map[string][]str
 }
 
 func (f *Fake) tokenInfo(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	writeJSON(w, map[string]any{
 		"selected_team": map[string]any{"id": 1, "name": "Sandbox Team", "slug": TeamSlug},
 		"user":          map[string]any{"id": 7, "email": "sandbox@example.com"},
 	})
@@ -253,7 +266,7 @@ func (f *Fake) listDatasets(w http.ResponseWriter, _ *http.Request) {
 	for i, d := range f.datasets {
 		out[i] = f.datasetJSON(d)
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, out)
 }
 
 func (f *Fake) getDataset(w http.ResponseWriter, r *http.Request) {
@@ -261,7 +274,7 @@ func (f *Fake) getDataset(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	for _, d := range f.datasets {
 		if fmt.Sprint(d.ID) == r.PathValue("id") {
-			writeJSON(w, http.StatusOK, f.datasetJSON(d))
+			writeJSON(w, f.datasetJSON(d))
 			return
 		}
 	}
@@ -269,7 +282,7 @@ func (f *Fake) getDataset(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) listStorage(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, f.storage)
+	writeJSON(w, f.storage)
 }
 
 func (f *Fake) datasetBySlug(slug string) (dataset, bool) {
@@ -293,7 +306,7 @@ func (f *Fake) storageBySlug(slug string) (storageConn, bool) {
 func (f *Fake) listClasses(w http.ResponseWriter, _ *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"annotation_classes": f.classes})
+	writeJSON(w, map[string]any{"annotation_classes": f.classes})
 }
 
 // createClass creates an annotation class. Inferred from the web app's createAnnotationClass
@@ -316,7 +329,7 @@ func (f *Fake) createClass(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := f.addClassLocked(body.Name, body.AnnotationTypes, body.Datasets)
-	writeJSON(w, http.StatusOK, c)
+	writeJSON(w, c)
 }
 
 func (f *Fake) classByName(name string) *tagClass {
