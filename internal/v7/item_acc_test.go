@@ -186,6 +186,12 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 				// the configuration supplies them in place at the next apply (next step).
 				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "timeouts", "processing_status", "status"},
 			},
+			{ // the bare item id imports with the provider's team
+				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "alpha"),
+				ResourceName: itemAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateIdFunc:       func(*terraform.State) (string, error) { return it.id, nil },
+				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "timeouts", "processing_status", "status"},
+			},
 			{ // path and tags change in place: a move and a tag, no new registration
 				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/b", "alpha", "beta"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -529,4 +535,41 @@ func putMany(c *s3.Client, bucket, prefix string, n int) error {
 		})
 	}
 	return g.Wait()
+}
+
+// A source V7 cannot read ends processing in error: the apply fails with a clear message, the
+// item stays in state tainted, and the destroy deletes it.
+func TestAccV7Item_processingErrorTaintsTheItem(t *testing.T) {
+	it := newItemTest(t, "procerr")
+	cfg := config.StaticFile("testdata/item.tf")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 it.preCheck,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			items, err := it.v7.ListItems(context.Background(), v7fake.TeamSlug, v7.ListQuery{DatasetID: v7fake.DatasetID, Paths: []string{"/" + it.base}})
+			if err != nil {
+				return err
+			}
+			if len(items) != 0 {
+				return fmt.Errorf("the tainted item %s survived the destroy", items[0].ID)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: it.vars(v7fake.StorageRW, it.base+"/missing.jpg", nil),
+				ExpectError: regexp.MustCompile(`(?s)V7 did not process V7 item "scan-1".*processing_status = error.*marked\s+tainted`),
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: it.vars(v7fake.StorageRW, it.base+"/missing.jpg", nil),
+				PreConfig: func() {
+					items, err := it.v7.ListItems(context.Background(), v7fake.TeamSlug, v7.ListQuery{DatasetID: v7fake.DatasetID, Paths: []string{"/" + it.base}})
+					if err != nil || len(items) != 1 || items[0].ProcessingStatus != "error" {
+						t.Fatalf("want the one item in processing error, got %+v (err %v)", items, err)
+					}
+				},
+				PlanOnly: true, ExpectNonEmptyPlan: true, // tainted: the plan replaces it
+			},
+		},
+	})
 }
