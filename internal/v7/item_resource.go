@@ -21,6 +21,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/wait"
 )
 
 const (
@@ -174,26 +175,25 @@ var errProcessing = errors.New("V7 reports processing_status = error")
 
 // waitProcessed polls the item until its processing ends, backing off up to 5 s between reads.
 func waitProcessed(ctx context.Context, c *Client, team, id string) (Item, error) {
-	delay := 250 * time.Millisecond
-	for {
-		it, err := c.Item(ctx, team, id)
-		if err != nil {
-			return it, err
+	var it Item
+	err := wait.Until(ctx, 250*time.Millisecond, 5*time.Second, func(ctx context.Context) (bool, error) {
+		var err error
+		if it, err = c.Item(ctx, team, id); err != nil {
+			return true, err
 		}
 		switch it.ProcessingStatus {
 		case "complete":
-			return it, nil
+			return true, nil
 		case "error", "cancelled":
-			return it, fmt.Errorf("%w (status %q)", errProcessing, it.Status)
+			return true, fmt.Errorf("%w (status %q)", errProcessing, it.Status)
 		}
 		tflog.Debug(ctx, "waiting for V7 to process the item", map[string]any{"item_id": id, "processing_status": it.ProcessingStatus})
-		select {
-		case <-ctx.Done():
-			return it, fmt.Errorf("still %q when the create timeout ran out: %w", it.ProcessingStatus, ctx.Err())
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 5*time.Second)
+		return false, nil
+	})
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("still %q when the create timeout ran out: %w", it.ProcessingStatus, err)
 	}
+	return it, err
 }
 
 func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -4,5 +4,6 @@ package fakes
 
 import (
 	// Each platform's fake registers itself in init.
+	_ "github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/foundryfake"
 	_ "github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
 )

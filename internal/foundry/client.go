@@ -1,0 +1,269 @@
+// Package foundry is Palantir Foundry's datasets: a REST client (this file and client_*.go
+// know HTTP and JSON only) and the Terraform types dataplatforms_foundry_dataset_file,
+// dataplatforms_foundry_dataset_file_set and dataplatforms_foundry_dataset_files built on it.
+//
+// The client writes through the v2 upload endpoint (file paths with raw slashes) and uses v1
+// for everything v2 does not offer without preview: file get, list and delete (file paths
+// percent-encoded whole, as v1's examples show).
+package foundry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+)
+
+// PlatformName names Foundry in errors and logs.
+const PlatformName = "Palantir Foundry"
+
+// Transaction types.
+const (
+	TypeUpdate = "UPDATE"
+	TypeDelete = "DELETE"
+)
+
+// Foundry error names the provider acts on.
+const (
+	ErrOpenTransactionAlreadyExists = "OpenTransactionAlreadyExists"
+	ErrFileNotFoundOnBranch         = "FileNotFoundOnBranch"
+	ErrFileNotFoundOnRange          = "FileNotFoundOnTransactionRange"
+)
+
+// Client talks to the Foundry datasets API.
+type Client struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+// NewClient returns a client for the API base (such as https://acme.palantirfoundry.com/api).
+func NewClient(endpoint, token string, hc *http.Client) *Client {
+	return &Client{base: strings.TrimRight(endpoint, "/"), token: token, http: hc}
+}
+
+// ErrorName returns Foundry's errorName of an APIError in err's chain, or "".
+func ErrorName(err error) string {
+	var e *transport.APIError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// decodeError reads Foundry's envelope {errorCode, errorName, errorInstanceId, parameters};
+// the generic decoder knows every field of it.
+func decodeError(body []byte) transport.ErrorDetails {
+	d := transport.DecodeGenericError(body)
+	var env struct {
+		ErrorCode string `json:"errorCode"`
+	}
+	if json.Unmarshal(body, &env) == nil && env.ErrorCode != "" && d.Message == "" {
+		d.Message = env.ErrorCode
+	}
+	return d
+}
+
+// request is one API call.
+type request struct {
+	method string
+	path   string // already escaped
+	query  url.Values
+	json   any
+	raw    []byte
+	out    any
+}
+
+func (c *Client) do(ctx context.Context, r request) error {
+	u := c.base + r.path
+	if len(r.query) > 0 {
+		u += "?" + r.query.Encode()
+	}
+	var body io.Reader
+	contentType := ""
+	switch {
+	case r.raw != nil:
+		body, contentType = bytes.NewReader(r.raw), "application/octet-stream"
+	case r.json != nil:
+		b, err := json.Marshal(r.json)
+		if err != nil {
+			return err
+		}
+		body, contentType = bytes.NewReader(b), "application/json"
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return transport.NewAPIError(PlatformName, resp, decodeError)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if r.out == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(r.out); err != nil {
+		return fmt.Errorf("reading the answer to %s %s: %w", r.method, r.path, err)
+	}
+	return nil
+}
+
+func datasetPath(version, rid string, parts ...string) string {
+	p := "/" + version + "/datasets/" + url.PathEscape(rid)
+	if len(parts) > 0 {
+		p += "/" + strings.Join(parts, "/")
+	}
+	return p
+}
+
+// v1FilePath percent-encodes a file path whole (%2F for /), as v1's examples do.
+func v1FilePath(p string) string { return url.PathEscape(p) }
+
+// v2FilePath keeps the slashes and escapes each segment, as v2's examples do.
+func v2FilePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+// File is a file of a dataset view.
+type File struct {
+	Path           string `json:"path"`
+	TransactionRID string `json:"transactionRid"`
+	// SizeBytes is a string on the wire.
+	SizeBytes   string    `json:"sizeBytes"`
+	UpdatedTime time.Time `json:"updatedTime"`
+}
+
+// Size parses SizeBytes; -1 when Foundry did not say.
+func (f File) Size() int64 {
+	n, err := strconv.ParseInt(f.SizeBytes, 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// Transaction is a dataset transaction.
+type Transaction struct {
+	RID    string `json:"rid"`
+	Type   string `json:"transactionType"`
+	Status string `json:"status"`
+}
+
+// Target says where a write goes: a branch (the server opens and commits its own transaction)
+// or an open transaction.
+type Target struct {
+	Branch         string
+	TransactionRID string
+}
+
+func (t Target) query(branchParam string) url.Values {
+	if t.TransactionRID != "" {
+		return url.Values{"transactionRid": {t.TransactionRID}}
+	}
+	return url.Values{branchParam: {t.Branch}}
+}
+
+// Upload writes one file (v2 upload endpoint).
+func (c *Client) Upload(ctx context.Context, rid, path string, to Target, content []byte) (File, error) {
+	var f File
+	err := c.do(ctx, request{method: http.MethodPost, path: datasetPath("v2", rid, "files", v2FilePath(path), "upload"),
+		query: to.query("branchName"), raw: content, out: &f})
+	return f, err
+}
+
+// GetFile reads a file's metadata on a branch.
+func (c *Client) GetFile(ctx context.Context, rid, branch, path string) (File, error) {
+	var f File
+	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", v1FilePath(path)),
+		query: url.Values{"branchId": {branch}}, out: &f})
+	return f, err
+}
+
+// GetFileAt reads a file's metadata in the historical view ending at a transaction.
+func (c *Client) GetFileAt(ctx context.Context, rid, endTransaction, path string) (File, error) {
+	var f File
+	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", v1FilePath(path)),
+		query: url.Values{"endTransactionRid": {endTransaction}}, out: &f})
+	return f, err
+}
+
+// maxPages bounds a listing whose page token never ends (a server bug).
+const maxPages = 100000
+
+// ListFiles returns every file of a branch, following page tokens.
+func (c *Client) ListFiles(ctx context.Context, rid, branch string, pageSize int) ([]File, error) {
+	q := url.Values{"branchId": {branch}}
+	if pageSize > 0 {
+		q.Set("pageSize", strconv.Itoa(pageSize))
+	}
+	var out []File
+	seen := map[string]bool{}
+	for range maxPages {
+		var page struct {
+			Data          []File `json:"data"`
+			NextPageToken string `json:"nextPageToken"`
+		}
+		if err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files"), query: q, out: &page}); err != nil {
+			return nil, err
+		}
+		out = append(out, page.Data...)
+		if page.NextPageToken == "" {
+			return out, nil
+		}
+		if seen[page.NextPageToken] {
+			return nil, fmt.Errorf("listing files of %s on %s: Foundry repeated the page token %q", rid, branch, page.NextPageToken)
+		}
+		seen[page.NextPageToken] = true
+		q.Set("pageToken", page.NextPageToken)
+	}
+	return nil, fmt.Errorf("listing files of %s on %s: more than %d pages", rid, branch, maxPages)
+}
+
+// DeleteFile deletes a file on a branch (a DELETE transaction of its own) or within an open
+// DELETE transaction.
+func (c *Client) DeleteFile(ctx context.Context, rid, path string, in Target) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: datasetPath("v1", rid, "files", v1FilePath(path)), query: in.query("branchId")})
+}
+
+// CreateTransaction opens a transaction of a type on a branch.
+func (c *Client) CreateTransaction(ctx context.Context, rid, branch, typ string) (Transaction, error) {
+	var tx Transaction
+	err := c.do(ctx, request{method: http.MethodPost, path: datasetPath("v1", rid, "transactions"),
+		query: url.Values{"branchId": {branch}}, json: map[string]string{"transactionType": typ}, out: &tx})
+	return tx, err
+}
+
+// CommitTransaction commits an open transaction.
+func (c *Client) CommitTransaction(ctx context.Context, rid, txRID string) (Transaction, error) {
+	var tx Transaction
+	err := c.do(ctx, request{method: http.MethodPost, path: datasetPath("v1", rid, "transactions", url.PathEscape(txRID), "commit"), out: &tx})
+	return tx, err
+}
+
+// AbortTransaction aborts an open transaction: its writes are discarded.
+func (c *Client) AbortTransaction(ctx context.Context, rid, txRID string) error {
+	return c.do(ctx, request{method: http.MethodPost, path: datasetPath("v1", rid, "transactions", url.PathEscape(txRID), "abort")})
+}
