@@ -81,6 +81,8 @@ type request struct {
 	json   any
 	raw    []byte
 	out    any
+	// rawOut receives the answer's bytes instead of decoding JSON.
+	rawOut *[]byte
 }
 
 func (c *Client) do(ctx context.Context, r request) error {
@@ -106,6 +108,9 @@ func (c *Client) do(ctx context.Context, r request) error {
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
+	if r.rawOut != nil {
+		req.Header.Set("Accept", "*/*")
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -117,6 +122,14 @@ func (c *Client) do(ctx context.Context, r request) error {
 		return transport.NewAPIError(PlatformName, resp, decodeError)
 	}
 	defer func() { _ = resp.Body.Close() }()
+	if r.rawOut != nil {
+		b, err := io.ReadAll(io.LimitReader(resp.Body, maxContent+1))
+		if err == nil && len(b) > maxContent {
+			err = fmt.Errorf("%s is larger than %d bytes", r.path, maxContent)
+		}
+		*r.rawOut = b
+		return err
+	}
 	if r.out == nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil
@@ -266,4 +279,16 @@ func (c *Client) CommitTransaction(ctx context.Context, rid, txRID string) (Tran
 // AbortTransaction aborts an open transaction: its writes are discarded.
 func (c *Client) AbortTransaction(ctx context.Context, rid, txRID string) error {
 	return c.do(ctx, request{method: http.MethodPost, path: datasetPath("v1", rid, "transactions", url.PathEscape(txRID), "abort")})
+}
+
+// maxContent bounds what the provider reads back of a file to detect a change made outside
+// Terraform.
+const maxContent = 64 << 20
+
+// GetContent reads a file's bytes on a branch (at most 64 MiB).
+func (c *Client) GetContent(ctx context.Context, rid, branch, path string) ([]byte, error) {
+	var b []byte
+	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", v1FilePath(path), "content"),
+		query: url.Values{"branchId": {branch}}, rawOut: &b})
+	return b, err
 }

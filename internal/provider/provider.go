@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/foundry"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
@@ -227,6 +228,8 @@ func (p *dataplatformsProvider) retrySettings(m *retryModel, resp *provider.Conf
 func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		v7.NewItemResource,
+		foundry.NewFileResource,
+		foundry.NewFileSetResource,
 	}
 }
 
@@ -234,5 +237,6 @@ func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Res
 func (p *dataplatformsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		v7.NewItemsDataSource,
+		foundry.NewFilesDataSource,
 	}
 }
