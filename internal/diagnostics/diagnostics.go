@@ -30,6 +30,12 @@ func detail(err error, next string) string {
 	var b strings.Builder
 	var apiErr *transport.APIError
 	if errors.As(err, &apiErr) {
+		// What the error chain says around the platform's answer (which file, which
+		// transaction, what was undone) comes first.
+		if outer, inner := err.Error(), apiErr.Error(); outer != inner {
+			context := strings.TrimSpace(strings.Replace(outer, inner, "…", 1))
+			fmt.Fprintf(&b, "%s\n\n", context)
+		}
 		fmt.Fprintf(&b, "The %s API answered %d %s", apiErr.Platform, apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
 		if apiErr.Code != "" {
 			fmt.Fprintf(&b, " (%s)", apiErr.Code)

@@ -30,6 +30,12 @@ func TestErrorRendersTheAPIAnswer(t *testing.T) {
 	if strings.Index(d.Detail(), "branchId") > strings.Index(d.Detail(), "datasetRid") {
 		t.Error("parameters are not sorted")
 	}
+	if !strings.HasPrefix(d.Detail(), "deleting file: …\n\n") {
+		t.Errorf("the wrapping context must lead the detail:\n%s", d.Detail())
+	}
+	if bare := diagnostics.Error("x", apiErr, ""); strings.Contains(bare.Detail(), "…") {
+		t.Errorf("a bare API error needs no context line:\n%s", bare.Detail())
+	}
 }
 
 func TestErrorAdviceFollowsStatusUnlessGiven(t *testing.T) {

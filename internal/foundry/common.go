@@ -92,7 +92,9 @@ type notMatchingValidator struct {
 	msg string
 }
 
-func notMatching(re *regexp.Regexp, msg string) validator.String { return notMatchingValidator{re, msg} }
+func notMatching(re *regexp.Regexp, msg string) validator.String {
+	return notMatchingValidator{re, msg}
+}
 
 func (v notMatchingValidator) Description(context.Context) string         { return v.msg }
 func (v notMatchingValidator) MarkdownDescription(context.Context) string { return v.msg }
@@ -121,20 +123,25 @@ func readSource(path string) ([]byte, error) {
 }
 
 // ErrBranchBusy is another transaction open on the branch for longer than the timeout allowed.
-var ErrBranchBusy = errors.New("another transaction stayed open on the branch")
+var ErrBranchBusy = errors.New("the branch stayed busy")
 
 // whileBranchBusy runs call until it no longer fails with OpenTransactionAlreadyExists,
 // waiting up to ctx's deadline: a build holds an open transaction on its output dataset for
 // as long as it runs.
 func whileBranchBusy(ctx context.Context, rid, branch string, call func(ctx context.Context) error) error {
+	var busy error
 	err := wait.Until(ctx, time.Second, 10*time.Second, func(ctx context.Context) (bool, error) {
 		err := call(ctx)
 		if ErrorName(err) == ErrOpenTransactionAlreadyExists {
 			tflog.Info(ctx, "another transaction is open on the branch; waiting", map[string]any{"dataset_rid": rid, "branch": branch})
+			busy = err
 			return false, err
 		}
 		return true, err
 	})
+	if busy != nil && errors.Is(err, context.DeadlineExceeded) {
+		err = busy // the timeout ran out during a retry: the branch was still busy
+	}
 	if ErrorName(err) == ErrOpenTransactionAlreadyExists {
 		return fmt.Errorf("%w: branch %q of dataset %s kept an open transaction (usually a running build writing the dataset) "+
 			"until the timeout ran out; wait for it to finish or abort it, then run the command again: %w", ErrBranchBusy, branch, rid, err)

@@ -133,12 +133,14 @@ func (r *fileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if state.SourceSHA256.ValueString() == sum {
 			// Same bytes: what Foundry reports stays.
-			for _, attr := range []string{"transaction_rid", "updated_time"} {
-				var v types.String
-				resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attr), &v)...)
-				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), v)...)
-			}
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("transaction_rid"), state.TransactionRID)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_time"), state.UpdatedTime)...)
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("size_bytes"), state.SizeBytes)...)
+		} else {
+			// New bytes (also when only the file behind source changed): a new version.
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("transaction_rid"), types.StringUnknown())...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_time"), types.StringUnknown())...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("size_bytes"), types.Int64Unknown())...)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -40,19 +42,35 @@ type fileSetResource struct {
 }
 
 type fileSetModel struct {
-	ID                 types.String            `tfsdk:"id"`
-	DatasetRID         types.String            `tfsdk:"dataset_rid"`
-	Branch             types.String            `tfsdk:"branch"`
-	Files              map[string]fileSetEntry `tfsdk:"files"`
-	FileSHA256         types.Map               `tfsdk:"file_sha256"`
-	DeletionProtection types.Bool              `tfsdk:"deletion_protection"`
-	TransactionRID     types.String            `tfsdk:"transaction_rid"`
-	Timeouts           timeouts.Value          `tfsdk:"timeouts"`
+	ID                 types.String   `tfsdk:"id"`
+	DatasetRID         types.String   `tfsdk:"dataset_rid"`
+	Branch             types.String   `tfsdk:"branch"`
+	Files              types.Map      `tfsdk:"files"`
+	FileSHA256         types.Map      `tfsdk:"file_sha256"`
+	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
+	TransactionRID     types.String   `tfsdk:"transaction_rid"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
 type fileSetEntry struct {
 	Source  types.String `tfsdk:"source"`
 	Content types.String `tfsdk:"content"`
+}
+
+var fileSetEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{"source": types.StringType, "content": types.StringType}}
+
+// entries reads files; known is false while the map (or a key) is not known yet.
+func entries(ctx context.Context, files types.Map) (map[string]fileSetEntry, bool, diag.Diagnostics) {
+	if files.IsNull() || files.IsUnknown() {
+		return nil, false, nil
+	}
+	out := map[string]fileSetEntry{}
+	diags := files.ElementsAs(ctx, &out, false)
+	return out, !diags.HasError(), diags
+}
+
+func filesValue(ctx context.Context, files map[string]fileSetEntry) (types.Map, diag.Diagnostics) {
+	return types.MapValueFrom(ctx, fileSetEntryType, files)
 }
 
 func (r *fileSetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -81,7 +99,7 @@ func (r *fileSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Branch name. Default `master`.", Validators: branchValidators(), PlanModifiers: replace},
 			"files": schema.MapNestedAttribute{Required: true,
 				MarkdownDescription: "The files by path (such as `raw/2024/a.csv`), each with exactly one of `source` (a local file) and `content`.",
-				Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(validPathSegments{})},
+				Validators:          []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(validPathSegments{})},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"source":  schema.StringAttribute{Optional: true, MarkdownDescription: "Local file to upload."},
 					"content": schema.StringAttribute{Optional: true, MarkdownDescription: "Content to upload, as UTF-8 text."},
@@ -97,8 +115,10 @@ func (r *fileSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 }
 
 func (r *fileSetResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var files map[string]fileSetEntry
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("files"), &files)...)
+	var raw types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("files"), &raw)...)
+	files, _, diags := entries(ctx, raw)
+	resp.Diagnostics.Append(diags...)
 	for p, e := range files {
 		if e.Source.IsUnknown() || e.Content.IsUnknown() {
 			continue
@@ -125,7 +145,7 @@ func (r *fileSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() {
 		var state fileSetModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		resp.Diagnostics.Append(teardown.Guard(fileSetObject(state.DatasetRID.ValueString(), state.Branch.ValueString(), len(state.Files)),
+		resp.Diagnostics.Append(teardown.Guard(fileSetObject(state.DatasetRID.ValueString(), state.Branch.ValueString(), len(state.Files.Elements())),
 			state.DeletionProtection.ValueBool())...)
 		return
 	}
@@ -134,8 +154,13 @@ func (r *fileSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	files, known, diags := entries(ctx, plan.Files)
+	resp.Diagnostics.Append(diags...)
+	if !known {
+		return
+	}
 	sums := map[string]string{}
-	for p, e := range plan.Files {
+	for p, e := range files {
 		sum, known, diags := plannedSHA256(e.Source, e.Content)
 		resp.Diagnostics.Append(diags...)
 		if !known {
@@ -149,9 +174,11 @@ func (r *fileSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if !req.State.Raw.IsNull() {
 		var state fileSetModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.FileSHA256.Equal(v) {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("transaction_rid"), state.TransactionRID)...)
+		tx := state.TransactionRID
+		if !state.FileSHA256.Equal(v) {
+			tx = types.StringUnknown() // new, changed or dropped files: a new transaction
 		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("transaction_rid"), tx)...)
 	}
 }
 
@@ -185,9 +212,14 @@ func (r *fileSetResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	tx, err := r.upload(ctx, c, m, slices.Sorted(maps.Keys(m.Files)))
+	files, _, diags := entries(ctx, m.Files)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tx, err := r.upload(ctx, c, m, files, slices.Sorted(maps.Keys(files)))
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.Error("Writing the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(m.Files))+" failed", err,
+		resp.Diagnostics.Append(diagnostics.Error("Writing the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(files))+" failed", err,
 			"Nothing of the set was written. Fix the cause and apply again."))
 		return
 	}
@@ -197,13 +229,13 @@ func (r *fileSetResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 // upload writes the named files of m in one UPDATE transaction.
-func (r *fileSetResource) upload(ctx context.Context, c *Client, m fileSetModel, paths []string) (Transaction, error) {
+func (r *fileSetResource) upload(ctx context.Context, c *Client, m fileSetModel, files map[string]fileSetEntry, paths []string) (Transaction, error) {
 	planned := map[string]string{}
 	m.FileSHA256.ElementsAs(ctx, &planned, false)
 	rid := m.DatasetRID.ValueString()
 	return inTransaction(ctx, c, rid, m.Branch.ValueString(), TypeUpdate, func(ctx context.Context, txRID string) error {
 		for _, p := range paths {
-			body, err := contentOf(p, m.Files[p], planned)
+			body, err := contentOf(p, files[p], planned)
 			if err != nil {
 				return err
 			}
@@ -262,10 +294,17 @@ func (r *fileSetResource) Update(ctx context.Context, req resource.UpdateRequest
 			drop = append(drop, p)
 		}
 	}
-	object := fileSetObject(plan.DatasetRID.ValueString(), plan.Branch.ValueString(), len(plan.Files))
+	planFiles, _, diags := entries(ctx, plan.Files)
+	resp.Diagnostics.Append(diags...)
+	stateFiles, _, diags := entries(ctx, state.Files)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	object := fileSetObject(plan.DatasetRID.ValueString(), plan.Branch.ValueString(), len(planFiles))
 	plan.ID, plan.TransactionRID = state.ID, state.TransactionRID
 	if len(write) > 0 {
-		tx, err := r.upload(ctx, c, plan, write)
+		tx, err := r.upload(ctx, c, plan, planFiles, write)
 		if err != nil {
 			resp.Diagnostics.Append(diagnostics.Error("Updating the "+object+" failed", err, "Nothing of this update was written."))
 			return
@@ -277,9 +316,10 @@ func (r *fileSetResource) Update(ctx context.Context, req resource.UpdateRequest
 		if err != nil {
 			// The uploads are committed: record them, and keep the files still to drop in state.
 			for _, p := range drop {
-				plan.Files[p] = state.Files[p]
+				planFiles[p] = stateFiles[p]
 				now[p] = was[p]
 			}
+			plan.Files, _ = filesValue(ctx, planFiles)
 			plan.FileSHA256, _ = types.MapValueFrom(ctx, types.StringType, now)
 			resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("Removing %d files from the %s failed", len(drop), object), err,
 				"The new and changed files are written; the dropped files are still on the branch and in state. Apply again to remove them."))
@@ -302,9 +342,14 @@ func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	managed, _, diags := entries(ctx, m.Files)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	files, err := c.ListFiles(ctx, m.DatasetRID.ValueString(), m.Branch.ValueString(), 0)
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.Error("Listing the files of the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(m.Files))+" failed", err, ""))
+		resp.Diagnostics.Append(diagnostics.Error("Listing the files of the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(managed))+" failed", err, ""))
 		return
 	}
 	present := map[string]bool{}
@@ -314,14 +359,14 @@ func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	sums := map[string]string{}
 	m.FileSHA256.ElementsAs(ctx, &sums, false)
 	var gone []string
-	for p := range m.Files {
+	for p := range managed {
 		if !present[p] {
 			gone = append(gone, p)
-			delete(m.Files, p)
+			delete(managed, p)
 			delete(sums, p)
 		}
 	}
-	if len(m.Files) == 0 {
+	if len(managed) == 0 {
 		tflog.Info(ctx, "every file of the set is gone from the branch; removing it from state", map[string]any{"dataset_rid": m.DatasetRID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -330,6 +375,8 @@ func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		slices.Sort(gone)
 		tflog.Info(ctx, "files of the set deleted outside Terraform", map[string]any{"paths": strings.Join(gone, ", ")})
 		m.FileSHA256, diags = types.MapValueFrom(ctx, types.StringType, sums)
+		resp.Diagnostics.Append(diags...)
+		m.Files, diags = filesValue(ctx, managed)
 		resp.Diagnostics.Append(diags...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -342,7 +389,9 @@ func (r *fileSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	rid, branch := m.DatasetRID.ValueString(), m.Branch.ValueString()
-	object := fileSetObject(rid, branch, len(m.Files))
+	files, _, diags := entries(ctx, m.Files)
+	resp.Diagnostics.Append(diags...)
+	object := fileSetObject(rid, branch, len(files))
 	if diags := teardown.Guard(object, m.DeletionProtection.ValueBool()); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
@@ -356,7 +405,7 @@ func (r *fileSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if _, err := remove(ctx, c, rid, branch, slices.Sorted(maps.Keys(m.Files))); err != nil {
+	if _, err := remove(ctx, c, rid, branch, slices.Sorted(maps.Keys(files))); err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Deleting the "+object+" failed", err,
 			"No file of the set was deleted: every one is still on the branch and in state. Fix the cause and run terraform destroy again."))
 	}

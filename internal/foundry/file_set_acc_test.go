@@ -1,0 +1,195 @@
+package foundry_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/foundry"
+)
+
+// calls counts what the Foundry fake served since the request log was cleared.
+type calls struct{ openTx, commits, aborts, uploads, deletes int }
+
+func foundryCalls(t *testing.T) calls {
+	var c calls
+	for _, r := range acctest.Sandbox(t).Faults().Requests("foundry") {
+		switch {
+		case r.Method == "POST" && strings.HasSuffix(r.Path, "/transactions"):
+			c.openTx++
+		case r.Method == "POST" && strings.HasSuffix(r.Path, "/commit"):
+			c.commits++
+		case r.Method == "POST" && strings.HasSuffix(r.Path, "/abort"):
+			c.aborts++
+		case r.Method == "POST" && strings.HasSuffix(r.Path, "/upload"):
+			c.uploads++
+		case r.Method == "DELETE":
+			c.deletes++
+		}
+	}
+	return c
+}
+
+func expectCalls(t *testing.T, want calls) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := foundryCalls(t); got != want {
+			return fmt.Errorf("Foundry calls %+v, want %+v", got, want)
+		}
+		return nil
+	}
+}
+
+func countUnder(t *testing.T, prefix string) int {
+	c, rid := accClient(t)
+	files, err := c.ListFiles(context.Background(), rid, "master", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasPrefix(f.Path, prefix+"/") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestAccFoundryFileSet_200FilesOneTransactionEachAndAnAbortedDestroy(t *testing.T) {
+	acctest.PreCheck(t)
+	prefix := acctest.Unique("set200")
+	cfg := config.StaticFile("testdata/file_set.tf")
+	vars := config.Variables{"dataset_rid": config.StringVariable(datasetRID(t)), "prefix": config.StringVariable(prefix), "n": config.IntegerVariable(200)}
+	var createTx string
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			acctest.Sandbox(t).Faults().ClearRequests()
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := countUnder(t, prefix); n != 0 {
+				return fmt.Errorf("%d files of the set left on the branch", n)
+			}
+			if got := foundryCalls(t); got != (calls{openTx: 1, commits: 1, deletes: 200}) {
+				return fmt.Errorf("the destroy made %+v, want one DELETE transaction with 200 deletes and one commit", got)
+			}
+			c, rid := accClient(t)
+			if _, err := c.GetFileAt(context.Background(), rid, createTx, prefix+"/file-0.csv"); err != nil {
+				return fmt.Errorf("the deleted files must stay in the historical view: %w", err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectCalls(t, calls{openTx: 1, commits: 1, uploads: 200}),
+					resource.TestCheckResourceAttr(setAddr, "files.%", "200"),
+					resource.TestCheckResourceAttr(setAddr, "file_sha256.%", "200"),
+					resource.TestCheckResourceAttrWith(setAddr, "transaction_rid", func(v string) error { createTx = v; return nil }),
+					func(*terraform.State) error {
+						if n := countUnder(t, prefix); n != 200 {
+							return fmt.Errorf("%d files visible, want 200", n)
+						}
+						return nil
+					},
+				),
+			},
+			{ // a failure in the middle of the destroy aborts its transaction: all 200 stay
+				PreConfig: func() {
+					acctest.Sandbox(t).Faults().ClearRequests()
+					acctest.AddFault(t, `{"platform":"foundry","status":500,"method":"DELETE","path_contains":"file-5.csv"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
+				ExpectError: regexp.MustCompile(`(?s)Deleting the Foundry file set of 200 files.*deleting\s+"` + prefix + `/file-5.csv"\s+\(file\s+\d+\s+of\s+200\).*was\s+aborted.*Default:Internal`),
+			},
+			{
+				PreConfig: func() {
+					acctest.ClearFaults(t)
+					got := foundryCalls(t)
+					if got.openTx != 1 || got.aborts != 1 || got.commits != 0 || got.deletes < 2 || got.deletes > 199 {
+						t.Errorf("the failed destroy made %+v, want one transaction, aborted, after some deletes", got)
+					}
+					if n := countUnder(t, prefix); n != 200 {
+						t.Errorf("%d files visible after the aborted destroy, want all 200", n)
+					}
+					acctest.Sandbox(t).Faults().ClearRequests()
+				},
+				ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true,
+			},
+			{
+				PreConfig:  func() { acctest.Sandbox(t).Faults().ClearRequests() },
+				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
+			},
+		},
+	})
+}
+
+func TestAccFoundryFileSet_updateAndDrift(t *testing.T) {
+	prefix := acctest.Unique("setupd")
+	cfg := config.StaticFile("testdata/file_set.tf")
+	vars := func(n int, version string) config.Variables {
+		return config.Variables{"dataset_rid": config.StringVariable(datasetRID(t)), "prefix": config.StringVariable(prefix),
+			"n": config.IntegerVariable(n), "revision": config.StringVariable(version)}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := countUnder(t, prefix); n != 0 {
+				return fmt.Errorf("%d files left", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{ConfigFile: cfg, ConfigVariables: vars(5, "1")},
+			{ // every file changes: one UPDATE transaction
+				PreConfig:  func() { acctest.Sandbox(t).Faults().ClearRequests() },
+				ConfigFile: cfg, ConfigVariables: vars(5, "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectCalls(t, calls{openTx: 1, commits: 1, uploads: 5}),
+			},
+			{ // two files dropped: one DELETE transaction
+				PreConfig:  func() { acctest.Sandbox(t).Faults().ClearRequests() },
+				ConfigFile: cfg, ConfigVariables: vars(3, "2"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectCalls(t, calls{openTx: 1, commits: 1, deletes: 2}),
+					func(*terraform.State) error {
+						if n := countUnder(t, prefix); n != 3 {
+							return fmt.Errorf("%d files, want 3", n)
+						}
+						return nil
+					},
+				),
+			},
+			{ // one file deleted outside Terraform: the plan writes it again
+				PreConfig: func() {
+					c, rid := accClient(t)
+					if err := c.DeleteFile(context.Background(), rid, prefix+"/file-1.csv", foundry.Target{Branch: "master"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: vars(3, "2"), PlanOnly: true, ExpectNonEmptyPlan: true,
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: vars(3, "2"),
+				Check: func(*terraform.State) error {
+					if n := countUnder(t, prefix); n != 3 {
+						return fmt.Errorf("%d files after the repair, want 3", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
