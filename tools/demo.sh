@@ -23,6 +23,7 @@ for _ in $(seq 100); do [ -s "$work/sandbox.env" ] && break; sleep 0.1; done
 [ -s "$work/sandbox.env" ] || { echo "the sandbox did not start:"; cat "$work/sandbox.log"; exit 1; }
 # shellcheck disable=SC1091
 source "$work/sandbox.env"
+export TF_VAR_foundry_dataset_rid="$FOUNDRY_DATASET_RID"
 echo "    endpoints: $(head -c 300 "$work/sandbox.json")…"
 
 cat >"$work/terraformrc" <<RC

@@ -54,3 +54,19 @@ output "v7_metadata_prefix" {
 output "v7_items_in_demo_folder" {
   value = length(data.dataplatforms_v7_items.demo.items)
 }
+
+# A file in the sandbox's Foundry dataset (demo.sh passes the seeded RID from FOUNDRY_DATASET_RID):
+# written in an UPDATE transaction, deleted at destroy in a DELETE transaction.
+variable "foundry_dataset_rid" {
+  type = string
+}
+
+resource "dataplatforms_foundry_dataset_file" "readme" {
+  dataset_rid = var.foundry_dataset_rid
+  path        = "demo/README.md"
+  content     = "Written by make demo.\n"
+}
+
+output "foundry_file_transaction" {
+  value = dataplatforms_foundry_dataset_file.readme.transaction_rid
+}

@@ -131,8 +131,9 @@ func (f *Fake) Platform() string { return "foundry" }
 func (f *Fake) Credentials() map[string]string { return map[string]string{"FOUNDRY_TOKEN": Token} }
 
 // Env implements sandbox.Fake: the API base is <endpoint>/api, as https://{hostname}/api.
+// FOUNDRY_DATASET_RID names the seeded dataset for demos; the provider does not read it.
 func (f *Fake) Env(endpoint string) map[string]string {
-	return map[string]string{"FOUNDRY_TOKEN": Token, "FOUNDRY_ENDPOINT": endpoint + "/api"}
+	return map[string]string{"FOUNDRY_TOKEN": Token, "FOUNDRY_ENDPOINT": endpoint + "/api", "FOUNDRY_DATASET_RID": f.seedRID}
 }
 
 // Fixtures implements sandbox.Fake.
