@@ -23,6 +23,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/younite"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
@@ -230,6 +231,7 @@ func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Res
 		v7.NewItemResource,
 		foundry.NewFileResource,
 		foundry.NewFileSetResource,
+		younite.NewDataRecordResource,
 	}
 }
 
@@ -238,5 +240,6 @@ func (p *dataplatformsProvider) DataSources(context.Context) []func() datasource
 	return []func() datasource.DataSource{
 		v7.NewItemsDataSource,
 		foundry.NewFilesDataSource,
+		younite.NewDRAdaptorCheckDataSource,
 	}
 }

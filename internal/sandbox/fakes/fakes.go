@@ -6,4 +6,5 @@ import (
 	// Each platform's fake registers itself in init.
 	_ "github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/foundryfake"
 	_ "github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
+	_ "github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/younitefake"
 )

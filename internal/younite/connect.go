@@ -1,0 +1,28 @@
+package younite
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+)
+
+// connect is where the YOUnite client meets the provider: it builds the client and picks the
+// zone, the type's zone_uuid first, else the provider's younite.zone_uuid (else none: a
+// single-zone token acts in its zone).
+func connect(data *providerdata.Data, typeName string, zone types.String) (*Client, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if data == nil {
+		diags.AddError("The provider is not configured", typeName+" was used before the provider was configured. This is a bug in the provider.")
+		return nil, "", diags
+	}
+	conn, diags := data.Require(providerdata.YOUnite, typeName)
+	if diags.HasError() {
+		return nil, "", diags
+	}
+	z := zone.ValueString()
+	if z == "" {
+		z = conn.Settings["zone_uuid"]
+	}
+	return NewClient(conn.Endpoint, conn.Secret, conn.HTTP), z, diags
+}

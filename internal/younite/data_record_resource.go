@@ -1,0 +1,338 @@
+package younite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &dataRecordResource{}
+	_ resource.ResourceWithModifyPlan  = &dataRecordResource{}
+	_ resource.ResourceWithImportState = &dataRecordResource{}
+)
+
+// NewDataRecordResource is dataplatforms_younite_data_record.
+func NewDataRecordResource() resource.Resource { return &dataRecordResource{} }
+
+type dataRecordResource struct {
+	data     *providerdata.Data
+	typeName string
+}
+
+type dataRecordModel struct {
+	ID                 types.String         `tfsdk:"id"`
+	ZoneUUID           types.String         `tfsdk:"zone_uuid"`
+	Domain             types.String         `tfsdk:"domain"`
+	DomainVersion      types.Int64          `tfsdk:"domain_version"`
+	JSON               jsontypes.Normalized `tfsdk:"json"`
+	DeleteAdaptorUUIDs types.Set            `tfsdk:"delete_adaptor_uuids"`
+	DeletionProtection types.Bool           `tfsdk:"deletion_protection"`
+	DomainType         types.String         `tfsdk:"domain_type"`
+	LinkedAdaptorUUIDs types.Set            `tfsdk:"linked_adaptor_uuids"`
+	Timeouts           timeouts.Value       `tfsdk:"timeouts"`
+}
+
+func (r *dataRecordResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	r.typeName = req.ProviderTypeName + "_younite_data_record"
+	resp.TypeName = r.typeName
+}
+
+func (r *dataRecordResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerdata.FromResource(req, resp)
+}
+
+func uuidValidator() validator.String {
+	return validate.String("a UUID such as 123e4567-e89b-12d3-a456-426614174000", validate.UUID)
+}
+
+func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A YOUnite data record (DR). Create one in a data-store (`MDM_DATA_STORE`) domain, or adopt an existing DR " +
+			"(such as a federated one, whose payload lives in the source systems) by import. `terraform destroy` deletes the DR " +
+			"everywhere — for a federated DR that means **the source entity at every linked adaptor** — or, when " +
+			"`delete_adaptor_uuids` is set, only at those adaptors, leaving the DR in YOUnite. After the delete the provider asks " +
+			"YOUnite's link check for each adaptor concerned and warns about a link that survives.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The DR's UUID.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"zone_uuid": schema.StringAttribute{Optional: true, Computed: true,
+				MarkdownDescription: "Zone to act in, sent as the `zoneUuid` query parameter. Default: the provider's `younite.zone_uuid`; " +
+					"needed when the token belongs to several zones.",
+				Validators:    []validator.String{uuidValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}},
+			"domain": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the DR's data domain, such as `states`.",
+				Validators:    []validator.String{stringvalidator.LengthBetween(3, 128)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"domain_version": schema.Int64Attribute{Optional: true, Computed: true,
+				MarkdownDescription: "Domain version (`states:v1` is 1). Default: the domain's default version.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplaceIfConfigured()}},
+			"json": schema.StringAttribute{Optional: true, Computed: true, CustomType: jsontypes.NormalizedType{},
+				MarkdownDescription: "The record as a JSON object, such as `jsonencode({ name = \"Oregon\" })`. Required to create a DR; " +
+					"when unset on an adopted DR, whatever YOUnite holds is kept. YOUnite has no documented update, so a change replaces the DR.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()}},
+			"delete_adaptor_uuids": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "When set, destroy deletes the DR only at these adaptors (their source entities and links); the DR stays in " +
+					"YOUnite. When unset, destroy deletes the DR everywhere.",
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(uuidValidator())}},
+			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
+			"domain_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`FEDERATED` or `MDM_DATA_STORE` (older names are read as these)."},
+			"linked_adaptor_uuids": schema.SetAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Adaptors YOUnite held a link for at the last read."},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+func (r *dataRecordResource) client(m dataRecordModel) (*Client, string, diag.Diagnostics) {
+	return connect(r.data, r.typeName, m.ZoneUUID)
+}
+
+func drObject(m dataRecordModel) string {
+	return fmt.Sprintf("YOUnite DR %s (%s)", m.ID.ValueString(), m.Domain.ValueString())
+}
+
+func (r *dataRecordResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	if _, diags := r.data.Require(providerdata.YOUnite, r.typeName); diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		var state dataRecordModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		diags := teardown.Guard(drObject(state), state.DeletionProtection.ValueBool())
+		if !diags.HasError() {
+			diags.AddWarning("Destroying "+drObject(state), destroyScope(ctx, state))
+		}
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	if req.State.Raw.IsNull() {
+		var plan dataRecordModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if plan.JSON.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("json"), "json is required to create a DR",
+				"Set json to the record, such as jsonencode({ name = \"Oregon\" }). To manage an existing DR, import it instead.")
+		}
+	}
+}
+
+// destroyScope says what a destroy will delete, for the plan.
+func destroyScope(ctx context.Context, m dataRecordModel) string {
+	var scoped, linked []string
+	m.DeleteAdaptorUUIDs.ElementsAs(ctx, &scoped, false)
+	m.LinkedAdaptorUUIDs.ElementsAs(ctx, &linked, false)
+	if len(scoped) > 0 {
+		return fmt.Sprintf("The destroy deletes the DR's source entities and links only at adaptors %s; the DR stays in YOUnite.", strings.Join(scoped, ", "))
+	}
+	if len(linked) == 0 {
+		return "The destroy deletes the DR from YOUnite; at the last read no adaptor held a link for it."
+	}
+	return fmt.Sprintf("The destroy deletes the DR from YOUnite and its source entities at every linked adaptor: %s.", strings.Join(linked, ", "))
+}
+
+func (r *dataRecordResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m dataRecordModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Create(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c, zone, diags := r.client(m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	d, err := c.CreateDR(ctx, zone, m.Domain.ValueString(), m.DomainVersion.ValueInt64(), json.RawMessage(m.JSON.ValueString()))
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("Creating a YOUnite DR in domain %q failed", m.Domain.ValueString()), err, ""))
+		return
+	}
+	m.ID, m.ZoneUUID = types.StringValue(d.UUID), types.StringValue(zone)
+	resp.Diagnostics.Append(setDR(ctx, &m, d)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// setDR copies what YOUnite reports. The configured json is kept when it means the same.
+func setDR(ctx context.Context, m *dataRecordModel, d DR) diag.Diagnostics {
+	m.Domain = types.StringValue(d.DomainName)
+	m.DomainVersion = types.Int64Value(d.DomainVersion)
+	m.DomainType = types.StringValue("MDM_DATA_STORE")
+	if d.Federated() {
+		m.DomainType = types.StringValue("FEDERATED")
+	}
+	if d.JSON != "" {
+		remote := jsontypes.NewNormalizedValue(d.JSON)
+		if equal, _ := m.JSON.StringSemanticEquals(ctx, remote); !equal || m.JSON.IsNull() || m.JSON.IsUnknown() {
+			m.JSON = remote
+		}
+	} else if m.JSON.IsUnknown() {
+		m.JSON = jsontypes.NewNormalizedNull()
+	}
+	linked := d.LinkedAdaptors()
+	slices.Sort(linked)
+	var diags diag.Diagnostics
+	m.LinkedAdaptorUUIDs, diags = types.SetValueFrom(ctx, types.StringType, linked)
+	return diags
+}
+
+func (r *dataRecordResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m dataRecordModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, zone, diags := r.client(m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	d, err := c.GetDR(ctx, zone, m.ID.ValueString())
+	if transport.IsNotFound(err) {
+		tflog.Info(ctx, "YOUnite DR deleted outside Terraform; removing it from state", map[string]any{"dr_uuid": m.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Reading "+drObject(m)+" failed", err, ""))
+		return
+	}
+	m.ZoneUUID = types.StringValue(zone)
+	resp.Diagnostics.Append(setDR(ctx, &m, d)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Update changes only what needs no call: delete_adaptor_uuids and deletion_protection
+// matter at destroy.
+func (r *dataRecordResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan dataRecordModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *dataRecordResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m dataRecordModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	object := drObject(m)
+	if diags := teardown.Guard(object, m.DeletionProtection.ValueBool()); diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	timeout, diags := m.Timeouts.Delete(ctx, 10*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c, zone, diags := r.client(m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := m.ID.ValueString()
+	var scoped []string
+	resp.Diagnostics.Append(m.DeleteAdaptorUUIDs.ElementsAs(ctx, &scoped, false)...)
+	slices.Sort(scoped)
+	// The adaptors to verify afterwards: the named ones, or every one linked now.
+	verify := scoped
+	if len(verify) == 0 {
+		d, err := c.GetDR(ctx, zone, id)
+		if transport.IsNotFound(err) {
+			return // already gone
+		}
+		if err != nil {
+			resp.Diagnostics.Append(diagnostics.Error("Reading "+object+" before its delete failed", err, "Nothing was deleted."))
+			return
+		}
+		verify = d.LinkedAdaptors()
+	}
+	err := c.DeleteDR(ctx, zone, id, scoped)
+	if transport.IsNotFound(err) {
+		return // already gone
+	}
+	if err != nil {
+		next := "YOUnite refused the delete, so nothing was deleted at any adaptor; the DR stays in state."
+		if transport.StatusCode(err) == 401 || transport.StatusCode(err) == 403 {
+			next += " The token lacks a DELETE ACL entry (or permission) at an adaptor concerned: ask a zone data steward for it, " +
+				"or limit the destroy with delete_adaptor_uuids."
+		}
+		resp.Diagnostics.Append(diagnostics.Error("Deleting "+object+" failed", err, next))
+		return
+	}
+	resp.Diagnostics.Append(verifyGone(ctx, c, zone, id, verify)...)
+}
+
+// verifyGone asks the link check at each adaptor and warns about links that survive: adaptors
+// complete deletes over the message bus, and a 404 of the check is not proof of absence.
+func verifyGone(ctx context.Context, c *Client, zone, id string, adaptors []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var surviving []string
+	for _, a := range adaptors {
+		linked, err := c.CheckLink(ctx, zone, id, a)
+		if err != nil {
+			diags.Append(diagnostics.Warning(fmt.Sprintf("Cannot verify the delete of YOUnite DR %s at adaptor %s", id, a), err,
+				"The delete was accepted; check the adaptor's system."))
+			continue
+		}
+		if linked {
+			surviving = append(surviving, a)
+		}
+	}
+	if len(surviving) > 0 {
+		diags.AddWarning(fmt.Sprintf("YOUnite DR %s is still linked at %d adaptors after the delete", id, len(surviving)),
+			fmt.Sprintf("YOUnite accepted the delete but still holds a link at: %s. Adaptors delete over the message bus and a paused or "+
+				"down adaptor may not have acted yet; check those systems. Terraform no longer manages the DR.", strings.Join(surviving, ", ")))
+	}
+	return diags
+}
+
+func (r *dataRecordResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	zone, id, found := strings.Cut(req.ID, "/")
+	if !found {
+		zone, id = "", req.ID
+	}
+	if validate.UUID(id) != nil || (found && validate.UUID(zone) != nil) {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import a YOUnite DR as <dr_uuid> or <zone_uuid>/<dr_uuid>, not %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	if zone != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_uuid"), zone)...)
+	}
+}
