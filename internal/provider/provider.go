@@ -23,8 +23,8 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/younite"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/younite"
 )
 
 // TypeName is the provider's type name, the first word of every resource and data source.

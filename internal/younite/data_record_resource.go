@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -97,16 +98,18 @@ func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"json": schema.StringAttribute{Optional: true, Computed: true, CustomType: jsontypes.NormalizedType{},
 				MarkdownDescription: "The record as a JSON object, such as `jsonencode({ name = \"Oregon\" })`. Required to create a DR; " +
 					"when unset on an adopted DR, whatever YOUnite holds is kept. YOUnite has no documented update, so a change replaces the DR.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()}},
+				PlanModifiers: []planmodifier.String{sameJSONKeepsState{}, stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()}},
 			"delete_adaptor_uuids": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "When set, destroy deletes the DR only at these adaptors (their source entities and links); the DR stays in " +
 					"YOUnite. When unset, destroy deletes the DR everywhere.",
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(uuidValidator())}},
 			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
-			"domain_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`FEDERATED` or `MDM_DATA_STORE` (older names are read as these)."},
+			"domain_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`FEDERATED` or `MDM_DATA_STORE` (older names are read as these).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"linked_adaptor_uuids": schema.SetAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Adaptors YOUnite held a link for at the last read."},
+				MarkdownDescription: "Adaptors YOUnite held a link for at the last read.",
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()}},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
 		},
 	}
@@ -139,9 +142,9 @@ func (r *dataRecordResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	if req.State.Raw.IsNull() {
-		var plan dataRecordModel
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		if plan.JSON.IsNull() {
+		var record jsontypes.Normalized
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("json"), &record)...)
+		if record.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("json"), "json is required to create a DR",
 				"Set json to the record, such as jsonencode({ name = \"Oregon\" }). To manage an existing DR, import it instead.")
 		}
@@ -334,5 +337,28 @@ func (r *dataRecordResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	if zone != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_uuid"), zone)...)
+	}
+}
+
+// sameJSONKeepsState plans the prior value when the configured JSON means the same (other
+// spacing or key order), so that neither an update nor a replacement is planned for it.
+type sameJSONKeepsState struct{}
+
+func (sameJSONKeepsState) Description(context.Context) string {
+	return "JSON that means the same as the prior value keeps the prior value."
+}
+
+func (m sameJSONKeepsState) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (sameJSONKeepsState) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
+		return
+	}
+	equal, diags := jsontypes.NewNormalizedValue(req.PlanValue.ValueString()).StringSemanticEquals(ctx, jsontypes.NewNormalizedValue(req.StateValue.ValueString()))
+	resp.Diagnostics.Append(diags...)
+	if equal {
+		resp.PlanValue = req.StateValue
 	}
 }

@@ -1,0 +1,298 @@
+package younite_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/younitefake"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/younite"
+)
+
+func TestMain(m *testing.M) { acctest.Main(m) }
+
+const drAddr = "dataplatforms_younite_data_record.test"
+
+var cfg = config.StaticFile("testdata/data_record.tf")
+
+func client(t *testing.T) *younite.Client {
+	sb := acctest.Sandbox(t)
+	return younite.NewClient(sb.Endpoints["younite"]+"/api", younitefake.Token, transport.New(transport.Config{Platform: younite.PlatformName}))
+}
+
+// entities reads what an adaptor's source system holds, by DR (the sandbox's window into it).
+func entities(t *testing.T, adaptor string) map[string]json.RawMessage {
+	t.Helper()
+	resp, err := http.Get(acctest.Sandbox(t).Endpoints["younite"] + "/sandbox/adaptors/" + adaptor + "/entities")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	out := map[string]json.RawMessage{}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// federatedDR creates a federated DR linked at the given adaptors, as the mapping workflow does.
+func federatedDR(t *testing.T, adaptors ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	c := client(t)
+	id := acctest.Unique("student")
+	d, err := c.CreateDR(ctx, younitefake.ZoneMain, younitefake.DomainStudents, 1, json.RawMessage(fmt.Sprintf(`{"studentId":%q}`, id)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range adaptors {
+		if err := c.MapDR(ctx, younitefake.ZoneMain, d.UUID, a, json.RawMessage(fmt.Sprintf(`{"id":%q,"system":%q}`, id, a))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d.UUID
+}
+
+// holds checks, per adaptor, whether its system still holds the DR's entity.
+func holds(t *testing.T, dr string, want map[string]bool) error {
+	for a, w := range want {
+		if _, ok := entities(t, a)[dr]; ok != w {
+			return fmt.Errorf("adaptor %s holds the entity of DR %s: %v, want %v", a, dr, ok, w)
+		}
+	}
+	return nil
+}
+
+func drExists(t *testing.T, dr string, want bool) error {
+	_, err := client(t).GetDR(context.Background(), younitefake.ZoneMain, dr)
+	switch {
+	case want && err != nil:
+		return fmt.Errorf("DR %s must still exist: %w", dr, err)
+	case !want && !transport.IsNotFound(err):
+		return fmt.Errorf("DR %s must be gone (err %w)", dr, err)
+	}
+	return nil
+}
+
+func federatedVars(scoped ...string) config.Variables {
+	v := config.Variables{"domain": config.StringVariable(younitefake.DomainStudents)}
+	if len(scoped) > 0 {
+		list := make([]config.Variable, len(scoped))
+		for i, s := range scoped {
+			list[i] = config.StringVariable(s)
+		}
+		v["delete_adaptor_uuids"] = config.ListVariable(list...)
+	}
+	return v
+}
+
+// importStep adopts an existing DR into the configuration.
+func importStep(dr *string, vars config.Variables) resource.TestStep {
+	return resource.TestStep{
+		ConfigFile: cfg, ConfigVariables: vars,
+		ResourceName: drAddr, ImportState: true, ImportStatePersist: true,
+		ImportStateIdFunc: func(*terraform.State) (string, error) { return younitefake.ZoneMain + "/" + *dr, nil },
+	}
+}
+
+func TestAccYOUniteDataRecord_dataStoreLifecycle(t *testing.T) {
+	acctest.PreCheck(t)
+	name := acctest.Unique("Oregon")
+	vars := func(code string) config.Variables {
+		return config.Variables{"domain": config.StringVariable(younitefake.DomainStates),
+			"record": config.StringVariable(fmt.Sprintf(`{"name": %q, "code": %q}`, name, code))}
+	}
+	var id string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             func(*terraform.State) error { return drExists(t, id, false) },
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars("OR"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrWith(drAddr, "id", func(v string) error { id = v; return nil }),
+					resource.TestCheckResourceAttr(drAddr, "domain_type", "MDM_DATA_STORE"),
+					resource.TestCheckResourceAttr(drAddr, "domain_version", "1"),
+					resource.TestCheckResourceAttr(drAddr, "zone_uuid", younitefake.ZoneMain),
+					resource.TestCheckResourceAttr(drAddr, "linked_adaptor_uuids.#", "0"),
+				),
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: vars("OR"),
+				// json compares as JSON, not as text: the import holds YOUnite's compact form.
+				ResourceName: drAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts", "json"},
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
+			},
+			{ // a 5xx storm on reads is retried; the same JSON written differently plans nothing
+				PreConfig: func() {
+					acctest.AddFault(t, `{"platform":"younite","status":503,"count":2,"method":"GET","retry_after":"0"}`)
+				},
+				ConfigFile: cfg, PlanOnly: true,
+				ConfigVariables: config.Variables{"domain": config.StringVariable(younitefake.DomainStates),
+					"record": config.StringVariable(fmt.Sprintf(`{"code":"OR",   "name":%q}`, name))},
+			},
+			{ // YOUnite documents no update: new JSON replaces the DR
+				PreConfig:  func() { acctest.ClearFaults(t) },
+				ConfigFile: cfg, ConfigVariables: vars("ORE"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(drAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.TestCheckResourceAttrWith(drAddr, "id", func(v string) error {
+					if v == id {
+						return fmt.Errorf("the DR was not replaced")
+					}
+					id = v
+					return nil
+				}),
+			},
+			{ // deleted outside Terraform: drift
+				PreConfig: func() {
+					if err := client(t).DeleteDR(context.Background(), younitefake.ZoneMain, id, nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: vars("ORE"), PlanOnly: true, ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccYOUniteDataRecord_fullDeleteRemovesEveryAdaptorsEntity(t *testing.T) {
+	acctest.PreCheck(t)
+	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorLMS)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if err := holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorLMS: false}); err != nil {
+				return err
+			}
+			return drExists(t, dr, false)
+		},
+		Steps: []resource.TestStep{
+			importStep(&dr, federatedVars()),
+			{
+				ConfigFile: cfg, ConfigVariables: federatedVars(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(drAddr, "domain_type", "FEDERATED"),
+					resource.TestCheckResourceAttr(drAddr, "linked_adaptor_uuids.#", "2"),
+					resource.TestCheckTypeSetElemAttr(drAddr, "linked_adaptor_uuids.*", younitefake.AdaptorLMS),
+					func(*terraform.State) error {
+						return holds(t, dr, map[string]bool{younitefake.AdaptorSIS: true, younitefake.AdaptorLMS: true})
+					},
+				),
+			},
+			{ // the check data source: 200 is a definitive link, 404 is not proof of absence
+				ConfigFile: config.StaticFile("testdata/check.tf"),
+				ConfigVariables: config.Variables{"dr_uuid": config.StringVariable(dr),
+					"linked_adaptor": config.StringVariable(younitefake.AdaptorSIS), "unlinked_adaptor": config.StringVariable(younitefake.AdaptorArchive)},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.dataplatforms_younite_dr_adaptor_check.linked", "linked", "true"),
+					resource.TestCheckResourceAttr("data.dataplatforms_younite_dr_adaptor_check.linked", "definitive", "true"),
+					resource.TestCheckResourceAttr("data.dataplatforms_younite_dr_adaptor_check.unlinked", "linked", "false"),
+					resource.TestCheckResourceAttr("data.dataplatforms_younite_dr_adaptor_check.unlinked", "definitive", "false"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccYOUniteDataRecord_scopedDeleteLeavesTheRestAndTheDR(t *testing.T) {
+	acctest.PreCheck(t)
+	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorLMS)
+	vars := federatedVars(younitefake.AdaptorSIS)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if err := holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorLMS: true}); err != nil {
+				return err
+			}
+			if linked, err := client(t).CheckLink(context.Background(), younitefake.ZoneMain, dr, younitefake.AdaptorLMS); err != nil || !linked {
+				return fmt.Errorf("the LMS link must survive a delete scoped to SIS (linked %v, err %w)", linked, err)
+			}
+			return drExists(t, dr, true)
+		},
+		Steps: []resource.TestStep{
+			importStep(&dr, vars),
+			{ConfigFile: cfg, ConfigVariables: vars, Check: resource.TestCheckResourceAttr(drAddr, "delete_adaptor_uuids.#", "1")},
+		},
+	})
+}
+
+// An adaptor without a DELETE ACL entry refuses: the destroy fails with YOUnite's answer and
+// changes nothing, whether it deletes everywhere or only there; scoped elsewhere it succeeds.
+func TestAccYOUniteDataRecord_missingACLRefusesAndChangesNothing(t *testing.T) {
+	acctest.PreCheck(t)
+	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorFinance)
+	intact := func() {
+		if err := holds(t, dr, map[string]bool{younitefake.AdaptorSIS: true, younitefake.AdaptorFinance: true}); err != nil {
+			t.Error(err)
+		}
+		if err := drExists(t, dr, true); err != nil {
+			t.Error(err)
+		}
+	}
+	refused := regexp.MustCompile(`(?s)403 Forbidden \(UNAUTHORIZED\).*finance-adaptor.*nothing\s+was\s+deleted`)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			return holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorFinance: true})
+		},
+		Steps: []resource.TestStep{
+			importStep(&dr, federatedVars()),
+			{ConfigFile: cfg, ConfigVariables: federatedVars(), Destroy: true, ExpectError: refused},
+			{PreConfig: intact, ConfigFile: cfg, ConfigVariables: federatedVars(younitefake.AdaptorFinance)},
+			{ConfigFile: cfg, ConfigVariables: federatedVars(younitefake.AdaptorFinance), Destroy: true, ExpectError: refused},
+			{PreConfig: intact, ConfigFile: cfg, ConfigVariables: federatedVars(younitefake.AdaptorSIS)},
+		},
+	})
+}
+
+func TestAccYOUniteDataRecord_multiZoneTokenWithoutZoneIsAClearError(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Setenv("YOUNITE_ZONE_UUID", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			ConfigFile: cfg,
+			ConfigVariables: config.Variables{"domain": config.StringVariable(younitefake.DomainStates),
+				"record": config.StringVariable(fmt.Sprintf(`{"name": %q}`, acctest.Unique("zoneless")))},
+			ExpectError: regexp.MustCompile(`(?s)400 Bad Request \(ZONE_REQUIRED\).*belongs to 2 zones.*zoneUuid`),
+		}},
+	})
+}
+
+func TestAccYOUniteDataRecord_protectionAndMissingJSON(t *testing.T) {
+	acctest.PreCheck(t)
+	name := acctest.Unique("Ohio")
+	vars := func(protected bool) config.Variables {
+		return config.Variables{"domain": config.StringVariable(younitefake.DomainStates),
+			"record": config.StringVariable(fmt.Sprintf(`{"name": %q}`, name)), "deletion_protection": config.BoolVariable(protected)}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: config.Variables{"domain": config.StringVariable(younitefake.DomainStates)},
+				PlanOnly: true, ExpectError: regexp.MustCompile(`json is required to create a DR`),
+			},
+			{ConfigFile: cfg, ConfigVariables: vars(true)},
+			{ConfigFile: cfg, ConfigVariables: vars(true), Destroy: true, ExpectError: regexp.MustCompile(`is protected from deletion`)},
+			{ConfigFile: cfg, ConfigVariables: vars(false)},
+		},
+	})
+}

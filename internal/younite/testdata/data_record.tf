@@ -1,0 +1,25 @@
+variable "domain" {
+  type = string
+}
+
+variable "record" {
+  type    = string
+  default = null
+}
+
+variable "delete_adaptor_uuids" {
+  type    = list(string)
+  default = null
+}
+
+variable "deletion_protection" {
+  type    = bool
+  default = false
+}
+
+resource "dataplatforms_younite_data_record" "test" {
+  domain               = var.domain
+  json                 = var.record
+  delete_adaptor_uuids = var.delete_adaptor_uuids == null ? null : toset(var.delete_adaptor_uuids)
+  deletion_protection  = var.deletion_protection
+}
