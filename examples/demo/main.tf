@@ -70,3 +70,13 @@ resource "dataplatforms_foundry_dataset_file" "readme" {
 output "foundry_file_transaction" {
   value = dataplatforms_foundry_dataset_file.readme.transaction_rid
 }
+
+# A record in the sandbox's YOUnite data-store domain "states".
+resource "dataplatforms_younite_data_record" "state" {
+  domain = "states"
+  json   = jsonencode({ name = "Demo State", code = "DS" })
+}
+
+output "younite_dr_uuid" {
+  value = dataplatforms_younite_data_record.state.id
+}
