@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/codeocean"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/foundry"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
@@ -232,6 +233,7 @@ func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Res
 		foundry.NewFileResource,
 		foundry.NewFileSetResource,
 		younite.NewDataRecordResource,
+		codeocean.NewDataAssetResource,
 	}
 }
 
@@ -241,5 +243,6 @@ func (p *dataplatformsProvider) DataSources(context.Context) []func() datasource
 		v7.NewItemsDataSource,
 		foundry.NewFilesDataSource,
 		younite.NewDRAdaptorCheckDataSource,
+		codeocean.NewDataAssetsDataSource,
 	}
 }

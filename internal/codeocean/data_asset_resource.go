@@ -1,0 +1,495 @@
+package codeocean
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/wait"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &assetResource{}
+	_ resource.ResourceWithModifyPlan  = &assetResource{}
+	_ resource.ResourceWithImportState = &assetResource{}
+)
+
+// NewDataAssetResource is dataplatforms_codeocean_data_asset.
+func NewDataAssetResource() resource.Resource { return &assetResource{} }
+
+type assetResource struct {
+	data     *providerdata.Data
+	typeName string
+}
+
+func (r *assetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	r.typeName = req.ProviderTypeName + "_codeocean_data_asset"
+	resp.TypeName = r.typeName
+}
+
+func (r *assetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerdata.FromResource(req, resp)
+}
+
+func (r *assetResource) client() (*Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if r.data == nil {
+		diags.AddError("The provider is not configured", r.typeName+" was used before the provider was configured. This is a bug in the provider.")
+		return nil, diags
+	}
+	conn, diags := r.data.Require(providerdata.CodeOcean, r.typeName)
+	if diags.HasError() {
+		return nil, diags
+	}
+	return NewClient(conn.Endpoint, conn.Secret, conn.HTTP), diags
+}
+
+func assetObject(m assetModel) string {
+	if m.ID.IsNull() || m.ID.IsUnknown() {
+		return fmt.Sprintf("Code Ocean data asset %q", m.Name.ValueString())
+	}
+	return fmt.Sprintf("Code Ocean data asset %q (%s)", m.Name.ValueString(), m.ID.ValueString())
+}
+
+// scopeOf resolves cleanup_scope from the configuration's storage_cleanup, target and source.
+func scopeOf(ctx context.Context, m assetModel) (types.Object, error) {
+	var c *Cleanup
+	if m.StorageCleanup != nil {
+		c = &Cleanup{Bucket: m.StorageCleanup.Bucket.ValueString(), Prefixes: m.StorageCleanup.Prefixes, OwnsTarget: m.StorageCleanup.OwnsTarget.ValueBool()}
+	}
+	var source, target *AWSSource
+	if m.Source != nil && m.Source.AWS != nil {
+		source = &AWSSource{Bucket: m.Source.AWS.Bucket.ValueString(), Prefix: m.Source.AWS.Prefix.ValueString()}
+	}
+	if m.Target != nil && m.Target.AWS != nil {
+		target = &AWSSource{Bucket: m.Target.AWS.Bucket.ValueString(), Prefix: m.Target.AWS.Prefix.ValueString()}
+	}
+	bucket, prefixes, err := CleanupScope(c, source, target)
+	if err != nil {
+		return types.ObjectNull(scopeAttrTypes), err
+	}
+	if prefixes == nil {
+		prefixes = []string{}
+	}
+	list, _ := types.ListValueFrom(ctx, types.StringType, prefixes)
+	obj, _ := types.ObjectValue(scopeAttrTypes, map[string]attr.Value{"bucket": types.StringValue(bucket), "prefixes": list})
+	return obj, nil
+}
+
+func (r *assetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	c, diags := r.client()
+	if diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		var state assetModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		t, err := teardownOf(ctx, state, nil)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Code Ocean data asset state", err.Error())
+			return
+		}
+		resp.Diagnostics.Append(teardown.PlanDestroy(ctx, r.data, t, req.Private)...)
+		return
+	}
+	var plan assetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state assetModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if state.PlatformDeleted.ValueBool() {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("platform_deleted"))
+			resp.Diagnostics.AddWarning(assetObject(state)+": teardown pending",
+				"The data asset is deleted but the cleanup of its owned storage is not finished. Run terraform destroy to finish it.")
+		}
+	}
+	// Bad input is refused here, before anything changes: the owned scope and the metadata keys.
+	scope, err := scopeOf(ctx, plan)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("storage_cleanup"), "Invalid storage_cleanup", err.Error()+". Nothing outside an exact owned prefix is ever deleted.")
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("cleanup_scope"), scope)...)
+	if _, err := r.metadata(ctx, c, plan.CustomMetadata); err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Invalid custom_metadata", err, ""))
+	}
+}
+
+// metadata converts the configured custom metadata for the API, checking it against the
+// deployment's fields (one GET, only when metadata is set).
+func (r *assetResource) metadata(ctx context.Context, c *Client, m types.Map) (map[string]any, error) {
+	if m.IsNull() || m.IsUnknown() || len(m.Elements()) == 0 {
+		return nil, nil
+	}
+	values := map[string]string{}
+	m.ElementsAs(ctx, &values, false)
+	fields, err := c.CustomFields(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return MetadataValues(fields, values)
+}
+
+func params(ctx context.Context, m assetModel, md map[string]any, clientSecret string) CreateParams {
+	p := CreateParams{Metadata: metadataOf(ctx, m, md)}
+	switch s := m.Source; {
+	case s.AWS != nil:
+		p.Source.AWS = &AWSSource{Bucket: s.AWS.Bucket.ValueString(), Prefix: s.AWS.Prefix.ValueString(),
+			KeepOnExternalStorage: s.AWS.KeepOnExternalStorage.ValueBool(), Public: s.AWS.Public.ValueBool(), EndpointName: s.AWS.EndpointName.ValueString()}
+	case s.GCP != nil:
+		p.Source.GCP = &GCPSource{Bucket: s.GCP.Bucket.ValueString(), Prefix: s.GCP.Prefix.ValueString(), ClientID: s.GCP.ClientID.ValueString(), ClientSecret: clientSecret}
+	case s.Computation != nil:
+		p.Source.Computation = &ComputationSource{ID: s.Computation.ID.ValueString(), Path: s.Computation.Path.ValueString()}
+	}
+	if m.Target != nil && m.Target.AWS != nil {
+		p.Target = &Target{AWS: &AWSSource{Bucket: m.Target.AWS.Bucket.ValueString(), Prefix: m.Target.AWS.Prefix.ValueString()}}
+	}
+	return p
+}
+
+func metadataOf(ctx context.Context, m assetModel, md map[string]any) Metadata {
+	out := Metadata{Name: m.Name.ValueString(), Description: m.Description.ValueString(), Mount: m.Mount.ValueString(), Tags: []string{}, CustomMetadata: md}
+	m.Tags.ElementsAs(ctx, &out.Tags, false)
+	return out
+}
+
+func (r *assetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m assetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	var secret types.String
+	if m.Source != nil && m.Source.GCP != nil {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("source").AtName("gcp").AtName("client_secret"), &secret)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Create(ctx, 60*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c, diags := r.client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	md, err := r.metadata(ctx, c, m.CustomMetadata)
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Invalid custom_metadata", err, ""))
+		return
+	}
+	a, err := c.Create(ctx, params(ctx, m, md, secret.ValueString()))
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Creating "+assetObject(m)+" failed", err, ""))
+		return
+	}
+	m.ID = types.StringValue(a.ID)
+	a, err = waitReady(ctx, c, a.ID)
+	if errors.Is(err, errFailed) {
+		// A failed draft is of no use: delete it, so that nothing is left behind.
+		if derr := c.Delete(context.WithoutCancel(ctx), a.ID); derr != nil && !transport.IsNotFound(derr) {
+			err = fmt.Errorf("%w; deleting the failed draft failed too, delete asset %s by hand: %w", err, a.ID, derr)
+		}
+		resp.Diagnostics.Append(diagnostics.Error("Code Ocean could not create "+assetObject(m), err,
+			"The failed draft was deleted. Check that Code Ocean may read the source, then apply again."))
+		return
+	}
+	setAsset(&m, a)
+	// From here the asset exists: keep it in state, so a later failure taints it.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error(assetObject(m)+" did not become ready", err,
+			"The asset stays in state, marked tainted; the next apply deletes it and creates it again."))
+		return
+	}
+	resp.Diagnostics.Append(r.applyFlags(ctx, c, m, nil)...)
+}
+
+var errFailed = errors.New("the data asset failed")
+
+// waitReady polls until the asset is ready or failed (Code Ocean's SDK polls every 5 s or more).
+func waitReady(ctx context.Context, c *Client, id string) (Asset, error) {
+	var a Asset
+	err := wait.Until(ctx, 2*time.Second, 10*time.Second, func(ctx context.Context) (bool, error) {
+		var err error
+		if a, err = c.Get(ctx, id); err != nil {
+			return true, err
+		}
+		switch NormalState(a.State) {
+		case "ready":
+			return true, nil
+		case "failed":
+			return true, fmt.Errorf("%w: %s", errFailed, a.FailureReason)
+		}
+		tflog.Debug(ctx, "waiting for the data asset to be ready", map[string]any{"id": id, "state": a.State})
+		return false, nil
+	})
+	return a, err
+}
+
+// applyFlags archives and sets permissions as planned, compared with the prior state (nil at create).
+func (r *assetResource) applyFlags(ctx context.Context, c *Client, m assetModel, prior *assetModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	id := m.ID.ValueString()
+	if wasArchived := prior != nil && prior.Archived.ValueBool(); m.Archived.ValueBool() != wasArchived {
+		if err := c.Archive(ctx, id, m.Archived.ValueBool()); err != nil {
+			diags.Append(diagnostics.Error("Archiving "+assetObject(m)+" failed", err, ""))
+			return diags
+		}
+	}
+	if m.Permissions != nil && (prior == nil || prior.Permissions == nil || !samePermissions(*m.Permissions, *prior.Permissions)) {
+		if err := c.SetPermissions(ctx, id, permissionsOf(*m.Permissions)); err != nil {
+			diags.Append(diagnostics.Error("Setting the permissions of "+assetObject(m)+" failed", err, ""))
+		}
+	}
+	return diags
+}
+
+func permissionsOf(p permissionsModel) Permissions {
+	out := Permissions{Everyone: p.Everyone.ValueString()}
+	for _, u := range p.Users {
+		out.Users = append(out.Users, UserPermission{Email: u.Email.ValueString(), Role: u.Role.ValueString()})
+	}
+	for _, g := range p.Groups {
+		out.Groups = append(out.Groups, GroupPermission{Group: g.Group.ValueString(), Role: g.Role.ValueString()})
+	}
+	return out
+}
+
+func samePermissions(a, b permissionsModel) bool {
+	pa, pb := permissionsOf(a), permissionsOf(b)
+	return fmt.Sprint(pa) == fmt.Sprint(pb)
+}
+
+func setAsset(m *assetModel, a Asset) {
+	m.State, m.Type = types.StringValue(NormalState(a.State)), types.StringValue(a.Type)
+	m.Size, m.Files, m.Created = types.Int64Value(a.Size), types.Int64Value(a.Files), types.Int64Value(a.Created)
+	m.SourceBucket, _ = types.ObjectValue(sourceBucketAttrTypes, map[string]attr.Value{
+		"origin": types.StringValue(a.SourceBucket.Origin), "bucket": types.StringValue(a.SourceBucket.Bucket),
+		"prefix": types.StringValue(a.SourceBucket.Prefix), "external": types.BoolValue(a.SourceBucket.External),
+	})
+}
+
+func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m assetModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, diags := r.client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a, err := c.Get(ctx, m.ID.ValueString())
+	if transport.IsNotFound(err) {
+		prog, diags := teardown.Load(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if teardown.Pending(prog) {
+			m.PlatformDeleted = types.BoolValue(true)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+			return
+		}
+		tflog.Info(ctx, "Code Ocean data asset deleted outside Terraform; removing it from state", map[string]any{"id": m.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Reading "+assetObject(m)+" failed", err, ""))
+		return
+	}
+	resp.Diagnostics.Append(r.refresh(ctx, c, &m, a)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// refresh copies what Code Ocean reports into the model: metadata, archive flag (visible only
+// through search) and, when managed, permissions.
+func (r *assetResource) refresh(ctx context.Context, c *Client, m *assetModel, a Asset) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.Name, m.Description, m.Mount = types.StringValue(a.Name), types.StringValue(a.Description), types.StringValue(a.Mount)
+	if len(a.Tags) > 0 || !m.Tags.IsNull() {
+		tags := a.Tags
+		if tags == nil {
+			tags = []string{}
+		}
+		m.Tags, _ = types.SetValueFrom(ctx, types.StringType, tags)
+	}
+	if len(a.CustomMetadata) > 0 || !m.CustomMetadata.IsNull() {
+		m.CustomMetadata = r.remoteMetadata(ctx, c, m.CustomMetadata, a.CustomMetadata, &diags)
+	}
+	setAsset(m, a)
+	archived, err := c.Search(ctx, SearchParams{Archived: true, Filters: []Filter{{Key: "name", Value: a.Name}}})
+	if err != nil {
+		diags.Append(diagnostics.Error("Reading the archive flag of "+assetObject(*m)+" failed", err, ""))
+		return diags
+	}
+	m.Archived = types.BoolValue(false)
+	for _, x := range archived {
+		if x.ID == a.ID {
+			m.Archived = types.BoolValue(true)
+		}
+	}
+	if m.Permissions != nil {
+		p, err := c.GetPermissions(ctx, a.ID)
+		if err != nil {
+			diags.Append(diagnostics.Error("Reading the permissions of "+assetObject(*m)+" failed", err, ""))
+			return diags
+		}
+		m.Permissions = permissionsModelOf(p)
+	}
+	return diags
+}
+
+func permissionsModelOf(p Permissions) *permissionsModel {
+	out := &permissionsModel{Everyone: types.StringValue(p.Everyone)}
+	for _, u := range p.Users {
+		out.Users = append(out.Users, userModel{Email: types.StringValue(u.Email), Role: types.StringValue(u.Role)})
+	}
+	for _, g := range p.Groups {
+		out.Groups = append(out.Groups, groupModel{Group: types.StringValue(g.Group), Role: types.StringValue(g.Role)})
+	}
+	return out
+}
+
+// remoteMetadata keeps the configured text of values that mean what Code Ocean holds.
+func (r *assetResource) remoteMetadata(ctx context.Context, c *Client, state types.Map, remote map[string]any, diags *diag.Diagnostics) types.Map {
+	configured := map[string]string{}
+	state.ElementsAs(ctx, &configured, false)
+	fields, err := c.CustomFields(ctx)
+	if err != nil {
+		diags.Append(diagnostics.Error("Reading the custom metadata fields failed", err, ""))
+		return state
+	}
+	out := map[string]string{}
+	for k, v := range remote {
+		if text, ok := configured[k]; ok && sameMetadataValue(fields, k, text, v) {
+			out[k] = text
+		} else {
+			out[k] = metadataText(v)
+		}
+	}
+	m, _ := types.MapValueFrom(ctx, types.StringType, out)
+	return m
+}
+
+func (r *assetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state assetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, 10*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c, diags := r.client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	md, err := r.metadata(ctx, c, plan.CustomMetadata)
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Invalid custom_metadata", err, ""))
+		return
+	}
+	a, err := c.Update(ctx, plan.ID.ValueString(), metadataOf(ctx, plan, md))
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Updating "+assetObject(state)+" failed", err, ""))
+		return
+	}
+	resp.Diagnostics.Append(r.applyFlags(ctx, c, plan, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	setAsset(&plan, a)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *assetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m assetModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Delete(ctx, 30*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var c *Client
+	if !m.DeletionProtection.ValueBool() {
+		if c, diags = r.client(); diags.HasError() {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
+	}
+	t, err := teardownOf(ctx, m, c)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Code Ocean data asset state", err.Error())
+		return
+	}
+	prog, diags := teardown.Destroy(ctx, r.data, t, req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), prog.PlatformDeleted)...)
+	}
+}
+
+// teardownOf builds the destroy from state alone: delete the asset, then its cleanup scope.
+func teardownOf(ctx context.Context, m assetModel, c *Client) (teardown.Teardown, error) {
+	t := teardown.Teardown{
+		Object:    assetObject(m),
+		Protected: m.DeletionProtection.ValueBool(),
+		DeletePlatform: func(ctx context.Context) error {
+			if err := c.Delete(ctx, m.ID.ValueString()); err != nil && !transport.IsNotFound(err) {
+				return err
+			}
+			return nil
+		},
+	}
+	if m.CleanupScope.IsNull() || m.CleanupScope.IsUnknown() {
+		return t, nil
+	}
+	var s struct {
+		Bucket   types.String `tfsdk:"bucket"`
+		Prefixes []string     `tfsdk:"prefixes"`
+	}
+	if diags := m.CleanupScope.As(ctx, &s, basetypes.ObjectAsOptions{}); diags.HasError() {
+		return t, errors.New("cleanup_scope cannot be read")
+	}
+	if len(s.Prefixes) == 0 {
+		return t, nil
+	}
+	scope, err := storage.NewScope(s.Bucket.ValueString(), s.Prefixes...)
+	if err != nil {
+		return t, fmt.Errorf("cleanup_scope: %w", err)
+	}
+	t.Scopes = []storage.Scope{scope}
+	return t, nil
+}
+
+func (r *assetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), false)...)
+}
