@@ -171,6 +171,9 @@ func params(ctx context.Context, m assetModel, md map[string]any, clientSecret s
 func metadataOf(ctx context.Context, m assetModel, md map[string]any) Metadata {
 	out := Metadata{Name: m.Name.ValueString(), Description: m.Description.ValueString(), Mount: m.Mount.ValueString(), Tags: []string{}, CustomMetadata: md}
 	m.Tags.ElementsAs(ctx, &out.Tags, false)
+	if out.Tags == nil {
+		out.Tags = []string{} // Code Ocean requires tags, even none
+	}
 	return out
 }
 

@@ -84,7 +84,9 @@ func New() *Fake { return &Fake{assets: map[string]*asset{}} }
 func (f *Fake) Platform() string { return "codeocean" }
 
 // Credentials implements sandbox.Fake.
-func (f *Fake) Credentials() map[string]string { return map[string]string{"CODEOCEAN_API_TOKEN": Token} }
+func (f *Fake) Credentials() map[string]string {
+	return map[string]string{"CODEOCEAN_API_TOKEN": Token}
+}
 
 // Env implements sandbox.Fake: the API base is <endpoint>/api/v1, as https://{domain}/api/v1.
 func (f *Fake) Env(endpoint string) map[string]string {
@@ -170,10 +172,15 @@ func (f *Fake) s3ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 30*time.Second)
 }
 
-// count sums the objects under a prefix of the sandbox store.
+// count sums the objects under a prefix of the sandbox store. A prefix names a folder
+// (inferred: Code Ocean's UI and docs treat it as one), so "results" does not take
+// "results-old/…".
 func (f *Fake) count(bucket, prefix string) (files, size int64) {
 	ctx, cancel := f.s3ctx()
 	defer cancel()
+	if prefix = strings.Trim(prefix, "/"); prefix != "" {
+		prefix += "/"
+	}
 	p := s3.NewListObjectsV2Paginator(f.env.S3, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)

@@ -1,0 +1,286 @@
+package codeocean_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/codeocean"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/codeoceanfake"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+)
+
+const assetAddr = "dataplatforms_codeocean_data_asset.test"
+
+func accClient(t *testing.T) *codeocean.Client {
+	return unitClient(t, acctest.Sandbox(t).Endpoints["codeocean"]+"/api/v1", codeoceanfake.Token)
+}
+
+// assetTest remembers the asset's id for checks after destroy.
+type assetTest struct {
+	t          *testing.T
+	id         string
+	neighbours []*acctest.Neighbours
+}
+
+func (a *assetTest) capture(s *terraform.State) error {
+	rs, ok := s.RootModule().Resources[assetAddr]
+	if !ok {
+		return fmt.Errorf("%s not in state", assetAddr)
+	}
+	a.id = rs.Primary.ID
+	return nil
+}
+
+func (a *assetTest) plant(bucket string, keys ...string) {
+	a.neighbours = append(a.neighbours, acctest.PlantNeighbours(a.t, acctest.S3(a.t), bucket, keys...))
+}
+
+// gone proves the asset is deleted and every planted object is byte-identical.
+func (a *assetTest) gone(*terraform.State) error {
+	if _, err := accClient(a.t).Get(context.Background(), a.id); !transport.IsNotFound(err) {
+		return fmt.Errorf("data asset %s still readable after destroy (err %w)", a.id, err)
+	}
+	for _, n := range a.neighbours {
+		if err := n.Intact(context.Background()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func awsVars(name, prefix string, extra config.Variables) config.Variables {
+	v := config.Variables{"name": config.StringVariable(name), "bucket": config.StringVariable(sandbox.BucketPlain), "prefix": config.StringVariable(prefix)}
+	for k, val := range extra {
+		v[k] = val
+	}
+	return v
+}
+
+func TestAccCodeOceanDataAsset_copiedFromS3InPlaceChangesImportDrift(t *testing.T) {
+	acctest.PreCheck(t)
+	a := &assetTest{t: t}
+	base := acctest.Unique("co-copy")
+	name := "scans " + base
+	cfg := config.StaticFile("testdata/asset_aws.tf")
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			// The source data: never owned, it must survive the destroy.
+			a.plant(sandbox.BucketPlain, base+"/raw/a.nwb", base+"/raw/b.nwb")
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             a.gone,
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: awsVars(name, base+"/raw", nil),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					a.capture,
+					resource.TestCheckResourceAttr(assetAddr, "state", "ready"),
+					resource.TestCheckResourceAttr(assetAddr, "type", "dataset"),
+					resource.TestCheckResourceAttr(assetAddr, "files", "2"),
+					resource.TestCheckResourceAttr(assetAddr, "source_bucket.origin", "aws"),
+					resource.TestCheckResourceAttr(assetAddr, "source_bucket.external", "false"),
+					resource.TestCheckResourceAttr(assetAddr, "cleanup_scope.prefixes.#", "0"),
+					resource.TestCheckResourceAttr("data.dataplatforms_codeocean_data_assets.by_name", "assets.#", "1"),
+					resource.TestCheckResourceAttrPair("data.dataplatforms_codeocean_data_assets.by_name", "assets.0.id", assetAddr, "id"),
+				),
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: awsVars(name, base+"/raw", nil),
+				ResourceName: assetAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"source", "target", "storage_cleanup", "timeouts", "cleanup_scope", "permissions"},
+			},
+			{ // metadata, archive and permissions change in place (PUT sends the full set)
+				ConfigFile: cfg,
+				ConfigVariables: awsVars(name, base+"/raw", config.Variables{
+					"description": config.StringVariable("two sessions"), "tags": config.ListVariable(config.StringVariable("raw"), config.StringVariable("mouse")),
+					"archived": config.BoolVariable(true), "everyone": config.StringVariable("viewer"), "experiment": config.StringVariable("e-42"),
+				}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(assetAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(assetAddr, "id", &a.id),
+					resource.TestCheckResourceAttr(assetAddr, "archived", "true"),
+					resource.TestCheckResourceAttr(assetAddr, "custom_metadata.acquired", "2024-05-01"),
+					resource.TestCheckResourceAttr("data.dataplatforms_codeocean_data_assets.by_name", "assets.#", "1"),
+					func(*terraform.State) error {
+						c := accClient(t)
+						got, err := c.Get(context.Background(), a.id)
+						if err != nil {
+							return err
+						}
+						if got.Description != "two sessions" || len(got.Tags) != 2 || got.CustomMetadata["subject_count"] != 12.0 {
+							return fmt.Errorf("Code Ocean holds %+v after the update", got)
+						}
+						p, err := c.GetPermissions(context.Background(), a.id)
+						if err != nil || p.Everyone != "viewer" {
+							return fmt.Errorf("permissions %+v, %w", p, err)
+						}
+						return nil
+					},
+				),
+			},
+			{ // deleted outside Terraform: drift
+				PreConfig: func() {
+					if err := accClient(t).Delete(context.Background(), a.id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				ConfigFile:      cfg,
+				ConfigVariables: awsVars(name, base+"/raw", config.Variables{"archived": config.BoolVariable(true)}),
+				PlanOnly:        true, ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// An external asset whose source prefix the user declares owned: destroy removes exactly it,
+// never data-10 or data-1.csv beside it. A 5xx storm on reads is retried on the way.
+func TestAccCodeOceanDataAsset_ownedSourceIsRemovedExactly(t *testing.T) {
+	acctest.PreCheck(t)
+	a := &assetTest{t: t}
+	base := acctest.Unique("co-owned")
+	owned := base + "/data-1"
+	cfg := config.StaticFile("testdata/asset_aws.tf")
+	vars := awsVars("owned "+base, owned, config.Variables{
+		"keep_on_external_storage": config.BoolVariable(true), "cleanup_prefixes": config.ListVariable(config.StringVariable(owned))})
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			c := acctest.S3(t)
+			acctest.PlantNeighbours(t, c, sandbox.BucketPlain, owned+"/a.csv", owned+"/b/c.csv") // owned: to be removed
+			a.plant(sandbox.BucketPlain, base+"/data-10/a.csv", base+"/data-1.csv")
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(a.gone,
+			func(*terraform.State) error {
+				return acctest.CheckScopeEmpty(acctest.S3(t), sandbox.BucketPlain, owned)(nil)
+			}),
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				Check: resource.ComposeAggregateTestCheckFunc(a.capture,
+					resource.TestCheckResourceAttr(assetAddr, "source_bucket.external", "true"),
+					resource.TestCheckResourceAttr(assetAddr, "cleanup_scope.bucket", sandbox.BucketPlain),
+					resource.TestCheckResourceAttr(assetAddr, "cleanup_scope.prefixes.0", owned)),
+			},
+			{
+				PreConfig: func() {
+					acctest.AddFault(t, `{"platform":"codeocean","status":503,"count":3,"method":"GET","retry_after":"0"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true,
+			},
+		},
+	})
+}
+
+// An external result written into the customer's bucket, its target declared owned; S3
+// refusing the deletes fails the destroy after the asset is gone, and the next destroy finishes.
+func TestAccCodeOceanDataAsset_externalResultTargetOwnedAndResumable(t *testing.T) {
+	acctest.PreCheck(t)
+	a := &assetTest{t: t}
+	base := acctest.Unique("co-result")
+	target := base + "/results"
+	cfg := config.StaticFile("testdata/asset_result.tf")
+	vars := config.Variables{"name": config.StringVariable("result " + base), "computation_id": config.StringVariable(codeoceanfake.Computation),
+		"bucket": config.StringVariable(sandbox.BucketVersioned), "prefix": config.StringVariable(target)}
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			a.plant(sandbox.BucketVersioned, base+"/results-old/x", base+"/results.txt")
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(a.gone,
+			func(*terraform.State) error {
+				return acctest.CheckScopeEmpty(acctest.S3(t), sandbox.BucketVersioned, target)(nil)
+			}),
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				Check: resource.ComposeAggregateTestCheckFunc(a.capture,
+					resource.TestCheckResourceAttr(assetAddr, "type", "result"),
+					resource.TestCheckResourceAttr(assetAddr, "files", "3"),
+					resource.TestCheckResourceAttr(assetAddr, "cleanup_scope.prefixes.0", target)),
+			},
+			{
+				PreConfig: func() {
+					acctest.AddFault(t, `{"platform":"s3","status":403,"method":"POST","path_contains":"/`+sandbox.BucketVersioned+`"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
+				ExpectError: regexp.MustCompile(`(?s)Storage cleanup of Code Ocean data asset .* is incomplete`),
+			},
+			{
+				PreConfig: func() {
+					acctest.ClearFaults(t)
+					if _, err := accClient(t).Get(context.Background(), a.id); !transport.IsNotFound(err) {
+						t.Errorf("the asset survived the failed destroy (err %v); the platform delete comes first", err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true, ExpectNonEmptyPlan: true,
+			},
+			{ConfigFile: cfg, ConfigVariables: vars, Destroy: true},
+		},
+	})
+}
+
+func TestAccCodeOceanDataAsset_failedCreationLeavesNothing(t *testing.T) {
+	acctest.PreCheck(t)
+	name := acctest.Unique("co-failed")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			ConfigFile: config.StaticFile("testdata/asset_aws.tf"),
+			ConfigVariables: config.Variables{"name": config.StringVariable(name), "bucket": config.StringVariable(codeoceanfake.BadBucket),
+				"prefix": config.StringVariable("x")},
+			ExpectError: regexp.MustCompile(`(?s)Code Ocean could not create.*AccessDenied.*failed draft was\s+deleted`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			found, err := accClient(t).Search(context.Background(), codeocean.SearchParams{Filters: []codeocean.Filter{{Key: "name", Value: name}}})
+			if err != nil || len(found) != 0 {
+				return fmt.Errorf("a failed creation left %d assets (err %w)", len(found), err)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccCodeOceanDataAsset_gcpSecretIsWriteOnly(t *testing.T) {
+	acctest.PreCheck(t)
+	a := &assetTest{t: t}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             a.gone,
+		Steps: []resource.TestStep{{
+			ConfigFile:      config.StaticFile("testdata/asset_gcp.tf"),
+			ConfigVariables: config.Variables{"name": config.StringVariable(acctest.Unique("co-gcp")), "client_secret": config.StringVariable("never-in-state")},
+			Check: resource.ComposeAggregateTestCheckFunc(a.capture,
+				resource.TestCheckResourceAttr(assetAddr, "source.gcp.client_id", "sandbox-client"),
+				resource.TestCheckNoResourceAttr(assetAddr, "source.gcp.client_secret"),
+				resource.TestCheckResourceAttr(assetAddr, "source_bucket.origin", "gcp")),
+		}},
+	})
+}
+
+func TestAccCodeOceanDataAsset_badCleanupIsRefusedAtPlan(t *testing.T) {
+	acctest.PreCheck(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			ConfigFile:      config.StaticFile("testdata/asset_aws.tf"),
+			ConfigVariables: awsVars("x", "p", config.Variables{"cleanup_prefixes": config.ListVariable(config.StringVariable("/"))}),
+			PlanOnly:        true, ExpectError: regexp.MustCompile(`must not be empty or /`),
+		}},
+	})
+}
