@@ -80,3 +80,23 @@ resource "dataplatforms_younite_data_record" "state" {
 output "younite_dr_uuid" {
   value = dataplatforms_younite_data_record.state.id
 }
+
+# A Code Ocean data asset linked (not copied) from the sandbox bucket; nothing of the bucket is
+# owned, so destroy deletes the asset and leaves the scan in place.
+resource "dataplatforms_codeocean_data_asset" "scans" {
+  name  = "demo scans"
+  mount = "scans"
+  tags  = ["demo"]
+
+  source = {
+    aws = {
+      bucket                   = "sandbox-data"
+      prefix                   = "customer-data/scans"
+      keep_on_external_storage = true
+    }
+  }
+}
+
+output "codeocean_asset_files" {
+  value = dataplatforms_codeocean_data_asset.scans.files
+}
