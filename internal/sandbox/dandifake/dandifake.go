@@ -1,0 +1,416 @@
+// Package dandifake is the sandbox's DANDI Archive: dandisets with a draft and published
+// versions, DRF-style paging (next URLs with page=2, lazy count on asset lists), the asset path
+// filter with its case-insensitive prefix and exact-path override, asset create and delete in
+// the draft (405 on a published version, 403 for a non-owner), /assets/paths/, and the
+// assets.jsonld manifests on a separate base URL, regenerated after a delay like the real one.
+//
+// It is written from ../shared/platforms/dandi.md. Where the notes say "inferred", the choice
+// made is commented at that spot.
+package dandifake
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+)
+
+// Seeded fixtures.
+const (
+	APIKey = "sandbox-dandi-api-key" //nolint:gosec // the sandbox's fixed test key, not a credential
+	// JobsDandiset is owned by the key's user and holds derivative directories, like 001697.
+	JobsDandiset = "001697"
+	// ForeignDandiset belongs to someone else: deletes are refused with 403.
+	ForeignDandiset = "000999"
+	// ManyVersions has 120 published versions, more than one page.
+	ManyVersions = "000150"
+	// ManifestDelay is how long after a change the draft manifest is regenerated.
+	ManifestDelay = 2 * time.Second
+)
+
+// SeedPaths are the draft assets of JobsDandiset: derivative directories of several versions,
+// hash-suffixed ones and near-misses.
+var SeedPaths = []string{
+	"sub-01/sub-01_ses-1.nwb",
+	"derivatives/dandiset-000409/sub-01/pipeline-aind+ephys/version-v1.0.0/params-1a2b3c4_config-5d6e7f8_attempt-1/code/submit.sh",
+	"derivatives/dandiset-000409/sub-01/pipeline-aind+ephys/version-v1.0.0/params-1a2b3c4_config-5d6e7f8_attempt-1/logs/run.log",
+	"derivatives/dandiset-000409/sub-02/pipeline-aind+ephys/version-v1.0.0+fixes+20abeb6/params-1a2b3c4_config-5d6e7f8_attempt-1/code/submit.sh",
+	"derivatives/dandiset-000409/sub-02/pipeline-aind+ephys/version-v1.0.00/params-1a2b3c4_config-5d6e7f8_attempt-1/code/submit.sh",
+	"derivatives/dandiset-000409/sub-02/pipeline-aind+ephys/version-v1.0.0-rc/params-1a2b3c4_config-5d6e7f8_attempt-1/code/submit.sh",
+	"derivatives/dandiset-000409/sub-03/pipeline-aind+ephys/Version-v1.0.0/params-1a2b3c4_config-5d6e7f8_attempt-1/code/submit.sh",
+}
+
+func init() { sandbox.Register(func() sandbox.Fake { return New() }) }
+
+type asset struct {
+	ID       string
+	Path     string
+	BlobID   string
+	Size     int64
+	Created  time.Time
+	Modified time.Time
+}
+
+type version struct {
+	Version  string
+	Name     string
+	Status   string
+	Created  time.Time
+	Modified time.Time
+	assets   []*asset
+	// manifest is the last generated assets.jsonld; dirty is when the version last changed.
+	manifest []byte
+	dirty    time.Time
+}
+
+type dandiset struct {
+	ID       string
+	owned    bool
+	versions []*version // draft first
+}
+
+// Fake is the DANDI fake.
+type Fake struct {
+	mu        sync.Mutex
+	dandisets map[string]*dandiset
+	endpoint  string
+}
+
+// New returns a fake with its fixtures.
+func New() *Fake {
+	f := &Fake{dandisets: map[string]*dandiset{}}
+	t0 := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	jobs := f.add(JobsDandiset, true, t0)
+	for i, p := range SeedPaths {
+		jobs.versions[0].assets = append(jobs.versions[0].assets, newAsset(p, int64(100+i), t0.Add(time.Duration(i)*time.Minute)))
+	}
+	jobs.versions = append(jobs.versions, published("0.240920.1434", t0.Add(24*time.Hour)))
+	jobs.versions[1].assets = append(jobs.versions[1].assets, newAsset(SeedPaths[1], 101, t0))
+	foreign := f.add(ForeignDandiset, false, t0)
+	foreign.versions[0].assets = append(foreign.versions[0].assets, newAsset("derivatives/dandiset-000001/x/version-v1.0.0/a.txt", 5, t0))
+	many := f.add(ManyVersions, true, t0)
+	for i := range 120 {
+		at := t0.Add(time.Duration(i) * time.Hour)
+		many.versions = append(many.versions, published(fmt.Sprintf("0.%s.%04d", at.Format("060102"), i), at))
+	}
+	for _, d := range f.dandisets {
+		for _, v := range d.versions {
+			v.manifest = manifestOf(d.ID, v)
+		}
+	}
+	return f
+}
+
+func (f *Fake) add(id string, owned bool, at time.Time) *dandiset {
+	d := &dandiset{ID: id, owned: owned, versions: []*version{{Version: "draft", Name: "Dandiset " + id, Status: "Valid", Created: at, Modified: at}}}
+	f.dandisets[id] = d
+	return d
+}
+
+func published(v string, at time.Time) *version {
+	return &version{Version: v, Name: "Published " + v, Status: "Published", Created: at, Modified: at}
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func newAsset(path string, size int64, at time.Time) *asset {
+	return &asset{ID: newUUID(), Path: path, BlobID: newUUID(), Size: size, Created: at, Modified: at}
+}
+
+// Platform implements sandbox.Fake.
+func (f *Fake) Platform() string { return "dandi" }
+
+// Credentials implements sandbox.Fake.
+func (f *Fake) Credentials() map[string]string { return map[string]string{"DANDI_API_KEY": APIKey} }
+
+// Env implements sandbox.Fake: the API under <endpoint>/api, the manifests under
+// <endpoint>/manifests (the real ones are on S3, a different host).
+func (f *Fake) Env(endpoint string) map[string]string {
+	f.mu.Lock()
+	f.endpoint = endpoint
+	f.mu.Unlock()
+	return map[string]string{"DANDI_API_KEY": APIKey, "DANDI_ENDPOINT": endpoint + "/api", "DANDI_MANIFEST_ENDPOINT": endpoint + "/manifests"}
+}
+
+// Fixtures implements sandbox.Fake.
+func (f *Fake) Fixtures() any {
+	return map[string]any{"jobs_dandiset": JobsDandiset, "foreign_dandiset": ForeignDandiset, "many_versions_dandiset": ManyVersions,
+		"published_version": "0.240920.1434", "manifest_delay": ManifestDelay.String()}
+}
+
+// ErrorBody implements sandbox.Fake: DRF's {"detail": …}.
+func (f *Fake) ErrorBody(status int, message string) (string, []byte) {
+	b, _ := json.Marshal(map[string]string{"detail": message})
+	return "application/json", b
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func detail(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"detail": msg})
+}
+
+// Start implements sandbox.Fake.
+func (f *Fake) Start(*sandbox.Env) (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/auth/token", f.authToken)
+	mux.HandleFunc("GET /api/auth/token/", f.authToken)
+	mux.HandleFunc("GET /api/dandisets/{id}/{$}", f.locked(f.getDandiset))
+	mux.HandleFunc("GET /api/dandisets/{id}/versions/{$}", f.locked(f.listVersions))
+	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/{$}", f.locked(f.listAssets))
+	mux.HandleFunc("POST /api/dandisets/{id}/versions/{v}/assets/{$}", f.locked(f.createAsset))
+	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/paths/{$}", f.locked(f.listPaths))
+	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/{asset}/{$}", f.locked(f.getAsset))
+	mux.HandleFunc("DELETE /api/dandisets/{id}/versions/{v}/assets/{asset}/{$}", f.locked(f.deleteAsset))
+	mux.HandleFunc("GET /manifests/dandisets/{id}/{v}/assets.jsonld", f.locked(f.manifest))
+	return mux, nil
+}
+
+// user is who the request authenticates as: "" for anonymous, or false when the key is bad.
+func user(r *http.Request) (authenticated, ok bool) {
+	h := r.Header.Get("Authorization")
+	switch {
+	case h == "":
+		return false, true
+	case h == "token "+APIKey:
+		return true, true
+	}
+	return false, false // a wrong key, or another scheme such as Bearer
+}
+
+func (f *Fake) locked(h func(http.ResponseWriter, *http.Request, bool)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		authed, ok := user(r)
+		if !ok {
+			detail(w, http.StatusUnauthorized, "Invalid token.")
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		h(w, r, authed)
+	}
+}
+
+func (f *Fake) authToken(w http.ResponseWriter, r *http.Request) {
+	if authed, ok := user(r); !ok || !authed {
+		detail(w, http.StatusUnauthorized, "Authentication credentials were not provided.")
+		return
+	}
+	writeJSON(w, http.StatusOK, APIKey)
+}
+
+func (f *Fake) dandiset(w http.ResponseWriter, r *http.Request) *dandiset {
+	d, ok := f.dandisets[r.PathValue("id")]
+	if !ok {
+		detail(w, http.StatusNotFound, "No Dandiset matches the given query.")
+		return nil
+	}
+	return d
+}
+
+func (f *Fake) version(w http.ResponseWriter, r *http.Request, d *dandiset) *version {
+	for _, v := range d.versions {
+		if v.Version == r.PathValue("v") {
+			return v
+		}
+	}
+	detail(w, http.StatusNotFound, "No Version matches the given query.")
+	return nil
+}
+
+func versionJSON(d *dandiset, v *version) map[string]any {
+	var size int64
+	for _, a := range v.assets {
+		size += a.Size
+	}
+	notes := ""
+	if v.Version != "draft" {
+		notes = "release " + v.Version
+	}
+	return map[string]any{"version": v.Version, "name": v.Name, "asset_count": len(v.assets), "active_uploads": 0, "size": size,
+		"status": v.Status, "created": v.Created.Format(time.RFC3339Nano), "modified": v.Modified.Format(time.RFC3339Nano),
+		"dandiset": map[string]any{"identifier": d.ID, "embargo_status": "OPEN"}, "release_notes": notes}
+}
+
+func (f *Fake) getDandiset(w http.ResponseWriter, r *http.Request, _ bool) {
+	d := f.dandiset(w, r)
+	if d == nil {
+		return
+	}
+	draft := versionJSON(d, d.versions[0])
+	delete(draft, "dandiset")
+	writeJSON(w, http.StatusOK, map[string]any{"identifier": d.ID, "embargo_status": "OPEN", "draft_version": draft})
+}
+
+func (f *Fake) listVersions(w http.ResponseWriter, r *http.Request, _ bool) {
+	d := f.dandiset(w, r)
+	if d == nil {
+		return
+	}
+	vs := append([]*version(nil), d.versions...)
+	desc := r.URL.Query().Get("order") == "-created"
+	sort.SliceStable(vs, func(i, j int) bool {
+		if desc {
+			return vs[i].Created.After(vs[j].Created)
+		}
+		return vs[i].Created.Before(vs[j].Created)
+	})
+	items := make([]any, len(vs))
+	for i, v := range vs {
+		items[i] = versionJSON(d, v)
+	}
+	page(w, r, items, false)
+}
+
+// page renders DRF page-number paging: page (1-based), page_size (default 100, capped at 1000),
+// next/previous as absolute URLs. lazy drops count after page 1 (the asset list's
+// LazyPagination); there an out-of-range page is empty, elsewhere 404 "Invalid page.".
+func page(w http.ResponseWriter, r *http.Request, items []any, lazy bool) {
+	q := r.URL.Query()
+	n, size := atoi(q.Get("page"), 1), min(atoi(q.Get("page_size"), 100), 1000)
+	if n < 1 || size < 1 {
+		detail(w, http.StatusNotFound, "Invalid page.")
+		return
+	}
+	start := (n - 1) * size
+	if start >= len(items) && n > 1 && !lazy {
+		detail(w, http.StatusNotFound, "Invalid page.")
+		return
+	}
+	start = min(start, len(items))
+	end := min(start+size, len(items))
+	link := func(p int) any {
+		u := *r.URL
+		u.Scheme, u.Host = "http", r.Host
+		v := u.Query()
+		v.Set("page", fmt.Sprint(p))
+		u.RawQuery = v.Encode()
+		return u.String()
+	}
+	out := map[string]any{"count": len(items), "results": items[start:end], "next": nil, "previous": nil}
+	if end < len(items) {
+		out["next"] = link(n + 1)
+	}
+	if n > 1 {
+		out["previous"] = link(n - 1)
+		if lazy {
+			out["count"] = nil
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func atoi(s string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		return def
+	}
+	return n
+}
+
+func assetJSON(a *asset) map[string]any {
+	return map[string]any{"asset_id": a.ID, "blob": a.BlobID, "zarr": nil, "path": a.Path, "size": a.Size,
+		"created": a.Created.Format(time.RFC3339Nano), "modified": a.Modified.Format(time.RFC3339Nano)}
+}
+
+// filterPath is the archive's path filter: a case-insensitive prefix without folder boundary,
+// except that an asset whose path is exactly the filter hides every other match.
+func filterPath(assets []*asset, p string) []*asset {
+	if p == "" {
+		return assets
+	}
+	for _, a := range assets {
+		if a.Path == p {
+			return []*asset{a}
+		}
+	}
+	var out []*asset
+	for _, a := range assets {
+		if strings.HasPrefix(strings.ToLower(a.Path), strings.ToLower(p)) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (f *Fake) listAssets(w http.ResponseWriter, r *http.Request, _ bool) {
+	d := f.dandiset(w, r)
+	if d == nil {
+		return
+	}
+	v := f.version(w, r, d)
+	if v == nil {
+		return
+	}
+	assets := filterPath(v.assets, r.URL.Query().Get("path"))
+	if g := r.URL.Query().Get("glob"); g != "" {
+		var kept []*asset
+		for _, a := range assets {
+			if globMatch(g, a.Path) {
+				kept = append(kept, a)
+			}
+		}
+		assets = kept
+	}
+	sortAssets(assets, r.URL.Query().Get("order"))
+	items := make([]any, len(assets))
+	for i, a := range assets {
+		items[i] = assetJSON(a)
+	}
+	page(w, r, items, true)
+}
+
+// globMatch is the archive's glob: anchored, case-insensitive, * crosses folders, every other
+// character literal.
+func globMatch(glob, path string) bool {
+	parts := strings.Split(strings.ToLower(glob), "*")
+	s := strings.ToLower(path)
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for i, p := range parts[1:] {
+		if i == len(parts)-2 {
+			return strings.HasSuffix(s, p)
+		}
+		j := strings.Index(s, p)
+		if j < 0 {
+			return false
+		}
+		s = s[j+len(p):]
+	}
+	return s == ""
+}
+
+func sortAssets(assets []*asset, order string) {
+	desc := strings.HasPrefix(order, "-")
+	key := func(a *asset) string { return a.Created.Format(time.RFC3339Nano) + a.ID }
+	switch strings.TrimPrefix(order, "-") {
+	case "path":
+		key = func(a *asset) string { return a.Path }
+	case "modified":
+		key = func(a *asset) string { return a.Modified.Format(time.RFC3339Nano) + a.ID }
+	}
+	sort.SliceStable(assets, func(i, j int) bool {
+		if desc {
+			return key(assets[i]) > key(assets[j])
+		}
+		return key(assets[i]) < key(assets[j])
+	})
+}
