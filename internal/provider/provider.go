@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/codeocean"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/dandi"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/foundry"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
@@ -234,6 +235,7 @@ func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Res
 		foundry.NewFileSetResource,
 		younite.NewDataRecordResource,
 		codeocean.NewDataAssetResource,
+		dandi.NewDerivativeVersionResource,
 	}
 }
 
@@ -244,5 +246,8 @@ func (p *dataplatformsProvider) DataSources(context.Context) []func() datasource
 		foundry.NewFilesDataSource,
 		younite.NewDRAdaptorCheckDataSource,
 		codeocean.NewDataAssetsDataSource,
+		dandi.NewVersionsDataSource,
+		dandi.NewVersionDirectoriesDataSource,
+		dandi.NewAssetsDataSource,
 	}
 }

@@ -1,0 +1,335 @@
+package dandi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+)
+
+var (
+	_ resource.ResourceWithConfigure  = &derivativeResource{}
+	_ resource.ResourceWithModifyPlan = &derivativeResource{}
+)
+
+// NewDerivativeVersionResource is dataplatforms_dandi_derivative_version.
+func NewDerivativeVersionResource() resource.Resource { return &derivativeResource{} }
+
+type derivativeResource struct {
+	data     *providerdata.Data
+	typeName string
+}
+
+type derivativeModel struct {
+	ID                 types.String   `tfsdk:"id"`
+	DandisetID         types.String   `tfsdk:"dandiset_id"`
+	DandisetDirectory  types.String   `tfsdk:"dandiset_directory"`
+	Version            types.String   `tfsdk:"version"`
+	DandisetVersion    types.String   `tfsdk:"dandiset_version"`
+	DeleteConcurrency  types.Int64    `tfsdk:"delete_concurrency"`
+	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
+	Directories        []string       `tfsdk:"directories"`
+	RemoteAssetCount   types.Int64    `tfsdk:"remote_asset_count"`
+	PlatformDeleted    types.Bool     `tfsdk:"platform_deleted"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *derivativeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	r.typeName = req.ProviderTypeName + "_dandi_derivative_version"
+	resp.TypeName = r.typeName
+}
+
+func (r *derivativeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerdata.FromResource(req, resp)
+}
+
+func (r *derivativeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One pipeline version's derivatives in a dandiset: its directories in a local clone (see " +
+			"`dataplatforms_dandi_version_directories`) and the assets under them in the archive's draft. Creating it records and " +
+			"checks them (nothing is created remotely). `terraform destroy` first deletes from the draft every asset inside each " +
+			"directory — filtered to the exact folder, since the archive's path filter is case-insensitive and has no folder " +
+			"boundary — then removes the local trees, never following a symbolic link or leaving `dandiset_directory`. It needs " +
+			"a DANDI API key. A destroy that fails half way keeps the resource; the next one finishes it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<dandiset_id>/<version>`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"dandiset_id": schema.StringAttribute{Required: true, MarkdownDescription: "Six-digit dandiset id, such as `001697`.",
+				Validators: dandisetValidators(), PlanModifiers: replace},
+			"dandiset_directory": schema.StringAttribute{Required: true, MarkdownDescription: "The local clone's root.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}, PlanModifiers: replace},
+			"version": schema.StringAttribute{Required: true, MarkdownDescription: "Pipeline version, such as `v1.0.0`: owns `version-v1.0.0` and `version-v1.0.0+…` directories.",
+				Validators: pipelineVersionValidators(), PlanModifiers: replace},
+			"dandiset_version": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("draft"),
+				MarkdownDescription: "The dandiset version the assets are deleted from. Only the draft can change; a published version is refused by the archive. Default `draft`.",
+				Validators:          versionIDValidators(), PlanModifiers: replace},
+			"delete_concurrency": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(4),
+				MarkdownDescription: "Asset deletes in flight at once during destroy (1–16). Default 4.",
+				Validators:          []validator.Int64{int64validator.Between(1, 16)}},
+			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
+			"directories": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The version's directories relative to `dandiset_directory`, at the last read: what destroy removes."},
+			"remote_asset_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Assets inside those directories in the dandiset version, at the last read."},
+			"platform_deleted": schema.BoolAttribute{Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "`true` when a destroy deleted the remote assets but could not remove every local tree; the next destroy finishes it."},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Delete: true}),
+		},
+	}
+}
+
+func (r *derivativeResource) client() (*Client, diag.Diagnostics) { return connect(r.data, r.typeName) }
+
+func derivativeObject(m derivativeModel) string {
+	return fmt.Sprintf("derivative version %s of dandiset %s", m.Version.ValueString(), m.DandisetID.ValueString())
+}
+
+// errNoKey is deleting without credentials.
+func noKeyDiag(object string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Deleting the "+object+" needs a DANDI API key",
+		"Set api_key in the provider's \"dandi\" block or DANDI_API_KEY (for the vendor sandbox, its own key). Nothing was deleted.")
+}
+
+// scan finds the version's directories and counts their remote assets.
+func scan(ctx context.Context, c *Client, m *derivativeModel) error {
+	dirs, err := VersionDirectories(m.DandisetDirectory.ValueString(), m.Version.ValueString())
+	if err != nil {
+		return err
+	}
+	var n int64
+	for _, d := range dirs {
+		assets, err := c.AssetsUnder(ctx, m.DandisetID.ValueString(), m.DandisetVersion.ValueString(), d)
+		if err != nil {
+			return fmt.Errorf("listing the assets under %s: %w", d, err)
+		}
+		n += int64(len(assets))
+	}
+	m.Directories, m.RemoteAssetCount = dirs, types.Int64Value(n)
+	return nil
+}
+
+func (r *derivativeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || !req.Plan.Raw.IsNull() {
+		return
+	}
+	var state derivativeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	object := derivativeObject(state)
+	diags := teardown.Guard(object, state.DeletionProtection.ValueBool())
+	if diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	c, diags := r.client()
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	if !c.HasKey() {
+		resp.Diagnostics.Append(noKeyDiag(object))
+		return
+	}
+	files, size := localSize(state.DandisetDirectory.ValueString(), state.Directories)
+	resp.Diagnostics.AddWarning("Destroying the "+object+" deletes remote assets and local files",
+		fmt.Sprintf("The destroy deletes %d assets from dandiset %s (%s), then removes %d local directories (%d files, %d bytes):\n  %s",
+			state.RemoteAssetCount.ValueInt64(), state.DandisetID.ValueString(), state.DandisetVersion.ValueString(),
+			len(state.Directories), files, size, strings.Join(state.Directories, "\n  ")))
+}
+
+// localSize counts the regular files and bytes of the directories, without following links.
+func localSize(root string, dirs []string) (files, size int64) {
+	for _, d := range dirs {
+		_ = filepath.WalkDir(filepath.Join(root, filepath.FromSlash(d)), func(_ string, e fs.DirEntry, err error) error {
+			if err == nil && e.Type().IsRegular() {
+				if info, err := e.Info(); err == nil {
+					files, size = files+1, size+info.Size()
+				}
+			}
+			return nil
+		})
+	}
+	return files, size
+}
+
+func (r *derivativeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m derivativeModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	c, diags := r.client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := scan(ctx, c, &m); err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Recording the "+derivativeObject(m)+" failed", err, ""))
+		return
+	}
+	if len(m.Directories) == 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("version"), "No directories of the "+derivativeObject(m),
+			fmt.Sprintf("No directory named version-%[1]s or version-%[1]s+… exists under %s/derivatives/dandiset-*/. Check version and dandiset_directory.",
+				m.Version.ValueString(), m.DandisetDirectory.ValueString()))
+		return
+	}
+	m.ID = types.StringValue(m.DandisetID.ValueString() + "/" + m.Version.ValueString())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m derivativeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	c, diags := r.client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prog, diags := teardown.Load(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if teardown.Pending(prog) {
+		return // a destroy is half done: keep what it must finish
+	}
+	if err := scan(ctx, c, &m); err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Reading the "+derivativeObject(m)+" failed", err, ""))
+		return
+	}
+	if len(m.Directories) == 0 && m.RemoteAssetCount.ValueInt64() == 0 {
+		tflog.Info(ctx, "derivative version gone locally and remotely; removing it from state", map[string]any{"id": m.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *derivativeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m derivativeModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	c, diags := r.client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := scan(ctx, c, &m); err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Reading the "+derivativeObject(m)+" failed", err, ""))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *derivativeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m derivativeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	object := derivativeObject(m)
+	if diags := teardown.Guard(object, m.DeletionProtection.ValueBool()); diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	c, diags := r.client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !c.HasKey() {
+		resp.Diagnostics.Append(noKeyDiag(object))
+		return
+	}
+	timeout, diags := m.Timeouts.Delete(ctx, 60*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	prog, diags := teardown.Load(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if !prog.PlatformDeleted {
+		n, err := deleteRemote(ctx, c, m)
+		if err != nil {
+			resp.Diagnostics.Append(diagnostics.Error("Deleting the remote assets of the "+object+" failed", err,
+				fmt.Sprintf("%d assets were deleted; the rest and the local directories are untouched. Fix the cause and run terraform destroy again.", n)))
+			return
+		}
+		prog.PlatformDeleted = true
+		tflog.Info(ctx, "remote assets deleted", map[string]any{"object": object, "assets": n})
+	}
+	for _, d := range m.Directories {
+		if slices.Contains(prog.ScopesDone, d) {
+			continue
+		}
+		if err := RemoveTree(m.DandisetDirectory.ValueString(), d); err != nil {
+			resp.Diagnostics.AddError("Removing the local trees of the "+object+" is incomplete",
+				fmt.Sprintf("%s: %s\n\nThe remote assets are deleted; the resource stays in state with platform_deleted = true. Fix the cause and run terraform destroy again.", d, err))
+			resp.Diagnostics.Append(teardown.Save(ctx, resp.Private, prog)...)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), true)...)
+			return
+		}
+		prog.ScopesDone = append(prog.ScopesDone, d)
+	}
+}
+
+// deleteRemote deletes every asset inside each directory from the dandiset version, with
+// bounded concurrency through the provider's transport. An asset already gone is done. It
+// returns how many it deleted and every failure, by path.
+func deleteRemote(ctx context.Context, c *Client, m derivativeModel) (int, error) {
+	var assets []Asset
+	for _, d := range m.Directories {
+		under, err := c.AssetsUnder(ctx, m.DandisetID.ValueString(), m.DandisetVersion.ValueString(), d)
+		if err != nil {
+			return 0, fmt.Errorf("listing the assets under %s: %w", d, err)
+		}
+		assets = append(assets, under...)
+	}
+	var (
+		mu      sync.Mutex
+		deleted int
+		errs    []error
+	)
+	g := new(errgroup.Group)
+	g.SetLimit(int(max(1, m.DeleteConcurrency.ValueInt64())))
+	for _, a := range assets {
+		g.Go(func() error {
+			err := c.DeleteAsset(ctx, m.DandisetID.ValueString(), m.DandisetVersion.ValueString(), a.ID)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil || transport.IsNotFound(err):
+				deleted++
+			case transport.StatusCode(err) == 405:
+				errs = append(errs, fmt.Errorf("%s: dandiset version %s is published and immutable; only the draft can change: %w", a.Path, m.DandisetVersion.ValueString(), err))
+			default:
+				errs = append(errs, fmt.Errorf("%s: %w", a.Path, err))
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if len(errs) > 5 {
+		errs = append(errs[:5], fmt.Errorf("and %d more", len(errs)-5))
+	}
+	return deleted, errors.Join(errs...)
+}
