@@ -29,7 +29,9 @@ var (
 )
 
 // NewDataAssetResource is dataplatforms_codeocean_data_asset.
-func NewDataAssetResource() resource.Resource { return &assetResource{} }
+func NewDataAssetResource() resource.Resource {
+	return &assetResource{typeName: providerdata.ProviderTypeName + "_codeocean_data_asset"}
+}
 
 type assetResource struct {
 	data     *providerdata.Data

@@ -16,7 +16,9 @@ import (
 var _ datasource.DataSourceWithConfigure = &assetsDataSource{}
 
 // NewDataAssetsDataSource is dataplatforms_codeocean_data_assets.
-func NewDataAssetsDataSource() datasource.DataSource { return &assetsDataSource{} }
+func NewDataAssetsDataSource() datasource.DataSource {
+	return &assetsDataSource{typeName: providerdata.ProviderTypeName + "_codeocean_data_assets"}
+}
 
 type assetsDataSource struct {
 	data     *providerdata.Data

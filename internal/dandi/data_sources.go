@@ -60,7 +60,9 @@ func (b *base) Configure(_ context.Context, req datasource.ConfigureRequest, res
 }
 
 // NewVersionsDataSource is dataplatforms_dandi_versions.
-func NewVersionsDataSource() datasource.DataSource { return &versionsDataSource{base{suffix: "_dandi_versions"}} }
+func NewVersionsDataSource() datasource.DataSource {
+	return &versionsDataSource{base{suffix: "_dandi_versions", typeName: providerdata.ProviderTypeName + "_dandi_versions"}}
+}
 
 type versionsDataSource struct{ base }
 
@@ -121,7 +123,7 @@ func (d *versionsDataSource) Read(ctx context.Context, req datasource.ReadReques
 
 // NewVersionDirectoriesDataSource is dataplatforms_dandi_version_directories.
 func NewVersionDirectoriesDataSource() datasource.DataSource {
-	return &directoriesDataSource{base{suffix: "_dandi_version_directories"}}
+	return &directoriesDataSource{base{suffix: "_dandi_version_directories", typeName: providerdata.ProviderTypeName + "_dandi_version_directories"}}
 }
 
 type directoriesDataSource struct{ base }
@@ -168,7 +170,9 @@ func (d *directoriesDataSource) Read(ctx context.Context, req datasource.ReadReq
 }
 
 // NewAssetsDataSource is dataplatforms_dandi_assets.
-func NewAssetsDataSource() datasource.DataSource { return &assetsDataSource{base{suffix: "_dandi_assets"}} }
+func NewAssetsDataSource() datasource.DataSource {
+	return &assetsDataSource{base{suffix: "_dandi_assets", typeName: providerdata.ProviderTypeName + "_dandi_assets"}}
+}
 
 type assetsDataSource struct{ base }
 

@@ -40,7 +40,9 @@ var (
 )
 
 // NewDerivativeVersionResource is dataplatforms_dandi_derivative_version.
-func NewDerivativeVersionResource() resource.Resource { return &derivativeResource{} }
+func NewDerivativeVersionResource() resource.Resource {
+	return &derivativeResource{typeName: providerdata.ProviderTypeName + "_dandi_derivative_version"}
+}
 
 type derivativeResource struct {
 	data     *providerdata.Data
@@ -55,7 +57,7 @@ type derivativeModel struct {
 	DandisetVersion    types.String   `tfsdk:"dandiset_version"`
 	DeleteConcurrency  types.Int64    `tfsdk:"delete_concurrency"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
-	Directories        []string       `tfsdk:"directories"`
+	Directories        types.List     `tfsdk:"directories"`
 	RemoteAssetCount   types.Int64    `tfsdk:"remote_asset_count"`
 	PlatformDeleted    types.Bool     `tfsdk:"platform_deleted"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
@@ -132,8 +134,16 @@ func scan(ctx context.Context, c *Client, m *derivativeModel) error {
 		}
 		n += int64(len(assets))
 	}
-	m.Directories, m.RemoteAssetCount = dirs, types.Int64Value(n)
+	m.Directories, _ = types.ListValueFrom(ctx, types.StringType, dirs)
+	m.RemoteAssetCount = types.Int64Value(n)
 	return nil
+}
+
+// dirsOf reads the directories recorded in state.
+func dirsOf(ctx context.Context, m derivativeModel) []string {
+	var dirs []string
+	m.Directories.ElementsAs(ctx, &dirs, false)
+	return dirs
 }
 
 func (r *derivativeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -157,11 +167,12 @@ func (r *derivativeResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.Append(noKeyDiag(object))
 		return
 	}
-	files, size := localSize(state.DandisetDirectory.ValueString(), state.Directories)
+	dirs := dirsOf(ctx, state)
+	files, size := localSize(state.DandisetDirectory.ValueString(), dirs)
 	resp.Diagnostics.AddWarning("Destroying the "+object+" deletes remote assets and local files",
 		fmt.Sprintf("The destroy deletes %d assets from dandiset %s (%s), then removes %d local directories (%d files, %d bytes):\n  %s",
 			state.RemoteAssetCount.ValueInt64(), state.DandisetID.ValueString(), state.DandisetVersion.ValueString(),
-			len(state.Directories), files, size, strings.Join(state.Directories, "\n  ")))
+			len(dirs), files, size, strings.Join(dirs, "\n  ")))
 }
 
 // localSize counts the regular files and bytes of the directories, without following links.
@@ -191,7 +202,7 @@ func (r *derivativeResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(diagnostics.Error("Recording the "+derivativeObject(m)+" failed", err, ""))
 		return
 	}
-	if len(m.Directories) == 0 {
+	if len(m.Directories.Elements()) == 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("version"), "No directories of the "+derivativeObject(m),
 			fmt.Sprintf("No directory named version-%[1]s or version-%[1]s+… exists under %s/derivatives/dandiset-*/. Check version and dandiset_directory.",
 				m.Version.ValueString(), m.DandisetDirectory.ValueString()))
@@ -218,7 +229,7 @@ func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.Append(diagnostics.Error("Reading the "+derivativeObject(m)+" failed", err, ""))
 		return
 	}
-	if len(m.Directories) == 0 && m.RemoteAssetCount.ValueInt64() == 0 {
+	if len(m.Directories.Elements()) == 0 && m.RemoteAssetCount.ValueInt64() == 0 {
 		tflog.Info(ctx, "derivative version gone locally and remotely; removing it from state", map[string]any{"id": m.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -277,7 +288,7 @@ func (r *derivativeResource) Delete(ctx context.Context, req resource.DeleteRequ
 		prog.PlatformDeleted = true
 		tflog.Info(ctx, "remote assets deleted", map[string]any{"object": object, "assets": n})
 	}
-	for _, d := range m.Directories {
+	for _, d := range dirsOf(ctx, m) {
 		if slices.Contains(prog.ScopesDone, d) {
 			continue
 		}
@@ -297,7 +308,7 @@ func (r *derivativeResource) Delete(ctx context.Context, req resource.DeleteRequ
 // returns how many it deleted and every failure, by path.
 func deleteRemote(ctx context.Context, c *Client, m derivativeModel) (int, error) {
 	var assets []Asset
-	for _, d := range m.Directories {
+	for _, d := range dirsOf(ctx, m) {
 		under, err := c.AssetsUnder(ctx, m.DandisetID.ValueString(), m.DandisetVersion.ValueString(), d)
 		if err != nil {
 			return 0, fmt.Errorf("listing the assets under %s: %w", d, err)

@@ -42,8 +42,8 @@ func TestVersionDirectoriesMatchExactlyAndNeverFollowLinks(t *testing.T) {
 		pipe+"version-v1.0.0-rc/x",
 		pipe+"Version-v1.0.0/x",
 		"derivatives/dandiset-000409/deep/a/b/c/version-v1.0.0/x",
-		"derivatives/other-000409/version-v1.0.0/x", // not under dandiset-*
-		"sourcedata/version-v1.0.0/x",               // not under derivatives
+		"derivatives/other-000409/version-v1.0.0/x",   // not under dandiset-*
+		"sourcedata/version-v1.0.0/x",                 // not under derivatives
 		"derivatives/dandiset-000001/version-v1.0.0/", // directly under dandiset-*: matched
 	)
 	outside := clone(t, "version-v1.0.0/secret.txt", "dandiset-000777/pipe/version-v1.0.0/secret.txt")

@@ -38,7 +38,9 @@ var (
 )
 
 // NewFileResource is dataplatforms_foundry_dataset_file.
-func NewFileResource() resource.Resource { return &fileResource{} }
+func NewFileResource() resource.Resource {
+	return &fileResource{typeName: providerdata.ProviderTypeName + "_foundry_dataset_file"}
+}
 
 type fileResource struct {
 	data     *providerdata.Data

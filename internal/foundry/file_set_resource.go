@@ -34,7 +34,9 @@ var (
 )
 
 // NewFileSetResource is dataplatforms_foundry_dataset_file_set.
-func NewFileSetResource() resource.Resource { return &fileSetResource{} }
+func NewFileSetResource() resource.Resource {
+	return &fileSetResource{typeName: providerdata.ProviderTypeName + "_foundry_dataset_file_set"}
+}
 
 type fileSetResource struct {
 	data     *providerdata.Data

@@ -17,7 +17,9 @@ import (
 var _ datasource.DataSourceWithConfigure = &filesDataSource{}
 
 // NewFilesDataSource is dataplatforms_foundry_dataset_files.
-func NewFilesDataSource() datasource.DataSource { return &filesDataSource{} }
+func NewFilesDataSource() datasource.DataSource {
+	return &filesDataSource{typeName: providerdata.ProviderTypeName + "_foundry_dataset_files"}
+}
 
 type filesDataSource struct {
 	data     *providerdata.Data

@@ -30,7 +30,7 @@ import (
 )
 
 // TypeName is the provider's type name, the first word of every resource and data source.
-const TypeName = "dataplatforms"
+const TypeName = providerdata.ProviderTypeName
 
 // Environment variables of the retry block.
 const (

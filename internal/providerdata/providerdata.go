@@ -17,6 +17,11 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 )
 
+// ProviderTypeName is the provider's type name, the first word of every type. Types build
+// their names from req.ProviderTypeName in Metadata; constructors use this constant so that a
+// type's diagnostics can name it in calls that come before Metadata.
+const ProviderTypeName = "dataplatforms"
+
 // Platform is a provider block name.
 type Platform string
 

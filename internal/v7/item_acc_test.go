@@ -472,7 +472,7 @@ func TestAccV7Item_unconfiguredPlatformFailsAtPlan(t *testing.T) {
 			ConfigFile:      config.StaticFile("testdata/item.tf"),
 			ConfigVariables: config.Variables{"name": config.StringVariable("x"), "storage_slug": config.StringVariable("s"), "storage_key": config.StringVariable("k")},
 			PlanOnly:        true,
-			ExpectError:     regexp.MustCompile(`(?s)The V7 Darwin platform is not configured.*"v7".*V7_API_KEY`),
+			ExpectError:     regexp.MustCompile(`(?s)The V7 Darwin platform is not configured.*dataplatforms_v7_item needs the provider.s "v7" block.*V7_API_KEY`),
 		}},
 	})
 }

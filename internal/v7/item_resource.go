@@ -37,7 +37,9 @@ var (
 )
 
 // NewItemResource is dataplatforms_v7_item.
-func NewItemResource() resource.Resource { return &itemResource{} }
+func NewItemResource() resource.Resource {
+	return &itemResource{typeName: providerdata.ProviderTypeName + "_v7_item"}
+}
 
 type itemResource struct {
 	data     *providerdata.Data

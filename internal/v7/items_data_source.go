@@ -18,7 +18,9 @@ import (
 var _ datasource.DataSourceWithConfigure = &itemsDataSource{}
 
 // NewItemsDataSource is dataplatforms_v7_items.
-func NewItemsDataSource() datasource.DataSource { return &itemsDataSource{} }
+func NewItemsDataSource() datasource.DataSource {
+	return &itemsDataSource{typeName: providerdata.ProviderTypeName + "_v7_items"}
+}
 
 type itemsDataSource struct {
 	data     *providerdata.Data

@@ -40,7 +40,9 @@ var (
 )
 
 // NewDataRecordResource is dataplatforms_younite_data_record.
-func NewDataRecordResource() resource.Resource { return &dataRecordResource{} }
+func NewDataRecordResource() resource.Resource {
+	return &dataRecordResource{typeName: providerdata.ProviderTypeName + "_younite_data_record"}
+}
 
 type dataRecordResource struct {
 	data     *providerdata.Data

@@ -16,7 +16,9 @@ import (
 var _ datasource.DataSourceWithConfigure = &checkDataSource{}
 
 // NewDRAdaptorCheckDataSource is dataplatforms_younite_dr_adaptor_check.
-func NewDRAdaptorCheckDataSource() datasource.DataSource { return &checkDataSource{} }
+func NewDRAdaptorCheckDataSource() datasource.DataSource {
+	return &checkDataSource{typeName: providerdata.ProviderTypeName + "_younite_dr_adaptor_check"}
+}
 
 type checkDataSource struct {
 	data     *providerdata.Data
