@@ -105,7 +105,7 @@ func (d *derivative) checkTornDown(*terraform.State) error {
 	}
 	for _, dir := range d.owned {
 		if _, err := os.Lstat(filepath.Join(d.root, dir)); !os.IsNotExist(err) {
-			return fmt.Errorf("local %s survived the destroy (%v)", dir, err)
+			return fmt.Errorf("local %s survived the destroy (%w)", dir, err)
 		}
 	}
 	for _, dir := range d.others {

@@ -184,11 +184,10 @@ func (f *Fake) Start(*sandbox.Env) (http.Handler, error) {
 
 // user is who the request authenticates as: "" for anonymous, or false when the key is bad.
 func user(r *http.Request) (authenticated, ok bool) {
-	h := r.Header.Get("Authorization")
-	switch {
-	case h == "":
+	switch r.Header.Get("Authorization") {
+	case "":
 		return false, true
-	case h == "token "+APIKey:
+	case "token " + APIKey:
 		return true, true
 	}
 	return false, false // a wrong key, or another scheme such as Bearer
