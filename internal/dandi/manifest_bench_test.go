@@ -40,7 +40,7 @@ func writeManifest(tb testing.TB, n int) string {
 			size = `"` + size + `"`
 		}
 		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
-		fmt.Fprintf(w, `{"@context":%q,"id":"dandiasset:%s","identifier":%q,"schemaKey":"Asset","schemaVersion":"0.6.4",`+
+		_, _ = fmt.Fprintf(w, `{"@context":%q,"id":"dandiasset:%s","identifier":%q,"schemaKey":"Asset","schemaVersion":"0.6.4",`+
 			`"path":"derivatives/dandiset-000409/sub-%05d/pipeline-aind+ephys/version-v1.0.0/attempt-1/out-%d.nwb","contentSize":%s,`+
 			`"encodingFormat":"application/x-nwb","dateModified":"2024-05-01T12:00:%02dZ","blobDateModified":"2024-05-01T11:00:00Z",`+
 			`"contentUrl":["https://api.dandiarchive.org/api/assets/%s/download/","https://dandiarchive.s3.amazonaws.com/blobs/%s/%s/%s-blob"],`+
