@@ -24,6 +24,14 @@ for _ in $(seq 100); do [ -s "$work/sandbox.env" ] && break; sleep 0.1; done
 # shellcheck disable=SC1091
 source "$work/sandbox.env"
 export TF_VAR_foundry_dataset_rid="$FOUNDRY_DATASET_RID"
+# A local clone of dandiset 001697 with the directories the sandbox's draft holds assets for.
+clone="$work/clone" pipe="derivatives/dandiset-000409"
+for d in "sub-01/pipeline-aind+ephys/version-v1.0.0/params-1a2b3c4_config-5d6e7f8_attempt-1/code" \
+         "sub-02/pipeline-aind+ephys/version-v1.0.0+fixes+20abeb6/params-1a2b3c4_config-5d6e7f8_attempt-1/code" \
+         "sub-02/pipeline-aind+ephys/version-v1.0.00/params-1a2b3c4_config-5d6e7f8_attempt-1/code"; do
+  mkdir -p "$clone/$pipe/$d" && echo "#!/bin/sh" >"$clone/$pipe/$d/submit.sh"
+done
+export TF_VAR_dandi_clone="$clone"
 echo "    endpoints: $(head -c 300 "$work/sandbox.json")…"
 
 cat >"$work/terraformrc" <<RC
@@ -57,5 +65,7 @@ if grep -q '^resource ' ./*.tf; then
   echo "==> s3://$bucket/$prefix/ after the destroy (empty), and the customer's scan (kept)"
   objects "$bucket" "$prefix/"
   objects "$bucket" "customer-data/"
+  echo "==> the local dandiset clone after the destroy: only the near-miss version-v1.0.00 is left"
+  (cd "$clone" && find derivatives -type f | sort)
 fi
 echo "==> demo finished"

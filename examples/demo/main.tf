@@ -100,3 +100,24 @@ resource "dataplatforms_codeocean_data_asset" "scans" {
 output "codeocean_asset_files" {
   value = dataplatforms_codeocean_data_asset.scans.files
 }
+
+# A DANDI derivative version: pipeline v1.0.0 in the sandbox's dandiset 001697 and in a local
+# clone that demo.sh builds (TF_VAR_dandi_clone). Destroy deletes its assets from the draft,
+# then its local directories; the near-miss version-v1.0.00 stays.
+variable "dandi_clone" {
+  type = string
+}
+
+resource "dataplatforms_dandi_derivative_version" "v1_0_0" {
+  dandiset_id        = "001697"
+  dandiset_directory = var.dandi_clone
+  version            = "v1.0.0"
+}
+
+output "dandi_directories" {
+  value = dataplatforms_dandi_derivative_version.v1_0_0.directories
+}
+
+output "dandi_remote_assets" {
+  value = dataplatforms_dandi_derivative_version.v1_0_0.remote_asset_count
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
@@ -124,6 +125,7 @@ func TestAccDandiDerivativeVersion_destroyRemovesExactlyTheVersion(t *testing.T)
 		CheckDestroy:             d.checkTornDown,
 		Steps: []resource.TestStep{{
 			ConfigFile: cfg, ConfigVariables: d.vars(nil),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(derivAddr, "directories.#", "2"),
 				resource.TestCheckResourceAttr(derivAddr, "directories.0", d.owned[0]),
@@ -131,6 +133,10 @@ func TestAccDandiDerivativeVersion_destroyRemovesExactlyTheVersion(t *testing.T)
 				resource.TestCheckResourceAttr(derivAddr, "remote_asset_count", "4"),
 				resource.TestCheckResourceAttr(derivAddr, "id", dandifake.JobsDandiset+"/"+d.version),
 			),
+		}, {
+			ConfigFile: cfg, ConfigVariables: d.vars(nil),
+			ResourceName: derivAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+			ImportStateId: dandifake.JobsDandiset + ":" + d.version + ":" + d.root,
 		}},
 	})
 }

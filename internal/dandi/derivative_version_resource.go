@@ -35,8 +35,9 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure  = &derivativeResource{}
-	_ resource.ResourceWithModifyPlan = &derivativeResource{}
+	_ resource.ResourceWithConfigure   = &derivativeResource{}
+	_ resource.ResourceWithModifyPlan  = &derivativeResource{}
+	_ resource.ResourceWithImportState = &derivativeResource{}
 )
 
 // NewDerivativeVersionResource is dataplatforms_dandi_derivative_version.
@@ -343,4 +344,20 @@ func deleteRemote(ctx context.Context, c *Client, m derivativeModel) (int, error
 		errs = append(errs[:5], fmt.Errorf("and %d more", len(errs)-5))
 	}
 	return deleted, errors.Join(errs...)
+}
+
+// ImportState adopts a version as <dandiset_id>:<version>:<dandiset_directory>.
+func (r *derivativeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := strings.SplitN(req.ID, ":", 3)
+	if len(parts) != 3 || !dandisetIDRE.MatchString(parts[0]) || CheckVersion(parts[1]) != nil || parts[2] == "" {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Import a derivative version as <dandiset_id>:<version>:<dandiset_directory>, such as 001697:v1.0.0:/data/001697, not %q.", req.ID))
+		return
+	}
+	for attr, v := range map[string]any{
+		"id": parts[0] + "/" + parts[1], "dandiset_id": parts[0], "version": parts[1], "dandiset_directory": parts[2],
+		"dandiset_version": "draft", "delete_concurrency": int64(4), "deletion_protection": false, "platform_deleted": false,
+	} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
 }
