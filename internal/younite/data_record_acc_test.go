@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -295,4 +296,20 @@ func TestAccYOUniteDataRecord_protectionAndMissingJSON(t *testing.T) {
 			{ConfigFile: cfg, ConfigVariables: vars(false)},
 		},
 	})
+}
+
+// A paused adaptor rejects writes: a delete that would reach it is refused and changes nothing.
+func TestYOUniteFake_pausedAdaptorRefusesDeletes(t *testing.T) {
+	acctest.PreCheck(t)
+	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorArchive)
+	err := client(t).DeleteDR(context.Background(), younitefake.ZoneMain, dr, nil)
+	if transport.StatusCode(err) != 409 || !strings.Contains(err.Error(), "paused") {
+		t.Fatalf("want a 409 naming the paused adaptor, got %v", err)
+	}
+	if err := holds(t, dr, map[string]bool{younitefake.AdaptorSIS: true, younitefake.AdaptorArchive: true}); err != nil {
+		t.Error(err)
+	}
+	if err := drExists(t, dr, true); err != nil {
+		t.Error(err)
+	}
 }
