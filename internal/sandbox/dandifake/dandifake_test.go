@@ -19,12 +19,10 @@ type page struct {
 	Results []json.RawMessage `json:"results"`
 }
 
-func get(t *testing.T, u, auth string) (int, []byte) {
+// get reads anonymously, as anyone may read an open dandiset.
+func get(t *testing.T, u string) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +43,7 @@ func start(t *testing.T) string {
 
 func paths(t *testing.T, base, query string) []string {
 	t.Helper()
-	_, b := get(t, base+"?"+query, "")
+	_, b := get(t, base+"?"+query)
 	var p page
 	if err := json.Unmarshal(b, &p); err != nil {
 		t.Fatal(err, string(b))
@@ -81,13 +79,13 @@ func TestPathFilterIsACaseInsensitivePrefixWithExactOverride(t *testing.T) {
 
 func TestAssetListCountIsLazyAndNextAddsPage2(t *testing.T) {
 	base := start(t)
-	_, b := get(t, base+"?page_size=3", "")
+	_, b := get(t, base+"?page_size=3")
 	var p1 page
 	_ = json.Unmarshal(b, &p1)
 	if p1.Count == nil || *p1.Count != len(dandifake.SeedPaths) || p1.Next == nil || !strings.Contains(*p1.Next, "page=2") {
 		t.Fatalf("page 1: %s", b)
 	}
-	_, b = get(t, *p1.Next, "")
+	_, b = get(t, *p1.Next)
 	var p2 page
 	_ = json.Unmarshal(b, &p2)
 	if p2.Count != nil || len(p2.Results) != 3 {
@@ -97,7 +95,7 @@ func TestAssetListCountIsLazyAndNextAddsPage2(t *testing.T) {
 
 func TestDeleteChecksInTheArchiveOrder(t *testing.T) {
 	base := start(t)
-	_, b := get(t, base, "")
+	_, b := get(t, base)
 	var p page
 	_ = json.Unmarshal(b, &p)
 	var a struct {
@@ -124,7 +122,7 @@ func TestDeleteChecksInTheArchiveOrder(t *testing.T) {
 		t.Errorf("the Bearer scheme is not DANDI's: %d", s)
 	}
 	published := strings.Replace(base, "/draft/", "/0.240920.1434/", 1)
-	_, b = get(t, published, "")
+	_, b = get(t, published)
 	_ = json.Unmarshal(b, &p)
 	_ = json.Unmarshal(p.Results[0], &a)
 	if s, body := del(published+a.ID+"/", "token "+dandifake.APIKey); s != 405 || strings.TrimSpace(body) != `"Only draft versions can be modified."` {
