@@ -20,7 +20,7 @@ type page struct {
 }
 
 // get reads anonymously, as anyone may read an open dandiset.
-func get(t *testing.T, u string) (int, []byte) {
+func get(t *testing.T, u string) []byte {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
 	resp, err := http.DefaultClient.Do(req)
@@ -29,7 +29,10 @@ func get(t *testing.T, u string) (int, []byte) {
 	}
 	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
+	}
+	return b
 }
 
 func start(t *testing.T) string {
@@ -43,7 +46,7 @@ func start(t *testing.T) string {
 
 func paths(t *testing.T, base, query string) []string {
 	t.Helper()
-	_, b := get(t, base+"?"+query)
+	b := get(t, base+"?"+query)
 	var p page
 	if err := json.Unmarshal(b, &p); err != nil {
 		t.Fatal(err, string(b))
@@ -79,13 +82,13 @@ func TestPathFilterIsACaseInsensitivePrefixWithExactOverride(t *testing.T) {
 
 func TestAssetListCountIsLazyAndNextAddsPage2(t *testing.T) {
 	base := start(t)
-	_, b := get(t, base+"?page_size=3")
+	b := get(t, base+"?page_size=3")
 	var p1 page
 	_ = json.Unmarshal(b, &p1)
 	if p1.Count == nil || *p1.Count != len(dandifake.SeedPaths) || p1.Next == nil || !strings.Contains(*p1.Next, "page=2") {
 		t.Fatalf("page 1: %s", b)
 	}
-	_, b = get(t, *p1.Next)
+	b = get(t, *p1.Next)
 	var p2 page
 	_ = json.Unmarshal(b, &p2)
 	if p2.Count != nil || len(p2.Results) != 3 {
@@ -95,7 +98,7 @@ func TestAssetListCountIsLazyAndNextAddsPage2(t *testing.T) {
 
 func TestDeleteChecksInTheArchiveOrder(t *testing.T) {
 	base := start(t)
-	_, b := get(t, base)
+	b := get(t, base)
 	var p page
 	_ = json.Unmarshal(b, &p)
 	var a struct {
@@ -122,7 +125,7 @@ func TestDeleteChecksInTheArchiveOrder(t *testing.T) {
 		t.Errorf("the Bearer scheme is not DANDI's: %d", s)
 	}
 	published := strings.Replace(base, "/draft/", "/0.240920.1434/", 1)
-	_, b = get(t, published)
+	b = get(t, published)
 	_ = json.Unmarshal(b, &p)
 	_ = json.Unmarshal(p.Results[0], &a)
 	if s, body := del(published+a.ID+"/", "token "+dandifake.APIKey); s != 405 || strings.TrimSpace(body) != `"Only draft versions can be modified."` {
