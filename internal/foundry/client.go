@@ -118,26 +118,19 @@ func (c *Client) do(ctx context.Context, r request) error {
 	if err != nil {
 		return err
 	}
+	if r.rawOut == nil {
+		return transport.ReadJSON(PlatformName, resp, decodeError, r.out)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return transport.NewAPIError(PlatformName, resp, decodeError)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	if r.rawOut != nil {
-		b, err := io.ReadAll(io.LimitReader(resp.Body, maxContent+1))
-		if err == nil && len(b) > maxContent {
-			err = fmt.Errorf("%s is larger than %d bytes", r.path, maxContent)
-		}
-		*r.rawOut = b
-		return err
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxContent+1))
+	if err == nil && len(b) > maxContent {
+		err = fmt.Errorf("%s is larger than %d bytes", r.path, maxContent)
 	}
-	if r.out == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return nil
-	}
-	if err := json.NewDecoder(resp.Body).Decode(r.out); err != nil {
-		return fmt.Errorf("reading the answer to %s %s: %w", r.method, r.path, err)
-	}
-	return nil
+	*r.rawOut = b
+	return err
 }
 
 func datasetPath(version, rid string, parts ...string) string {

@@ -164,3 +164,25 @@ func StatusCode(err error) int {
 
 // IsNotFound reports whether err is a platform's 404.
 func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+
+// ReadJSON finishes a platform call: a non-2xx answer becomes an APIError (decoded with the
+// platform's decoder), a 2xx one is decoded into out (or drained when out is nil). It closes
+// the body either way.
+func ReadJSON(platform string, resp *http.Response, decode ErrorDecoder, out any) error {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return NewAPIError(platform, resp, decode)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if out == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		where := ""
+		if resp.Request != nil {
+			where = " to " + resp.Request.Method + " " + redactURL(resp.Request.URL)
+		}
+		return fmt.Errorf("reading the %s answer%s: %w", platform, where, err)
+	}
+	return nil
+}

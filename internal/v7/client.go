@@ -98,22 +98,11 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.http.Do(req) //nolint:bodyclose // transport.ReadJSON or NewAPIError closes it
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return transport.NewAPIError(PlatformName, resp, decodeError)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if out == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return nil
-	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
-	}
-	return nil
+	return transport.ReadJSON(PlatformName, resp, decodeError, out)
 }
 
 func teamPath(team string, parts ...string) string {
