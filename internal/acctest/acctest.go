@@ -110,9 +110,13 @@ func Real(platform string) bool {
 	return false
 }
 
-// PreCheck fails the test unless a terraform binary is given: acceptance tests never download one.
+// PreCheck skips an acceptance test unless TF_ACC is set (as resource.Test does), and fails it
+// unless a terraform binary is given: acceptance tests never download one.
 func PreCheck(t testing.TB) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run it (make test does)")
+	}
 	if err := TerraformBinary(); err != nil {
 		t.Fatal(err)
 	}

@@ -300,7 +300,6 @@ func TestAccYOUniteDataRecord_protectionAndMissingJSON(t *testing.T) {
 
 // A paused adaptor rejects writes: a delete that would reach it is refused and changes nothing.
 func TestYOUniteFake_pausedAdaptorRefusesDeletes(t *testing.T) {
-	acctest.PreCheck(t)
 	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorArchive)
 	err := client(t).DeleteDR(context.Background(), younitefake.ZoneMain, dr, nil)
 	if transport.StatusCode(err) != 409 || !strings.Contains(err.Error(), "paused") {
