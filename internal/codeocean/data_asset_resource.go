@@ -48,11 +48,6 @@ func (r *assetResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *assetResource) client() (*Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if r.data == nil {
-		diags.AddError("The provider is not configured", r.typeName+" was used before the provider was configured. This is a bug in the provider.")
-		return nil, diags
-	}
 	conn, diags := r.data.Require(providerdata.CodeOcean, r.typeName)
 	if diags.HasError() {
 		return nil, diags

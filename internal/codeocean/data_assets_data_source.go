@@ -101,10 +101,6 @@ func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("The provider is not configured", d.typeName+" was read before the provider was configured. This is a bug in the provider.")
-		return
-	}
 	conn, diags := d.data.Require(providerdata.CodeOcean, d.typeName)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

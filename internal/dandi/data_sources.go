@@ -18,11 +18,6 @@ import (
 
 // connect is where the DANDI client meets the provider. DANDI works without a key for reads.
 func connect(data *providerdata.Data, typeName string) (*Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if data == nil {
-		diags.AddError("The provider is not configured", typeName+" was used before the provider was configured. This is a bug in the provider.")
-		return nil, diags
-	}
 	conn, diags := data.Require(providerdata.DANDI, typeName)
 	if diags.HasError() {
 		return nil, diags

@@ -22,11 +22,6 @@ import (
 
 // connect is where the Foundry client meets the provider.
 func connect(data *providerdata.Data, typeName string) (*Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if data == nil {
-		diags.AddError("The provider is not configured", typeName+" was used before the provider was configured. This is a bug in the provider.")
-		return nil, diags
-	}
 	conn, diags := data.Require(providerdata.Foundry, typeName)
 	if diags.HasError() {
 		return nil, diags

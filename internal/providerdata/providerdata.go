@@ -69,12 +69,17 @@ func (d *Data) SetUnconfigured(p Platform, why string) { d.why[p] = why }
 func (d *Data) Conn(p Platform) *Conn { return d.conns[p] }
 
 // Require returns a platform's connection, or an error diagnostic that names the provider
-// block and the environment variables that configure it.
+// block and the environment variables that configure it (or, on nil Data, says the provider
+// is not configured yet).
 func (d *Data) Require(p Platform, typeName string) (*Conn, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d == nil {
+		diags.AddError("The provider is not configured", typeName+" was used before the provider was configured. This is a bug in the provider.")
+		return nil, diags
+	}
 	if c := d.conns[p]; c != nil {
 		return c, nil
 	}
-	var diags diag.Diagnostics
 	detail := fmt.Sprintf("%s needs the provider's %q block. Add it to the provider configuration, "+
 		"or set %s in the environment.", typeName, string(p), EnvHelp(p))
 	if why := d.why[p]; why != "" {

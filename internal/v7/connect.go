@@ -14,11 +14,6 @@ import (
 // V7 connection and picks the team, in order: the type's team_slug, the provider's
 // v7.team_slug, the team the API key selects.
 func connect(ctx context.Context, data *providerdata.Data, typeName string, team types.String) (*Client, string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if data == nil {
-		diags.AddError("The provider is not configured", typeName+" was used before the provider was configured. This is a bug in the provider.")
-		return nil, "", diags
-	}
 	conn, diags := data.Require(providerdata.V7, typeName)
 	if diags.HasError() {
 		return nil, "", diags

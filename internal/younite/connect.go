@@ -11,11 +11,6 @@ import (
 // zone, the type's zone_uuid first, else the provider's younite.zone_uuid (else none: a
 // single-zone token acts in its zone).
 func connect(data *providerdata.Data, typeName string, zone types.String) (*Client, string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if data == nil {
-		diags.AddError("The provider is not configured", typeName+" was used before the provider was configured. This is a bug in the provider.")
-		return nil, "", diags
-	}
 	conn, diags := data.Require(providerdata.YOUnite, typeName)
 	if diags.HasError() {
 		return nil, "", diags
