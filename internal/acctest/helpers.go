@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
 // Unique returns a name no other test run in the shared sandbox uses, for prefixes, folders
@@ -16,7 +18,13 @@ func Unique(name string) string { return fmt.Sprintf("%s-%d", name, time.Now().U
 // AddFault injects a fault into the shared sandbox (the JSON of sandbox.Fault).
 func AddFault(t testing.TB, fault string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, Sandbox(t).Endpoints["admin"]+"/faults", strings.NewReader(fault))
+	AddFaultTo(t, Sandbox(t), fault)
+}
+
+// AddFaultTo injects a fault into a sandbox through its admin API.
+func AddFaultTo(t testing.TB, sb *sandbox.Sandbox, fault string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, sb.Endpoints["admin"]+"/faults", strings.NewReader(fault))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/wait"
@@ -77,14 +75,9 @@ func scopeOf(ctx context.Context, m assetModel) (types.Object, error) {
 	}
 	bucket, prefixes, err := CleanupScope(c, source, target)
 	if err != nil {
-		return types.ObjectNull(scopeAttrTypes), err
+		return types.ObjectNull(teardown.ScopeAttrTypes), err
 	}
-	if prefixes == nil {
-		prefixes = []string{}
-	}
-	list, _ := types.ListValueFrom(ctx, types.StringType, prefixes)
-	obj, _ := types.ObjectValue(scopeAttrTypes, map[string]attr.Value{"bucket": types.StringValue(bucket), "prefixes": list})
-	return obj, nil
+	return teardown.ScopeValue(ctx, bucket, prefixes), nil
 }
 
 func (r *assetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -467,25 +460,9 @@ func teardownOf(ctx context.Context, m assetModel, c *Client) (teardown.Teardown
 			return nil
 		},
 	}
-	if m.CleanupScope.IsNull() || m.CleanupScope.IsUnknown() {
-		return t, nil
-	}
-	var s struct {
-		Bucket   types.String `tfsdk:"bucket"`
-		Prefixes []string     `tfsdk:"prefixes"`
-	}
-	if diags := m.CleanupScope.As(ctx, &s, basetypes.ObjectAsOptions{}); diags.HasError() {
-		return t, errors.New("cleanup_scope cannot be read")
-	}
-	if len(s.Prefixes) == 0 {
-		return t, nil
-	}
-	scope, err := storage.NewScope(s.Bucket.ValueString(), s.Prefixes...)
-	if err != nil {
-		return t, fmt.Errorf("cleanup_scope: %w", err)
-	}
-	t.Scopes = []storage.Scope{scope}
-	return t, nil
+	var err error
+	t.Scopes, err = teardown.ScopesFrom(ctx, "cleanup_scope", m.CleanupScope)
+	return t, err
 }
 
 func (r *assetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

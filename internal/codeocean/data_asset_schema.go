@@ -104,7 +104,6 @@ type cleanupModel struct {
 }
 
 var (
-	scopeAttrTypes        = map[string]attr.Type{"bucket": types.StringType, "prefixes": types.ListType{ElemType: types.StringType}}
 	sourceBucketAttrTypes = map[string]attr.Type{"origin": types.StringType, "bucket": types.StringType, "prefix": types.StringType, "external": types.BoolType}
 	bucketRE              = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-_]{1,253}[a-z0-9]$`)
 )

@@ -115,7 +115,7 @@ func derivativeObject(m derivativeModel) string {
 	return fmt.Sprintf("derivative version %s of dandiset %s", m.Version.ValueString(), m.DandisetID.ValueString())
 }
 
-// errNoKey is deleting without credentials.
+// noKeyDiag refuses a destroy without credentials, before anything changes.
 func noKeyDiag(object string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Deleting the "+object+" needs a DANDI API key",
 		"Set api_key in the provider's \"dandi\" block or DANDI_API_KEY (for the vendor sandbox, its own key). Nothing was deleted.")
@@ -148,11 +148,18 @@ func dirsOf(ctx context.Context, m derivativeModel) []string {
 }
 
 func (r *derivativeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || !req.Plan.Raw.IsNull() {
+	if r.data == nil || req.State.Raw.IsNull() {
 		return
 	}
 	var state derivativeModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !req.Plan.Raw.IsNull() {
+		if state.PlatformDeleted.ValueBool() {
+			resp.Diagnostics.AddWarning("The "+derivativeObject(state)+": teardown pending",
+				"Its remote assets are deleted but some local directories are not removed yet. Run terraform destroy to finish.")
+		}
+		return
+	}
 	object := derivativeObject(state)
 	diags := teardown.Guard(object, state.DeletionProtection.ValueBool())
 	if diags.HasError() {

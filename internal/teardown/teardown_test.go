@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
@@ -166,5 +167,22 @@ func TestProgressRoundTrip(t *testing.T) {
 	p["teardown_progress"] = []byte("{not json")
 	if _, d := teardown.Load(context.Background(), p); !d.HasError() {
 		t.Error("corrupt progress accepted")
+	}
+}
+
+func TestScopeAttributeRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	v := teardown.ScopeValue(ctx, "bucket-a", []string{"b/2", "a/1/", "a/1/x"})
+	scopes, err := teardown.ScopesFrom(ctx, "metadata_scope", v)
+	if err != nil || len(scopes) != 1 || scopes[0].Bucket != "bucket-a" || strings.Join(scopes[0].Prefixes, ",") != "a/1,b/2" {
+		t.Fatalf("round trip: %+v %v", scopes, err)
+	}
+	for _, empty := range []types.Object{types.ObjectNull(teardown.ScopeAttrTypes), types.ObjectUnknown(teardown.ScopeAttrTypes), teardown.ScopeValue(ctx, "b", nil)} {
+		if scopes, err := teardown.ScopesFrom(ctx, "x", empty); err != nil || scopes != nil {
+			t.Errorf("%v owns nothing, got %+v %v", empty, scopes, err)
+		}
+	}
+	if _, err := teardown.ScopesFrom(ctx, "cleanup_scope", teardown.ScopeValue(ctx, "b", []string{"/"})); err == nil || !strings.Contains(err.Error(), "cleanup_scope: ") {
+		t.Errorf("a whole-bucket prefix in state must be refused, naming the attribute: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
@@ -114,7 +115,7 @@ func TestClient_quotaIsFinalWhileThrottlingIsRetried(t *testing.T) {
 	c := newClient(t, v7fake.APIKey)
 	key := "src/" + t.Name() + "/q.jpg"
 	putSource(t, sb, key)
-	addFault(t, sb, `{"platform":"v7","status":429,"message":"INSUFFICIENT_REMAINING_STORAGE","path_contains":"register_existing","count":5}`)
+	acctest.AddFaultTo(t, sb, `{"platform":"v7","status":429,"message":"INSUFFICIENT_REMAINING_STORAGE","path_contains":"register_existing","count":5}`)
 	sb.Faults().ClearRequests()
 	_, err := c.Register(context.Background(), v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW,
 		v7.RegisterItem{Name: "q", Path: "/quota", Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "q", StorageKey: key}}})
@@ -127,7 +128,7 @@ func TestClient_quotaIsFinalWhileThrottlingIsRetried(t *testing.T) {
 	}
 	_ = sb.Faults().Clear()
 
-	addFault(t, sb, `{"platform":"v7","status":429,"path_contains":"register_existing","count":2}`)
+	acctest.AddFaultTo(t, sb, `{"platform":"v7","status":429,"path_contains":"register_existing","count":2}`)
 	sb.Faults().ClearRequests()
 	reg, err := c.Register(context.Background(), v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW,
 		v7.RegisterItem{Name: "q", Path: "/quota", Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "q", StorageKey: key}}})
@@ -181,17 +182,5 @@ func TestClient_readWriteRegistrationWritesDerivedFilesUnderTheItem(t *testing.T
 	}
 	if statuses[0] != "processing" || statuses[len(statuses)-1] != "complete" {
 		t.Errorf("processing statuses over reads = %v, want processing … complete", statuses)
-	}
-}
-
-func addFault(t *testing.T, sb *sandbox.Sandbox, body string) {
-	t.Helper()
-	resp, err := http.Post(sb.Endpoints["admin"]+"/faults", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("adding fault %s: %s", body, resp.Status)
 	}
 }

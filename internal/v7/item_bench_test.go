@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/errgroup"
 
@@ -99,8 +98,7 @@ func benchItem(ctx context.Context, b *testing.B, c *Client, s3c *s3.Client, i i
 	if err := g.Wait(); err != nil {
 		b.Fatal(err)
 	}
-	prefixes, _ := types.ListValueFrom(ctx, types.StringType, []string{prefix})
-	scope, _ := types.ObjectValue(scopeAttrTypes, map[string]attr.Value{"bucket": types.StringValue(sandbox.BucketPlain), "prefixes": prefixes})
+	scope := teardown.ScopeValue(ctx, sandbox.BucketPlain, []string{prefix})
 	return itemModel{ID: types.StringValue(id), TeamSlug: types.StringValue(v7fake.TeamSlug), Name: types.StringValue("bench"),
 		DatasetID: types.Int64Value(v7fake.DatasetID), DeletionProtection: types.BoolValue(false), MetadataScope: scope}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 )
 
 // `terraform plan -destroy` runs ModifyPlan with a null plan: it must warn how many objects the
@@ -78,8 +79,7 @@ func planDestroy(ctx context.Context, t *testing.T, r *itemResource, id string, 
 	r.Schema(ctx, resource.SchemaRequest{}, &sch)
 	null := tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), nil)
 	state := tfsdk.State{Schema: sch.Schema, Raw: null}
-	prefixes, _ := types.ListValueFrom(ctx, types.StringType, []string{"v7/darwin/" + id})
-	scope, _ := types.ObjectValue(scopeAttrTypes, map[string]attr.Value{"bucket": types.StringValue("preview-bucket"), "prefixes": prefixes})
+	scope := teardown.ScopeValue(ctx, "preview-bucket", []string{"v7/darwin/" + id})
 	m := itemModel{
 		ID: types.StringValue(id), TeamSlug: types.StringValue("t"), DatasetSlug: types.StringValue("d"), StorageSlug: types.StringValue("s"),
 		Name: types.StringValue("scan-1"), Path: types.StringValue("/"),

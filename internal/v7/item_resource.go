@@ -8,17 +8,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/wait"
@@ -99,7 +96,7 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	// A new layout or new extra prefixes give a new metadata scope, computed at apply.
 	if !plan.MetadataLayout.Equal(state.MetadataLayout) || !plan.ExtraMetadataPrefixes.Equal(state.ExtraMetadataPrefixes) || state.MetadataScope.IsNull() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("metadata_scope"), types.ObjectUnknown(scopeAttrTypes))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("metadata_scope"), types.ObjectUnknown(teardown.ScopeAttrTypes))...)
 	}
 }
 
@@ -399,30 +396,9 @@ func teardownOf(ctx context.Context, m itemModel, c *Client) (teardown.Teardown,
 			return err
 		},
 	}
-	bucket, prefixes, err := scopeFrom(ctx, m.MetadataScope)
-	if err != nil || len(prefixes) == 0 {
-		return t, err
-	}
-	scope, err := storage.NewScope(bucket, prefixes...)
-	if err != nil {
-		return t, fmt.Errorf("metadata_scope: %w", err)
-	}
-	t.Scopes = []storage.Scope{scope}
-	return t, nil
-}
-
-func scopeFrom(ctx context.Context, v types.Object) (string, []string, error) {
-	if v.IsNull() || v.IsUnknown() {
-		return "", nil, nil
-	}
-	var s struct {
-		Bucket   types.String `tfsdk:"bucket"`
-		Prefixes []string     `tfsdk:"prefixes"`
-	}
-	if diags := v.As(ctx, &s, basetypes.ObjectAsOptions{}); diags.HasError() {
-		return "", nil, errors.New("metadata_scope cannot be read")
-	}
-	return s.Bucket.ValueString(), s.Prefixes, nil
+	var err error
+	t.Scopes, err = teardown.ScopesFrom(ctx, "metadata_scope", m.MetadataScope)
+	return t, err
 }
 
 // scopeValue computes metadata_scope for a registered item.
@@ -437,13 +413,9 @@ func scopeValue(ctx context.Context, conn StorageConnection, m itemModel, itemID
 	if err != nil {
 		diags.AddError("Cannot compute the metadata scope of V7 item "+m.Name.ValueString(), err.Error()+
 			". Nothing outside an exact owned prefix is ever deleted; fix metadata_layout or extra_metadata_prefixes.")
-		return types.ObjectNull(scopeAttrTypes), diags
+		return types.ObjectNull(teardown.ScopeAttrTypes), diags
 	}
-	list, d := types.ListValueFrom(ctx, types.StringType, prefixes)
-	diags.Append(d...)
-	obj, d := types.ObjectValue(scopeAttrTypes, map[string]attr.Value{"bucket": types.StringValue(conn.Bucket), "prefixes": list})
-	diags.Append(d...)
-	return obj, diags
+	return teardown.ScopeValue(ctx, conn.Bucket, prefixes), diags
 }
 
 // registerItem turns the planned slots into V7's registration body.

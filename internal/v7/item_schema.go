@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -62,9 +61,6 @@ type sectionModel struct {
 	StorageHQKey types.String `tfsdk:"storage_hq_key"`
 	StorageLQKey types.String `tfsdk:"storage_lq_key"`
 }
-
-// scopeAttrTypes is metadata_scope's object type.
-var scopeAttrTypes = map[string]attr.Type{"bucket": types.StringType, "prefixes": types.ListType{ElemType: types.StringType}}
 
 var (
 	itemNameRE = regexp.MustCompile(`^[^/]+$`)

@@ -99,13 +99,15 @@ func (f *Fake) Fixtures() any {
 }
 
 // ErrorBody implements sandbox.Fake: {"message": …}.
-func (f *Fake) ErrorBody(status int, message string) (string, []byte) {
+func (f *Fake) ErrorBody(_ int, message string) (string, []byte) { return messageBody(message) }
+
+func messageBody(message string) (string, []byte) {
 	b, _ := json.Marshal(map[string]string{"message": message})
 	return "application/json", b
 }
 
 func writeError(w http.ResponseWriter, status int, message string) {
-	ct, body := (&Fake{}).ErrorBody(status, message)
+	ct, body := messageBody(message)
 	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
