@@ -161,3 +161,35 @@ func (n *Neighbours) Intact(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// RememberUnder remembers, as neighbours, the objects something else wrote under prefix (such
+// as a platform's files for another object), so that a check can prove they stay
+// byte-identical. It fails the test when there are none: a neighbour must exist to be kept.
+func RememberUnder(t testing.TB, c *s3.Client, bucket, prefix string) *Neighbours {
+	t.Helper()
+	ctx := context.Background()
+	n := &Neighbours{client: c, bucket: bucket, digests: map[string][32]byte{}}
+	pager := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	for pager.HasMorePages() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			t.Fatalf("listing s3://%s/%s: %v", bucket, prefix, err)
+		}
+		for _, o := range page.Contents {
+			obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: o.Key})
+			if err != nil {
+				t.Fatalf("reading s3://%s/%s: %v", bucket, aws.ToString(o.Key), err)
+			}
+			body, err := io.ReadAll(obj.Body)
+			_ = obj.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			n.digests[aws.ToString(o.Key)] = sha256.Sum256(body)
+		}
+	}
+	if len(n.digests) == 0 {
+		t.Fatalf("nothing under s3://%s/%s to remember", bucket, prefix)
+	}
+	return n
+}

@@ -15,6 +15,7 @@ package teardown
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -92,6 +93,52 @@ type Teardown struct {
 	Protected bool
 	// Storage tunes the engine, e.g. BypassGovernanceRetention when the user opted in.
 	Storage storage.Options
+	// InUse, when set, names who else still uses an owned prefix (a folder the platform keys
+	// by name, which other objects may share). A prefix in use is kept whole, never narrowed,
+	// and the destroy says who keeps it; the last user's destroy removes it. It must leave the
+	// resource's own platform object out: it also runs for the preview, while that is live.
+	InUse func(ctx context.Context, prefix string) (users []string, err error)
+}
+
+// inUse splits a scope into the prefixes other users keep (with their users) and the scope
+// that may go; rest has no prefixes when everything is kept.
+func (t Teardown) inUse(ctx context.Context, scope storage.Scope) (kept map[string][]string, rest storage.Scope, err error) {
+	if t.InUse == nil {
+		return nil, scope, nil
+	}
+	rest = storage.Scope{Bucket: scope.Bucket}
+	for _, p := range scope.Prefixes {
+		users, err := t.InUse(ctx, p)
+		if err != nil {
+			return nil, scope, fmt.Errorf("checking whether s3://%s/%s is still in use: %w", scope.Bucket, p, err)
+		}
+		if len(users) > 0 {
+			if kept == nil {
+				kept = map[string][]string{}
+			}
+			kept[p] = users
+			continue
+		}
+		rest.Prefixes = append(rest.Prefixes, p)
+	}
+	return kept, rest, nil
+}
+
+// keptLines describes the kept prefixes, sorted.
+func keptLines(bucket string, kept map[string][]string) []string {
+	lines := make([]string, 0, len(kept))
+	for p, users := range kept {
+		lines = append(lines, fmt.Sprintf("s3://%s/%s, still used by %s", bucket, p, strings.Join(users, ", ")))
+	}
+	slices.Sort(lines)
+	return lines
+}
+
+// keptWarning is the diagnostic for prefixes a destroy keeps (or will keep) for other users.
+func keptWarning(object, verb string, lines []string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic(fmt.Sprintf("%s %s storage other objects still use", capitalise(object), verb),
+		fmt.Sprintf("These owned folders are shared with objects that are still live, so they stay whole:\n  %s\n"+
+			"Destroying the last object that uses a folder removes it.", strings.Join(lines, "\n  ")))
 }
 
 // PlanDestroy is a destroy plan's part of the contract, for ModifyPlan: refuse a protected
@@ -152,18 +199,31 @@ func Guard(object string, protected bool) diag.Diagnostics {
 // count that fails is a warning too: previews never block a plan.
 func Preview(ctx context.Context, engine *storage.Engine, t Teardown, prog Progress) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var lines []string
+	var lines, keptAll []string
 	for _, scope := range t.Scopes {
 		if slices.Contains(prog.ScopesDone, scope.String()) {
 			continue
 		}
-		p, err := engine.Count(ctx, scope, PreviewLimit)
+		kept, rest, err := t.inUse(ctx, scope)
+		if err != nil {
+			diags.Append(diagnostics.Warning(fmt.Sprintf("Cannot preview the storage cleanup of %s", t.Object), err,
+				"The destroy checks again and keeps every folder another object still uses."))
+			continue
+		}
+		keptAll = append(keptAll, keptLines(scope.Bucket, kept)...)
+		if len(rest.Prefixes) == 0 {
+			continue
+		}
+		p, err := engine.Count(ctx, rest, PreviewLimit)
 		if err != nil {
 			diags.Append(diagnostics.Warning(fmt.Sprintf("Cannot preview the storage cleanup of %s", t.Object), err,
 				"The destroy will still remove everything in the owned scope."))
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%s: %s", scope, describe(p)))
+		lines = append(lines, fmt.Sprintf("%s: %s", rest, describe(p)))
+	}
+	if len(keptAll) > 0 {
+		diags.Append(keptWarning(t.Object, "will keep", keptAll))
 	}
 	if len(lines) > 0 {
 		action := "delete the platform object, then remove"
@@ -215,11 +275,24 @@ func Run(ctx context.Context, engine *storage.Engine, t Teardown, prog Progress)
 		prog.PlatformDeleted = true
 		tflog.Info(ctx, "platform object deleted", map[string]any{"object": t.Object})
 	}
+	var keptAll []string
 	for _, scope := range t.Scopes {
 		if slices.Contains(prog.ScopesDone, scope.String()) {
 			continue
 		}
-		res, err := engine.Delete(ctx, scope)
+		kept, rest, err := t.inUse(ctx, scope)
+		if err != nil {
+			diags.Append(diagnostics.Error(fmt.Sprintf("Storage cleanup of %s is incomplete", t.Object), err,
+				"The platform object is deleted; nothing of this scope was removed. The resource stays in state with "+
+					"platform_deleted = true; fix the cause and run terraform destroy again to finish."))
+			return prog, diags
+		}
+		keptAll = append(keptAll, keptLines(scope.Bucket, kept)...)
+		if len(rest.Prefixes) == 0 {
+			prog.ScopesDone = append(prog.ScopesDone, scope.String())
+			continue
+		}
+		res, err := engine.Delete(ctx, rest)
 		prog.Removed = add(prog.Removed, res)
 		if err != nil {
 			diags.Append(diagnostics.Error(fmt.Sprintf("Storage cleanup of %s is incomplete", t.Object), err,
@@ -228,6 +301,10 @@ func Run(ctx context.Context, engine *storage.Engine, t Teardown, prog Progress)
 			return prog, diags
 		}
 		prog.ScopesDone = append(prog.ScopesDone, scope.String())
+	}
+	if len(keptAll) > 0 {
+		diags.Append(keptWarning(t.Object, "kept", keptAll))
+		tflog.Info(ctx, "shared storage kept", map[string]any{"object": t.Object, "kept": keptAll})
 	}
 	tflog.Info(ctx, "teardown finished", map[string]any{
 		"object": t.Object, "objects": prog.Removed.Objects, "versions": prog.Removed.Versions,
@@ -248,4 +325,31 @@ func capitalise(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Found counts the current objects under each of a bucket's prefixes, up to limit each: what
+// a platform wrote where the resource expects it, so that a scope that holds nothing is
+// reported instead of assumed. A bucket that no longer exists counts as empty. The caller
+// decides how much a failure matters (a refresh only warns).
+func Found(ctx context.Context, data *providerdata.Data, bucket string, prefixes []string, limit int64) (map[string]int64, error) {
+	engine, diags := data.Engine(ctx, storage.Options{})
+	if engine == nil {
+		for _, d := range diags.Errors() {
+			return nil, fmt.Errorf("%s: %s", d.Summary(), d.Detail())
+		}
+		return nil, errors.New("no S3 access")
+	}
+	out := make(map[string]int64, len(prefixes))
+	for _, p := range prefixes {
+		scope, err := storage.NewScope(bucket, p)
+		if err != nil {
+			return nil, err
+		}
+		n, err := engine.Count(ctx, scope, limit)
+		if err != nil {
+			return nil, fmt.Errorf("listing s3://%s/%s: %w", bucket, p, err)
+		}
+		out[p] = n.Objects
+	}
+	return out, nil
 }

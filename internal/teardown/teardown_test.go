@@ -186,3 +186,51 @@ func TestScopeAttributeRoundTrip(t *testing.T) {
 		t.Errorf("a whole-bucket prefix in state must be refused, naming the attribute: %v", err)
 	}
 }
+
+// A prefix another object still uses is kept whole, the rest of the scope goes, the preview and
+// the destroy name the users, and a failing check touches no storage and resumes.
+func TestRunKeepsPrefixesStillInUse(t *testing.T) {
+	t.Parallel()
+	_, c, bucket := setup(t, "data/a/1", "data/a/2", "data/b/1", "data/a0/1")
+	users := map[string][]string{"data/a": {`item "other" (2)`}}
+	fail := true
+	scope, err := storage.NewScope(bucket, "data/a", "data/b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := teardown.Teardown{
+		Object:         `test item "x"`,
+		DeletePlatform: func(context.Context) error { return nil },
+		Scopes:         []storage.Scope{scope},
+		InUse: func(_ context.Context, p string) ([]string, error) {
+			if fail {
+				return nil, fmt.Errorf("listing items: 503")
+			}
+			return users[p], nil
+		},
+	}
+	engine := storage.New(c, storage.Options{})
+	prog, diags := teardown.Run(context.Background(), engine, td, teardown.Progress{})
+	if !diags.HasError() || !strings.Contains(diags[0].Detail(), "still in use") || !prog.PlatformDeleted || count(t, c, bucket, "data/") != 4 {
+		t.Fatalf("a failing check must stop before storage with the platform delete recorded: %+v %v", prog, diags)
+	}
+	fail = false
+	preview := teardown.Preview(context.Background(), engine, td, prog)
+	if text := fmt.Sprint(preview); !strings.Contains(text, "will keep storage other objects still use") ||
+		!strings.Contains(text, `s3://bucket/data/a, still used by item "other" (2)`) || !strings.Contains(text, "s3://bucket/data/b: 1 objects") {
+		t.Errorf("preview %v", preview)
+	}
+	prog, diags = teardown.Run(context.Background(), engine, td, prog)
+	if diags.HasError() || len(diags.Warnings()) != 1 || !strings.Contains(diags.Warnings()[0].Detail(), `s3://bucket/data/a, still used by item "other" (2)`) {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if count(t, c, bucket, "data/a/") != 2 || count(t, c, bucket, "data/b/") != 0 || count(t, c, bucket, "data/a0/") != 1 || len(prog.ScopesDone) != 1 {
+		t.Errorf("kept data/a whole, removed data/b, left data/a0: progress %+v", prog)
+	}
+	// The last user gone: the same teardown removes the folder.
+	delete(users, "data/a")
+	prog, diags = teardown.Run(context.Background(), engine, td, teardown.Progress{PlatformDeleted: true})
+	if diags.HasError() || len(diags.Warnings()) != 0 || count(t, c, bucket, "data/a/") != 0 || prog.Removed.Objects != 2 {
+		t.Errorf("the last destroy: %+v %v", prog, diags)
+	}
+}

@@ -132,10 +132,17 @@ type Dataset struct {
 // ErrNotFound is returned for a slug no listing holds.
 var ErrNotFound = errors.New("not found")
 
+// Datasets lists the datasets the API key sees.
+func (c *Client) Datasets(ctx context.Context) ([]Dataset, error) {
+	var all []Dataset
+	err := c.do(ctx, http.MethodGet, "/datasets", nil, nil, &all)
+	return all, err
+}
+
 // DatasetBySlug resolves a dataset slug to the dataset.
 func (c *Client) DatasetBySlug(ctx context.Context, slug string) (Dataset, error) {
-	var all []Dataset
-	if err := c.do(ctx, http.MethodGet, "/datasets", nil, nil, &all); err != nil {
+	all, err := c.Datasets(ctx)
+	if err != nil {
 		return Dataset{}, err
 	}
 	for _, d := range all {
@@ -153,7 +160,8 @@ func (c *Client) DatasetByID(ctx context.Context, id int64) (Dataset, error) {
 	return d, err
 }
 
-// StorageConnection is an external storage registered with a team.
+// StorageConnection is an external storage registered with a team. darwin-py reads name,
+// prefix, readonly, provider, default, bucket and region; the web app also shows slug.
 type StorageConnection struct {
 	Name     string `json:"name"`
 	Slug     string `json:"slug"`
@@ -163,16 +171,31 @@ type StorageConnection struct {
 	Provider string `json:"provider"`
 }
 
-// Storage returns a team's storage connection by slug.
-func (c *Client) Storage(ctx context.Context, team, slug string) (StorageConnection, error) {
+// RegistrationName is the value registration sends as storage_slug: the connection's name, as
+// darwin-py sends it (its slug when V7 gave no name).
+func (s StorageConnection) RegistrationName() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Slug
+}
+
+// Storage returns a team's storage connection by the value darwin-py matches (its name) or by
+// its slug. A name wins over another connection's slug.
+func (c *Client) Storage(ctx context.Context, team, nameOrSlug string) (StorageConnection, error) {
 	var all []StorageConnection
 	if err := c.do(ctx, http.MethodGet, "/teams/"+url.PathEscape(team)+"/storage", nil, nil, &all); err != nil {
 		return StorageConnection{}, err
 	}
 	for _, s := range all {
-		if s.Slug == slug {
+		if s.Name == nameOrSlug {
 			return s, nil
 		}
 	}
-	return StorageConnection{}, fmt.Errorf("storage connection %q of team %q: %w", slug, team, ErrNotFound)
+	for _, s := range all {
+		if s.Slug != "" && s.Slug == nameOrSlug {
+			return s, nil
+		}
+	}
+	return StorageConnection{}, fmt.Errorf("storage connection %q of team %q: %w by name or slug", nameOrSlug, team, ErrNotFound)
 }

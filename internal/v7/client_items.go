@@ -2,10 +2,12 @@ package v7
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -79,17 +81,50 @@ type Item struct {
 	Archived         bool       `json:"archived"`
 	Status           string     `json:"status"`
 	ProcessingStatus string     `json:"processing_status"`
-	Tags             []string   `json:"tags"`
+	Tags             Tags       `json:"tags"`
 	Slots            []ItemSlot `json:"slots"`
 }
 
-// ItemSlot is a slot of an item as V7 reports it.
+// ItemSlot is a slot of an item as V7 reports it. StorageKey is optional in darwin-py's item
+// model (ItemCore.slots), so an answer may leave it out.
 type ItemSlot struct {
-	ID        string `json:"id"`
-	SlotName  string `json:"slot_name"`
-	FileName  string `json:"file_name"`
-	Type      string `json:"type"`
-	SizeBytes int64  `json:"size_bytes"`
+	ID         string `json:"id"`
+	SlotName   string `json:"slot_name"`
+	FileName   string `json:"file_name"`
+	Type       string `json:"type"`
+	SizeBytes  int64  `json:"size_bytes"`
+	StorageKey string `json:"storage_key"`
+}
+
+// Tags are an item's tag names. darwin-py types them as a list of names or a map (name to
+// value), so both decode; a map gives its keys, sorted.
+type Tags []string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Tags) UnmarshalJSON(b []byte) error {
+	var list []string
+	if err := json.Unmarshal(b, &list); err == nil {
+		*t = list
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("V7 item tags are neither a list of names nor a map: %s", truncate(b, 80))
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	*t = names
+	return nil
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
 }
 
 // Register registers one item from a storage connection, read-write or read-only.
@@ -98,6 +133,7 @@ func (c *Client) Register(ctx context.Context, team string, readonly bool, datas
 	if readonly {
 		endpoint = "register_existing_readonly"
 	}
+	// storage_slug carries the connection's name, as darwin-py sends it.
 	body := map[string]any{"items": []RegisterItem{it}, "dataset_slug": datasetSlug, "storage_slug": storageSlug}
 	var out Registration
 	err := c.do(ctx, http.MethodPost, teamPath(team, "items", endpoint), nil, body, &out)
@@ -223,21 +259,40 @@ func (c *Client) TagClasses(ctx context.Context, team string) (map[string]int64,
 	}
 	byName := map[string]int64{}
 	for _, cl := range out.Classes {
-		for _, t := range cl.AnnotationTypes {
-			if t == "tag" {
-				byName[cl.Name] = cl.ID
-			}
+		if slices.Contains(cl.AnnotationTypes, "tag") {
+			byName[cl.Name] = cl.ID
 		}
 	}
 	return byName, nil
 }
 
-// CreateTagClass creates a tag in a dataset.
-func (c *Client) CreateTagClass(ctx context.Context, team, name string, datasetID int64) (int64, error) {
-	body := map[string]any{"name": name, "annotation_types": []string{"tag"}, "datasets": []map[string]int64{{"id": datasetID}},
-		"description": nil, "metadata": map[string]string{"_color": "auto"}}
+// AnnotationTypeID returns the id of the annotation type with this name (such as "tag"), from
+// GET /annotation_types, as darwin-py looks it up.
+func (c *Client) AnnotationTypeID(ctx context.Context, name string) (int64, error) {
+	var types []struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/annotation_types", nil, nil, &types); err != nil {
+		return 0, err
+	}
+	for _, t := range types {
+		if t.Name == name {
+			return t.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("annotation type %q: %w among the %d types V7 lists", name, ErrNotFound, len(types))
+}
+
+// CreateTagClass creates a tag in a dataset the way darwin-py creates an annotation class:
+// POST /annotation_classes with the tag type's id.
+func (c *Client) CreateTagClass(ctx context.Context, name string, tagTypeID, datasetID int64) (int64, error) {
+	body := map[string]any{
+		"dataset_id": datasetID, "name": name, "metadata": map[string]string{"_color": "auto"},
+		"annotation_type_ids": []int64{tagTypeID}, "datasets": []map[string]int64{{"id": datasetID}},
+	}
 	var out TagClass
-	err := c.do(ctx, http.MethodPost, "/teams/"+url.PathEscape(team)+"/annotation_classes", nil, body, &out)
+	err := c.do(ctx, http.MethodPost, "/annotation_classes", nil, body, &out)
 	return out.ID, err
 }
 

@@ -2,10 +2,12 @@ package v7_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -56,9 +58,10 @@ func putSource(t *testing.T, sb *sandbox.Sandbox, key string) {
 	}
 }
 
-func registerOne(t *testing.T, c *v7.Client, storage, name, folder, key string) v7.Registration {
+// registerOne registers an item from the read-write connection.
+func registerOne(t *testing.T, c *v7.Client, name, folder, key string) v7.Registration {
 	t.Helper()
-	reg, err := c.Register(context.Background(), v7fake.TeamSlug, storage == v7fake.StorageRO, v7fake.DatasetSlug, storage,
+	reg, err := c.Register(context.Background(), v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW,
 		v7.RegisterItem{Name: name, Path: folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: name, StorageKey: key}}})
 	if err != nil {
 		t.Fatalf("registering %s: %v", name, err)
@@ -74,12 +77,12 @@ func TestClient_registerBlocksDuplicatesAndListsAcrossPages(t *testing.T) {
 	for i := range 5 {
 		key := fmt.Sprintf("src/%s/img-%d.jpg", t.Name(), i)
 		putSource(t, sb, key)
-		reg := registerOne(t, c, v7fake.StorageRW, fmt.Sprintf("img-%d", i), folder, key)
+		reg := registerOne(t, c, fmt.Sprintf("img-%d", i), folder, key)
 		if len(reg.Items) != 1 || len(reg.BlockedItems) != 0 {
 			t.Fatalf("registration %d: %+v", i, reg)
 		}
 	}
-	dup := registerOne(t, c, v7fake.StorageRW, "img-0", folder, "src/x.jpg")
+	dup := registerOne(t, c, "img-0", folder, "src/x.jpg")
 	if len(dup.Items) != 0 || len(dup.BlockedItems) != 1 || !strings.Contains(dup.BlockedItems[0].Reason(), "ALREADY_EXISTS") {
 		t.Fatalf("a duplicate (path, name) must be blocked with a reason, got %+v", dup)
 	}
@@ -156,20 +159,32 @@ func TestClient_errorsCarryV7EnvelopeAndNeverTheKey(t *testing.T) {
 	}
 }
 
-func TestClient_readWriteRegistrationWritesDerivedFilesUnderTheItem(t *testing.T) {
+// The fake writes where V7's guide says V7 writes: {prefix}/{source folder}/data/{name}/…,
+// and {prefix}/data/{name}/… for a source at the bucket's root.
+func TestClient_readWriteRegistrationWritesTheGuidesFolder(t *testing.T) {
 	sb := unitSandbox(t)
 	c := newClient(t, v7fake.APIKey)
 	key := "src/" + t.Name() + "/a.jpg"
+	root := t.Name() + ".jpg"
 	putSource(t, sb, key)
-	reg := registerOne(t, c, v7fake.StorageRW, "a", "/derived-"+t.Name(), key)
+	putSource(t, sb, root)
+	reg := registerOne(t, c, "a", "/derived-"+t.Name(), key)
+	registerOne(t, c, "root-"+t.Name(), "/derived-"+t.Name(), root)
 	id := reg.Items[0].ID
-	out, err := sb.Store().Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{
-		Bucket: aws.String(sandbox.BucketPlain), Prefix: aws.String("v7/darwin/" + id + "/")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out.Contents) != 3 {
-		t.Fatalf("%d derived objects under v7/darwin/%s/, want 3 (thumbnail and two sections)", len(out.Contents), id)
+	for prefix, want := range map[string]int{
+		"v7/darwin/src/" + t.Name() + "/data/a/":  v7fake.DerivedPerSlot,
+		"v7/darwin/data/root-" + t.Name() + "/":   v7fake.DerivedPerSlot,
+		"v7/darwin/" + id + "/":                   0,
+		"v7/darwin/src/" + t.Name() + "/data/a0/": 0,
+	} {
+		out, err := sb.Store().Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{
+			Bucket: aws.String(sandbox.BucketPlain), Prefix: aws.String(prefix)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Contents) != want {
+			t.Errorf("%d derived objects under %s, want %d", len(out.Contents), prefix, want)
+		}
 	}
 	// Processing: processing for the first reads, then complete.
 	var statuses []string
@@ -182,5 +197,84 @@ func TestClient_readWriteRegistrationWritesDerivedFilesUnderTheItem(t *testing.T
 	}
 	if statuses[0] != "processing" || statuses[len(statuses)-1] != "complete" {
 		t.Errorf("processing statuses over reads = %v, want processing … complete", statuses)
+	}
+}
+
+// darwin-py types an item's tags as a list of names or a map; both decode.
+func TestItemTagsDecodeAsListOrMap(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want []string
+	}{
+		{`{"tags": ["b", "a"]}`, []string{"b", "a"}},
+		{`{"tags": {"b": "x", "a": ""}}`, []string{"a", "b"}},
+		{`{"tags": []}`, []string{}},
+		{`{"tags": null}`, nil},
+		{`{}`, nil},
+	} {
+		var it v7.Item
+		if err := json.Unmarshal([]byte(tc.body), &it); err != nil {
+			t.Fatalf("%s: %v", tc.body, err)
+		}
+		if !slices.Equal(it.Tags, tc.want) {
+			t.Errorf("%s: tags %q, want %q", tc.body, it.Tags, tc.want)
+		}
+	}
+	var it v7.Item
+	if err := json.Unmarshal([]byte(`{"tags": 7}`), &it); err == nil || !strings.Contains(err.Error(), "neither a list") {
+		t.Errorf("a number as tags must fail clearly, got %v", err)
+	}
+}
+
+// A storage connection is found by the name darwin-py sends, or by its slug; registration
+// sends the name.
+func TestClient_storageByNameOrSlug(t *testing.T) {
+	c := newClient(t, v7fake.APIKey)
+	for _, v := range []string{v7fake.StorageROName, v7fake.StorageRO} {
+		conn, err := c.Storage(context.Background(), v7fake.TeamSlug, v)
+		if err != nil || conn.Slug != v7fake.StorageRO || conn.RegistrationName() != v7fake.StorageROName || !conn.Readonly {
+			t.Errorf("Storage(%q) = %+v, %v; want the read-only connection, registered by its name", v, conn, err)
+		}
+	}
+	if _, err := c.Storage(context.Background(), v7fake.TeamSlug, "sandbox ro"); !errors.Is(err, v7.ErrNotFound) {
+		t.Errorf("a near-miss must not match, got %v", err)
+	}
+	sb := unitSandbox(t)
+	key := "v7-readonly/" + t.Name() + "/a.jpg"
+	putSource(t, sb, key)
+	// Only slot_name, file_name and storage_key: darwin-py's ReadOnlyImageSlot needs no more.
+	reg, err := c.Register(context.Background(), v7fake.TeamSlug, true, v7fake.DatasetSlug, v7fake.StorageROName,
+		v7.RegisterItem{Name: "a", Path: "/" + t.Name(), Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "a.jpg", StorageKey: key}}})
+	if err != nil || len(reg.Items) != 1 || len(reg.BlockedItems) != 0 {
+		t.Fatalf("a minimal read-only image registered by connection name: %+v, %v", reg, err)
+	}
+}
+
+// A tag class is made as darwin-py makes one: the tag type's id from GET /annotation_types,
+// then POST /annotation_classes; the team's listing then shows it as a tag.
+func TestClient_tagClassCreatedLikeDarwinPy(t *testing.T) {
+	c := newClient(t, v7fake.APIKey)
+	ctx := context.Background()
+	typeID, err := c.AnnotationTypeID(ctx, "tag")
+	if err != nil || typeID != v7fake.TagTypeID {
+		t.Fatalf("tag type id %d, %v; want %d", typeID, err, v7fake.TagTypeID)
+	}
+	if _, err := c.AnnotationTypeID(ctx, "no-such-type"); !errors.Is(err, v7.ErrNotFound) {
+		t.Errorf("an unknown type must be not found, got %v", err)
+	}
+	name := "tag-" + t.Name()
+	id, err := c.CreateTagClass(ctx, name, typeID, v7fake.DatasetID)
+	if err != nil || id == 0 {
+		t.Fatalf("creating the class: %d, %v", id, err)
+	}
+	classes, err := c.TagClasses(ctx, v7fake.TeamSlug)
+	if err != nil || classes[name] != id {
+		t.Fatalf("tag classes %v (%v), want %s = %d", classes, err, name, id)
+	}
+	if _, err := c.CreateTagClass(ctx, name+"-box", 1, v7fake.DatasetID); err != nil {
+		t.Fatalf("creating a bounding-box class: %v", err)
+	}
+	if cl, _ := c.TagClasses(ctx, v7fake.TeamSlug); cl[name+"-box"] != 0 {
+		t.Fatal("a class of another type is listed as a tag")
 	}
 }

@@ -150,7 +150,7 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			it.preCheck()
-			it.plant(sandbox.BucketPlain, source, "v7/darwin/"+it.base+"/thumbnail.jpg")
+			it.plant(sandbox.BucketPlain, source, "v7/darwin/"+it.base+"/data/scan-10/x.jpg", "v7/darwin/"+it.base+"/thumbnail.jpg")
 			// A 429 storm on the registration: refused before any work, so the POST is retried.
 			acctest.AddFault(t, `{"platform":"v7","status":429,"count":2,"retry_after":"0","path_contains":"/items/register_existing"}`)
 		},
@@ -169,13 +169,10 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 					resource.TestCheckResourceAttr(itemAddr, "platform_deleted", "false"),
 					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.bucket", sandbox.BucketPlain),
 					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.#", "1"),
-					resource.TestCheckResourceAttrWith(itemAddr, "metadata_scope.prefixes.0", func(v string) error {
-						if v != "v7/darwin/"+it.id {
-							return fmt.Errorf("scope %q, want v7/darwin/<item id %s>", v, it.id)
-						}
-						return nil
-					}),
-					it.checkOwned(3),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.0", v7fake.MetadataFolder("v7/darwin", source, "scan-1")),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_objects_found.%", "1"),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_objects_found."+v7fake.MetadataFolder("v7/darwin", source, "scan-1"), fmt.Sprint(v7fake.DerivedPerSlot)),
+					it.checkOwned(v7fake.DerivedPerSlot),
 				),
 			},
 			{
@@ -184,13 +181,13 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return v7fake.TeamSlug + "/" + it.id, nil },
 				// V7's item answer holds neither the storage connection nor the storage keys;
 				// the configuration supplies them in place at the next apply (next step).
-				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "timeouts", "processing_status", "status"},
+				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "metadata_objects_found", "timeouts", "processing_status", "status"},
 			},
 			{ // the bare item id imports with the provider's team
 				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "alpha"),
 				ResourceName: itemAddr, ImportState: true, ImportStateVerify: true,
 				ImportStateIdFunc:       func(*terraform.State) (string, error) { return it.id, nil },
-				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "timeouts", "processing_status", "status"},
+				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "metadata_objects_found", "timeouts", "processing_status", "status"},
 			},
 			{ // path and tags change in place: a move and a tag, no new registration
 				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/b", "alpha", "beta"),
@@ -212,7 +209,8 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 						}
 						return nil
 					},
-					it.checkOwned(3),
+					checkTagClassesCreatedLikeDarwinPy(t, "beta"), // beta had no class yet
+					it.checkOwned(v7fake.DerivedPerSlot),
 				),
 			},
 			{ // a tag removed, moved back; then V7 "writes" 3,000 more derived files for the destroy to remove
@@ -220,50 +218,42 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(itemAddr, "tags.#", "1"),
 					resource.TestCheckResourceAttr(itemAddr, "path", "/"+it.base+"/a"),
-					func(*terraform.State) error { return putMany(it.s3, it.bucket, it.prefixes[0]+"/files/frames", 3000) },
-					it.checkOwned(3003),
+					func(*terraform.State) error { return putMany(it.s3, it.bucket, it.prefixes[0]+"/frames", 3000) },
+					it.checkOwned(3000+v7fake.DerivedPerSlot),
 				),
 			},
 		},
 	})
 }
 
-// The bug the one-off script had: scan-1's legacy metadata folder is data/scan-1, and the
-// destroy must leave data/scan-10, data/scan-1.jpg and data/scan-1x alone.
-func TestAccV7Item_legacyLayoutKeepsNeighboursAndHonoursProtection(t *testing.T) {
-	it := newItemTest(t, "legacy")
+// A default item's destroy removes the folder V7's guide names, {prefix}/{dir}/data/{name},
+// and everything under it, and nothing next to it: data/scan-10, data/scan-1.jpg and
+// "data/scan-1 x" stay byte-identical, as do the source and a same-named item's own V7 files
+// in another source folder. Where V7 put the files is the fake's MetadataFolder, not state.
+func TestAccV7Item_defaultLayoutRemovesExactlyTheNameFolder(t *testing.T) {
+	it := newItemTest(t, "guide")
 	source := it.base + "/scan-1.jpg"
+	folder := v7fake.MetadataFolder("v7/darwin", source, "scan-1")
+	otherSource := it.base + "-other/scan-1.jpg"
 	cfg := config.StaticFile("testdata/item.tf")
 	vars := func(protected bool) config.Variables {
-		return it.vars(v7fake.StorageLegacy, source, config.Variables{
-			"metadata_layout": config.StringVariable(v7.LayoutLegacyName), "deletion_protection": config.BoolVariable(protected)})
+		return it.vars(v7fake.StorageRW, source, config.Variables{"deletion_protection": config.BoolVariable(protected)})
 	}
-	legacyDir := "v7-legacy/" + it.base + "/data/"
+	dataDir := "v7/darwin/" + it.base + "/data/"
 	var twin string // an item with the same name in another folder, registered outside Terraform
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			it.preCheck()
-			it.plant(sandbox.BucketPlain, source, legacyDir+"scan-10/thumbnails/0.jpg", legacyDir+"scan-1.jpg", legacyDir+"scan-1x/a",
-				it.base+"-other/scan-1.jpg")
-			reg, err := it.v7.Register(context.Background(), v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageLegacy, v7.RegisterItem{
-				Name: "scan-1", Path: "/" + it.base + "/other", Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "scan-1", StorageKey: it.base + "-other/scan-1.jpg"}}})
-			if err != nil || len(reg.Items) != 1 {
-				t.Fatalf("registering the same-named twin: %v %+v", err, reg)
-			}
-			twin = reg.Items[0].ID
+			it.plant(sandbox.BucketPlain, source, otherSource, dataDir+"scan-10/uploads/u/thumbnails/000000000.jpg",
+				dataDir+"scan-1.jpg", dataDir+"scan-1 x/a", dataDir+"scan-1x/b")
+			twin = it.register(v7fake.StorageRW, "/"+it.base+"/other", otherSource)
+			// V7's files of the twin are a neighbour too: remembered byte for byte.
+			it.neighbours = append(it.neighbours, acctest.RememberUnder(t, it.s3, sandbox.BucketPlain, v7fake.MetadataFolder("v7/darwin", otherSource, "scan-1")+"/"))
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(it.checkDestroyed, func(*terraform.State) error {
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(it.checkDestroyed, it.checkUnder(folder, 0), func(*terraform.State) error {
 			if _, err := it.v7.Item(context.Background(), v7fake.TeamSlug, twin); err != nil {
 				return fmt.Errorf("the same-named item in another folder did not survive: %w", err)
-			}
-			out, err := it.s3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{
-				Bucket: aws.String(sandbox.BucketPlain), Prefix: aws.String("v7-legacy/" + it.base + "-other/data/scan-1/")})
-			if err != nil {
-				return err
-			}
-			if len(out.Contents) != 2 {
-				return fmt.Errorf("the twin's own V7 files: %d left, want 2", len(out.Contents))
 			}
 			return nil
 		}),
@@ -272,9 +262,10 @@ func TestAccV7Item_legacyLayoutKeepsNeighboursAndHonoursProtection(t *testing.T)
 				ConfigFile: cfg, ConfigVariables: vars(true),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					it.capture,
+					resource.TestCheckResourceAttr(itemAddr, "metadata_layout", v7.LayoutNameFolder),
 					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.#", "1"),
-					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.0", legacyDir+"scan-1"),
-					it.checkOwned(2),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.0", folder),
+					it.checkUnder(folder, v7fake.DerivedPerSlot),
 				),
 			},
 			{ // deletion_protection: the destroy fails and touches nothing
@@ -284,7 +275,7 @@ func TestAccV7Item_legacyLayoutKeepsNeighboursAndHonoursProtection(t *testing.T)
 			{
 				ConfigFile: cfg, ConfigVariables: vars(false),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					it.checkOwned(2),
+					it.checkUnder(folder, v7fake.DerivedPerSlot),
 					func(*terraform.State) error {
 						_, err := it.v7.Item(context.Background(), v7fake.TeamSlug, it.id)
 						return err
@@ -295,12 +286,213 @@ func TestAccV7Item_legacyLayoutKeepsNeighboursAndHonoursProtection(t *testing.T)
 	})
 }
 
-func TestAccV7Item_readOnlyBlockedThenRegisteredWithCustomerDerivatives(t *testing.T) {
+// Two items of one name whose sources share a folder share V7's metadata folder (here the same
+// object registered into two dataset folders). Destroying one keeps the folder whole, and both
+// the destroy plan and the destroy say which item still uses it; destroying the second removes it.
+func TestAccV7Item_sharedFolderKeptUntilTheLastItemGoes(t *testing.T) {
+	it := newItemTest(t, "shared")
+	source := it.base + "/scan-1.jpg"
+	folder := v7fake.MetadataFolder("v7/darwin", source, "scan-1")
+	cfg := config.StaticFile("testdata/items_shared.tf")
+	vars := func(n int) config.Variables {
+		return config.Variables{"n": config.IntegerVariable(n), "base": config.StringVariable(it.base), "storage_key": config.StringVariable(source)}
+	}
+	warnings, factories := acctest.RecordingFactories()
+	var first, second string
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source, "v7/darwin/"+it.base+"/data/scan-10/a.jpg")
+		},
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(it.checkUnder(folder, 0), func(*terraform.State) error {
+			for _, n := range it.neighbours {
+				if err := n.Intact(context.Background()); err != nil {
+					return err
+				}
+			}
+			return warnings.ExpectNone("", regexp.MustCompile(`V7 wrote nothing`))
+		}),
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars(2),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(sharedAddr+".0", "metadata_scope.prefixes.0", folder),
+					resource.TestCheckResourceAttr(sharedAddr+".1", "metadata_scope.prefixes.0", folder),
+					resource.TestCheckResourceAttrWith(sharedAddr+".0", "id", func(v string) error { first = v; return nil }),
+					resource.TestCheckResourceAttrWith(sharedAddr+".1", "id", func(v string) error { second = v; return nil }),
+					it.checkUnder(folder, 2*v7fake.DerivedPerSlot),
+				),
+			},
+			{ // destroy the second: its plan and its destroy name the first as the folder's user
+				PreConfig:  warnings.Reset,
+				ConfigFile: cfg, ConfigVariables: vars(1),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.checkUnder(folder, 2*v7fake.DerivedPerSlot),
+					func(*terraform.State) error {
+						if _, err := it.v7.Item(context.Background(), v7fake.TeamSlug, second); !transport.IsNotFound(err) {
+							return fmt.Errorf("the second item %s survived its destroy (err %w)", second, err)
+						}
+						kept := regexp.MustCompile(`will keep storage other objects still use.*s3://` + sandbox.BucketPlain + `/` + regexp.QuoteMeta(folder) +
+							`, still used by V7 item "scan-1" \(` + first + `\)`)
+						if err := warnings.Expect("PlanResourceChange", kept); err != nil {
+							return err
+						}
+						return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`kept storage other objects still use.*`+regexp.QuoteMeta(folder)+
+							`, still used by V7 item "scan-1" \(`+first+`\) in dataset "`+v7fake.DatasetSlug+`" at /`+it.base+`/a`))
+					},
+				),
+			},
+		},
+	})
+}
+
+// sharedAddr is items_shared.tf's counted resource.
+const sharedAddr = "dataplatforms_v7_item.shared"
+
+// register registers an item named scan-1 outside Terraform, as another user of V7 would.
+func (it *itemTest) register(storageSlug, path, key string) string {
+	it.t.Helper()
+	reg, err := it.v7.Register(context.Background(), v7fake.TeamSlug, false, v7fake.DatasetSlug, storageSlug, v7.RegisterItem{
+		Name: "scan-1", Path: path, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "scan-1", StorageKey: key}}})
+	if err != nil || len(reg.Items) != 1 {
+		it.t.Fatalf("registering scan-1 at %s outside Terraform: %v %+v", path, err, reg)
+	}
+	return reg.Items[0].ID
+}
+
+// checkUnder counts the keys under folder/ (every version) in the plain bucket.
+func (it *itemTest) checkUnder(folder string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		scope, err := storage.NewScope(sandbox.BucketPlain, folder)
+		if err != nil {
+			return err
+		}
+		keys, err := acctest.ListKeys(context.Background(), it.s3, scope)
+		if err != nil {
+			return err
+		}
+		if len(keys) != want {
+			return fmt.Errorf("%d objects under s3://%s/%s, want %d: %q", len(keys), sandbox.BucketPlain, folder, want, keys)
+		}
+		return nil
+	}
+}
+
+// V7 may write an item's files somewhere the guide does not name (the guide warns that items
+// registered before 2023 use another structure; the sandbox's "undocumented" connection does
+// it for every item). The apply and the refresh warn that destroy would remove nothing of V7's,
+// and declaring the real place makes the destroy remove it.
+func TestAccV7Item_warnsWhenV7WroteNothingInTheFolder(t *testing.T) {
+	it := newItemTest(t, "nothing")
+	source := it.base + "/scan-1.jpg"
+	folder := v7fake.MetadataFolder(v7fake.UndocumentedPrefix, source, "scan-1")
+	cfg := config.StaticFile("testdata/item.tf")
+	warnings, factories := acctest.RecordingFactories()
+	nothing := regexp.MustCompile(`V7 wrote nothing at s3://` + sandbox.BucketPlain + `/` + regexp.QuoteMeta(folder) +
+		`.*would remove nothing of V7's.*extra_metadata_prefixes`)
+	actual := v7fake.UndocumentedFolder(source) // where the fake writes the files, known from the fake
+	declared := func() config.Variables {
+		return it.vars(v7fake.StorageUndocumented, source, config.Variables{
+			"metadata_layout": config.StringVariable(v7.LayoutNone), "extra_metadata_prefixes": config.ListVariable(config.StringVariable(actual))})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source)
+		},
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(it.checkDestroyed, it.checkUnder(actual, 0)),
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: it.vars(v7fake.StorageUndocumented, source, nil),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.capture,
+					resource.TestCheckResourceAttr(itemAddr, "metadata_objects_found."+folder, "0"),
+					warnings.Check("ApplyResourceChange", nothing),
+					it.checkUnder(actual, v7fake.DerivedPerSlot),
+				),
+			},
+			{ // a refresh of the live item reports the same
+				PreConfig:  warnings.Reset,
+				ConfigFile: cfg, ConfigVariables: it.vars(v7fake.StorageUndocumented, source, nil),
+				PlanOnly: true,
+				Check:    warnings.Check("ReadResource", nothing),
+			},
+			{ // the actual place declared: in place, counted, no more warning
+				PreConfig:  warnings.Reset,
+				ConfigFile: cfg, ConfigVariables: declared(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(itemAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.capture,
+					func(*terraform.State) error {
+						if len(it.prefixes) != 1 || it.prefixes[0] != actual {
+							return fmt.Errorf("metadata_scope %q, want [%s]", it.prefixes, actual)
+						}
+						// The refresh before this apply still warned of the old scope; the apply must not.
+						return warnings.ExpectNone("ApplyResourceChange", regexp.MustCompile(`V7 wrote nothing`))
+					},
+					resource.TestCheckResourceAttr(itemAddr, "metadata_objects_found.%", "1"),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_objects_found."+actual, fmt.Sprint(v7fake.DerivedPerSlot)),
+				),
+			},
+		},
+	})
+}
+
+// An item V7 registered before Terraform knew it imports and, at the next apply, gets the same
+// metadata scope a create computes: the guide's folder, found holding V7's files.
+func TestAccV7Item_importComputesTheCreateScope(t *testing.T) {
+	it := newItemTest(t, "import")
+	source := it.base + "/scan-1.jpg"
+	folder := v7fake.MetadataFolder("v7/darwin", source, "scan-1")
+	cfg := config.StaticFile("testdata/item.tf")
+	vars := it.vars(v7fake.StorageRW, source, nil)
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source, "v7/darwin/"+it.base+"/data/scan-1.jpg")
+			it.id = it.register(v7fake.StorageRW, "/"+it.base, source)
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(it.checkDestroyed, it.checkUnder(folder, 0)),
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				ResourceName: itemAddr, ImportState: true, ImportStatePersist: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return v7fake.TeamSlug + "/" + it.id, nil },
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(itemAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.capture,
+					resource.TestCheckResourceAttrPtr(itemAddr, "id", &it.id),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.bucket", sandbox.BucketPlain),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.#", "1"),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.0", folder),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_objects_found."+folder, fmt.Sprint(v7fake.DerivedPerSlot)),
+				),
+			},
+			{ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true}, // nothing left to change
+		},
+	})
+}
+
+// A read-only image registers with only slot_name, file_name and storage_key (darwin-py's
+// ReadOnlyImageSlot), naming the connection by its name as darwin-py does; V7 writes nothing,
+// so the item owns nothing until the customer's own derivatives are declared.
+func TestAccV7Item_readOnlyMinimalThenCustomerDerivatives(t *testing.T) {
 	it := newItemTest(t, "ro")
 	source := "v7-readonly/" + it.base + "/scan-1.jpg"
 	owned := "v7-readonly/" + it.base + "/derived/scan-1"
 	cfg := config.StaticFile("testdata/item.tf")
-	withThumb := it.vars(v7fake.StorageRO, source, config.Variables{
+	minimal := it.vars(v7fake.StorageROName, source, nil)
+	withDerived := it.vars(v7fake.StorageROName, source, config.Variables{
 		"thumbnail_key": config.StringVariable(owned + "/thumb.jpg"), "width": config.IntegerVariable(640), "height": config.IntegerVariable(480),
 		"extra_metadata_prefixes": config.ListVariable(config.StringVariable(owned)),
 	})
@@ -315,25 +507,29 @@ func TestAccV7Item_readOnlyBlockedThenRegisteredWithCustomerDerivatives(t *testi
 			}
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             it.checkDestroyed,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(it.checkDestroyed, it.checkUnder(owned, 0)),
 		Steps: []resource.TestStep{
-			{ // a read-only image without thumbnail and size is blocked: the error quotes V7, nothing is registered
-				ConfigFile: cfg, ConfigVariables: it.vars(v7fake.StorageRO, source, nil),
-				ExpectError: regexp.MustCompile(`(?s)V7 refused to register.*MISSING_THUMBNAIL_OR_DIMENSIONS.*Nothing was\s+registered`),
-			},
 			{
-				PreConfig: func() {
-					items, err := it.v7.ListItems(context.Background(), v7fake.TeamSlug, v7.ListQuery{DatasetID: v7fake.DatasetID, Paths: []string{"/" + it.base}})
-					if err != nil || len(items) != 0 {
-						t.Fatalf("a blocked registration left %d items (err %v)", len(items), err)
-					}
-				},
-				ConfigFile: cfg, ConfigVariables: withThumb,
+				ConfigFile: cfg, ConfigVariables: minimal,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					it.capture,
+					resource.TestCheckResourceAttr(itemAddr, "processing_status", "complete"),
+					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.#", "0"),
+					func(*terraform.State) error {
+						got, err := it.v7.Item(context.Background(), v7fake.TeamSlug, it.id)
+						if err != nil || len(got.Slots) != 1 || got.Slots[0].StorageKey != source {
+							return fmt.Errorf("V7 holds %+v (err %w), want one slot from %s", got, err, source)
+						}
+						return nil
+					},
+				),
+			},
+			{ // the customer's derivatives added: slots changed, so a new registration
+				ConfigFile: cfg, ConfigVariables: withDerived,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					it.capture,
 					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.#", "1"),
 					resource.TestCheckResourceAttr(itemAddr, "metadata_scope.prefixes.0", owned),
-					resource.TestCheckResourceAttr(itemAddr, "processing_status", "complete"),
 					it.checkOwned(2),
 				),
 			},
@@ -351,21 +547,20 @@ func TestAccV7Item_versionedPartialFailureResumes(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			it.preCheck()
-			it.plant(sandbox.BucketVersioned, source, "v7-darwin/"+it.base+"-neighbour/thumbnail.jpg")
+			it.plant(sandbox.BucketVersioned, source, "v7-darwin/"+it.base+"/data/scan-1-neighbour/thumbnail.jpg")
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             it.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
 				ConfigFile: cfg, ConfigVariables: vars,
-				Check: resource.ComposeAggregateTestCheckFunc(it.capture, it.checkOwned(3)),
+				Check: resource.ComposeAggregateTestCheckFunc(it.capture, it.checkOwned(v7fake.DerivedPerSlot)),
 			},
 			{ // more versions and a delete marker in the scope, then S3 refuses the batch deletes
 				PreConfig: func() {
 					ctx := context.Background()
-					thumb := it.prefixes[0] + "/files/"
-					out, err := it.s3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(it.bucket), Prefix: aws.String(thumb)})
-					if err != nil || len(out.Contents) != 3 {
+					out, err := it.s3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(it.bucket), Prefix: aws.String(it.prefixes[0] + "/")})
+					if err != nil || len(out.Contents) != v7fake.DerivedPerSlot {
 						t.Fatalf("listing the derived files: %v", err)
 					}
 					k := out.Contents[0].Key
@@ -388,8 +583,8 @@ func TestAccV7Item_versionedPartialFailureResumes(t *testing.T) {
 					if _, err := it.v7.Item(context.Background(), v7fake.TeamSlug, it.id); !transport.IsNotFound(err) {
 						t.Errorf("the V7 item survived the failed destroy (err %v); the platform delete comes first", err)
 					}
-					if n, err := it.countOwned(); err != nil || n != 6 {
-						t.Errorf("%d keys (versions and markers) in the scope after the failed destroy, want all 6 (err %v)", n, err)
+					if n, err := it.countOwned(); err != nil || n != 5 {
+						t.Errorf("%d keys (versions and markers) in the scope after the failed destroy, want all 5 (err %v)", n, err)
 					}
 				},
 				ConfigFile: cfg, ConfigVariables: vars,
@@ -483,11 +678,18 @@ func TestAccV7Item_invalidInputIsRefusedAtValidate(t *testing.T) {
 		vars config.Variables
 		want string
 	}{
-		{config.Variables{"name": config.StringVariable("a/b")}, `non-empty name without /`},
+		{config.Variables{"name": config.StringVariable("a/b")}, `must not contain /`},
+		{config.Variables{"name": config.StringVariable("..")}, `must not be "\." or "\.\."`},
+		{config.Variables{"name": config.StringVariable(strings.Repeat("n", 100000))}, `at most 1024 bytes`},
 		{config.Variables{"path": config.StringVariable("scans/")}, `folder path starting with /`},
+		{config.Variables{"path": config.StringVariable("/a/../..")}, `without empty, \. or \.\. parts`},
 		{config.Variables{"storage_key": config.StringVariable("/abs.jpg")}, `relative to the bucket`},
-		{config.Variables{"metadata_layout": config.StringVariable("flat")}, `value must be one of`},
-		{config.Variables{"extra_metadata_prefixes": config.ListVariable(config.StringVariable("/"))}, `prefix relative to the bucket`},
+		{config.Variables{"storage_key": config.StringVariable("a/../b.jpg")}, `must not have a "\.\." part`},
+		{config.Variables{"metadata_layout": config.StringVariable("item_uuid")}, `value must be one of`},
+		{config.Variables{"extra_metadata_prefixes": config.ListVariable(config.StringVariable("/"))}, `would own the whole bucket`},
+		{config.Variables{"extra_metadata_prefixes": config.ListVariable(config.StringVariable(".."))}, `must not have a "\.\." part`},
+		{config.Variables{"extra_metadata_prefixes": config.ListVariable(config.StringVariable("."))}, `must not have a "\." part`},
+		{config.Variables{"extra_metadata_prefixes": config.ListVariable(config.StringVariable("v7/*"))}, `is a pattern`},
 	} {
 		vars := config.Variables{"name": config.StringVariable("x"), "storage_slug": config.StringVariable("sandbox-rw"), "storage_key": config.StringVariable("k.jpg")}
 		for k, v := range tc.vars {
@@ -572,4 +774,35 @@ func TestAccV7Item_processingErrorTaintsTheItem(t *testing.T) {
 			},
 		},
 	})
+}
+
+// checkTagClassesCreatedLikeDarwinPy proves that each tag got its class the way darwin-py makes
+// one (GET /api/annotation_types, then POST /api/annotation_classes) and that V7 now lists it
+// as a tag class of the team.
+func checkTagClassesCreatedLikeDarwinPy(t *testing.T, tags ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		types, posts := false, 0
+		for _, r := range acctest.Sandbox(t).Faults().Requests("v7") {
+			switch {
+			case r.Method == "GET" && r.Path == "/api/annotation_types" && r.Status == 200:
+				types = true
+			case r.Method == "POST" && r.Path == "/api/annotation_classes" && r.Status == 200:
+				posts++
+			}
+		}
+		if !types || posts < len(tags) {
+			return fmt.Errorf("tag classes: annotation types read %v, %d classes created; want the types read and %d created", types, posts, len(tags))
+		}
+		c := v7.NewClient(acctest.Sandbox(t).Endpoints["v7"]+"/api", v7fake.APIKey, transport.New(transport.Config{Platform: v7.PlatformName}))
+		classes, err := c.TagClasses(context.Background(), v7fake.TeamSlug)
+		if err != nil {
+			return err
+		}
+		for _, tag := range tags {
+			if _, ok := classes[tag]; !ok {
+				return fmt.Errorf("V7 lists no tag class %q: %v", tag, classes)
+			}
+		}
+		return nil
+	}
 }

@@ -64,12 +64,12 @@ func benchItemTeardown(b *testing.B, kind string) {
 		b.StartTimer()
 		prog, diags := teardown.Run(ctx, engine, t, teardown.Progress{})
 		b.StopTimer()
-		if diags.HasError() || prog.Removed.Total() != benchDerived+3 {
-			b.Fatalf("teardown removed %d objects (want %d): %v", prog.Removed.Total(), benchDerived+3, diags)
+		if diags.HasError() || prog.Removed.Total() != benchDerived+v7fake.DerivedPerSlot {
+			b.Fatalf("teardown removed %d objects (want %d): %v", prog.Removed.Total(), benchDerived+v7fake.DerivedPerSlot, diags)
 		}
 		b.StartTimer()
 	}
-	b.ReportMetric(benchDerived+3, "objects/op")
+	b.ReportMetric(benchDerived+v7fake.DerivedPerSlot, "objects/op")
 }
 
 // benchItem registers an item and writes 10,000 more derived objects into its scope.
@@ -79,19 +79,20 @@ func benchItem(ctx context.Context, b *testing.B, c *Client, s3c *s3.Client, i i
 	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String(src), Body: strings.NewReader("src")}); err != nil {
 		b.Fatal(err)
 	}
+	name := fmt.Sprintf("bench-%d", i)
 	reg, err := c.Register(ctx, v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW,
-		RegisterItem{Name: fmt.Sprintf("bench-%d", i), Path: "/bench", Slots: []RegisterSlot{{SlotName: "0", FileName: "f", StorageKey: src}}})
+		RegisterItem{Name: name, Path: "/bench", Slots: []RegisterSlot{{SlotName: "0", FileName: "f", StorageKey: src}}})
 	if err != nil || len(reg.Items) != 1 {
 		b.Fatalf("registering: %v %+v", err, reg)
 	}
 	id := reg.Items[0].ID
-	prefix := "v7/darwin/" + id
+	prefix := v7fake.MetadataFolder("v7/darwin", src, name)
 	var g errgroup.Group
 	g.SetLimit(32)
 	for k := range benchDerived {
 		g.Go(func() error {
 			_, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain),
-				Key: aws.String(fmt.Sprintf("%s/files/frames/%05d.jpg", prefix, k)), Body: strings.NewReader("frame")})
+				Key: aws.String(fmt.Sprintf("%s/frames/%05d.jpg", prefix, k)), Body: strings.NewReader("frame")})
 			return err
 		})
 	}
@@ -99,6 +100,8 @@ func benchItem(ctx context.Context, b *testing.B, c *Client, s3c *s3.Client, i i
 		b.Fatal(err)
 	}
 	scope := teardown.ScopeValue(ctx, sandbox.BucketPlain, []string{prefix})
-	return itemModel{ID: types.StringValue(id), TeamSlug: types.StringValue(v7fake.TeamSlug), Name: types.StringValue("bench"),
-		DatasetID: types.Int64Value(v7fake.DatasetID), DeletionProtection: types.BoolValue(false), MetadataScope: scope}
+	return itemModel{ID: types.StringValue(id), TeamSlug: types.StringValue(v7fake.TeamSlug), Name: types.StringValue(name),
+		Slots:     []slotModel{{SlotName: types.StringValue("0"), FileName: types.StringValue("f"), StorageKey: types.StringValue(src)}},
+		DatasetID: types.Int64Value(v7fake.DatasetID), DeletionProtection: types.BoolValue(false), MetadataScope: scope,
+		ExtraMetadataPrefixes: types.ListNull(types.StringType)}
 }

@@ -75,7 +75,16 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	if req.Plan.Raw.IsNull() {
-		t, err := teardownOf(ctx, state, nil)
+		var c *Client
+		if !state.DeletionProtection.ValueBool() && len(nameFoldersOf(ctx, state)) > 0 {
+			// The preview asks V7 who else uses the name-keyed folders.
+			var diags diag.Diagnostics
+			if c, _, diags = r.client(ctx, state.TeamSlug); diags.HasError() {
+				resp.Diagnostics.Append(diags...)
+				return
+			}
+		}
+		t, err := teardownOf(ctx, state, c)
 		if err != nil {
 			resp.Diagnostics.AddError("Invalid V7 item state", err.Error())
 			return
@@ -97,6 +106,7 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	// A new layout or new extra prefixes give a new metadata scope, computed at apply.
 	if !plan.MetadataLayout.Equal(state.MetadataLayout) || !plan.ExtraMetadataPrefixes.Equal(state.ExtraMetadataPrefixes) || state.MetadataScope.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("metadata_scope"), types.ObjectUnknown(teardown.ScopeAttrTypes))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("metadata_objects_found"), types.MapUnknown(types.Int64Type))...)
 	}
 }
 
@@ -128,7 +138,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	reg, err := c.Register(ctx, team, conn.Readonly, ds.Slug, conn.Slug, regItem)
+	reg, err := c.Register(ctx, team, conn.Readonly, ds.Slug, conn.RegistrationName(), regItem)
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Registering "+object+" failed", err, ""))
 		return
@@ -136,7 +146,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if len(reg.BlockedItems) > 0 {
 		resp.Diagnostics.AddError("V7 refused to register "+object,
 			fmt.Sprintf("V7 blocked the item: %s. Nothing was registered. An item with the same name in the same folder "+
-				"(%s) already existing is the usual cause; a read-only storage connection also needs storage_thumbnail_key, width and height for images.",
+				"(%s) already existing is the usual cause; a storage_key that is not in the connection's bucket is another.",
 				reg.BlockedItems[0].Reason(), m.Path.ValueString()))
 		return
 	}
@@ -147,9 +157,10 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	it := reg.Items[0]
 	m.ID = types.StringValue(it.ID)
 	m.DatasetID = types.Int64Value(ds.ID)
-	scope, diags := scopeValue(ctx, conn, m, it.ID)
+	scope, diags := scopeValue(ctx, conn, m)
 	resp.Diagnostics.Append(diags...)
 	m.MetadataScope = scope
+	m.MetadataObjectsFound = types.MapNull(types.Int64Type)
 	setItem(ctx, &m, it, false)
 	// The item exists from here on: keep it in state whatever follows, so that a failure
 	// while waiting taints it and the next apply tears it down properly.
@@ -160,6 +171,9 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	it, err = waitProcessed(ctx, c, team, it.ID)
 	if it.ID != "" {
 		setItem(ctx, &m, it, false)
+		if err == nil {
+			resp.Diagnostics.Append(recordFound(ctx, r.data, &m)...)
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
 	if err != nil {
@@ -235,6 +249,12 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	m.DatasetID = types.Int64Value(it.DatasetID)
 	m.Name = types.StringValue(it.Name)
 	setItem(ctx, &m, it, true)
+	if m.MetadataObjectsFound.IsNull() {
+		// Processed since the create (wait_for_processing = false): record what V7 wrote.
+		resp.Diagnostics.Append(recordFound(ctx, r.data, &m)...)
+	} else {
+		resp.Diagnostics.Append(checkFolders(ctx, r.data, m)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -289,9 +309,10 @@ func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			resp.Diagnostics.Append(diagnostics.Error("Resolving the metadata scope of "+object+" failed", err, ""))
 			return
 		}
-		scope, diags := scopeValue(ctx, conn, plan, id)
+		scope, diags := scopeValue(ctx, conn, plan)
 		resp.Diagnostics.Append(diags...)
 		plan.MetadataScope = scope
+		plan.MetadataObjectsFound = types.MapNull(types.Int64Type)
 	}
 	it, err := c.Item(ctx, team, id)
 	if err != nil {
@@ -300,6 +321,10 @@ func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	plan.ID, plan.TeamSlug, plan.DatasetID = state.ID, types.StringValue(team), types.Int64Value(it.DatasetID)
 	setItem(ctx, &plan, it, false)
+	if plan.MetadataObjectsFound.IsNull() || plan.MetadataObjectsFound.IsUnknown() {
+		plan.MetadataObjectsFound = types.MapNull(types.Int64Type)
+		resp.Diagnostics.Append(recordFound(ctx, r.data, &plan)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -326,10 +351,16 @@ func syncTags(ctx context.Context, c *Client, team string, sel Filters, from, to
 	if err != nil {
 		return err
 	}
+	var tagType int64 // looked up once, when a tag needs a new class
 	for _, t := range add {
 		id, ok := classes[t]
 		if !ok {
-			if id, err = c.CreateTagClass(ctx, team, t, sel.DatasetIDs[0]); err != nil {
+			if tagType == 0 {
+				if tagType, err = c.AnnotationTypeID(ctx, "tag"); err != nil {
+					return fmt.Errorf("creating tag %q: %w", t, err)
+				}
+			}
+			if id, err = c.CreateTagClass(ctx, t, tagType, sel.DatasetIDs[0]); err != nil {
 				return fmt.Errorf("creating tag %q: %w", t, err)
 			}
 		}
@@ -378,8 +409,9 @@ func (r *itemResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 // teardownOf builds the destroy from state alone: delete the item by its id within its
-// dataset (never by name, never by dataset alone), then its metadata scope. c may be nil
-// for a preview.
+// dataset (never by name, never by dataset alone), then its metadata scope, keeping each
+// name-keyed folder another live item still uses. c is nil only where nothing is deleted
+// (deletion protection, or a preview of a scope without name-keyed folders).
 func teardownOf(ctx context.Context, m itemModel, c *Client) (teardown.Teardown, error) {
 	id, team := m.ID.ValueString(), m.TeamSlug.ValueString()
 	t := teardown.Teardown{
@@ -396,16 +428,19 @@ func teardownOf(ctx context.Context, m itemModel, c *Client) (teardown.Teardown,
 			return err
 		},
 	}
+	if c != nil {
+		t.InUse = folderUsers(c, team, m)
+	}
 	var err error
 	t.Scopes, err = teardown.ScopesFrom(ctx, "metadata_scope", m.MetadataScope)
 	return t, err
 }
 
 // scopeValue computes metadata_scope for a registered item.
-func scopeValue(ctx context.Context, conn StorageConnection, m itemModel, itemID string) (types.Object, diag.Diagnostics) {
+func scopeValue(ctx context.Context, conn StorageConnection, m itemModel) (types.Object, diag.Diagnostics) {
 	var extra []string
 	diags := m.ExtraMetadataPrefixes.ElementsAs(ctx, &extra, false)
-	in := ScopeInput{Storage: conn, Layout: m.MetadataLayout.ValueString(), ItemID: itemID, ItemName: m.Name.ValueString(), Extra: extra}
+	in := ScopeInput{Storage: conn, Layout: m.MetadataLayout.ValueString(), ItemName: m.Name.ValueString(), Extra: extra}
 	for _, s := range m.Slots {
 		in.StorageKeys = append(in.StorageKeys, s.StorageKey.ValueString())
 	}
@@ -465,7 +500,7 @@ func (r *itemResource) ImportState(ctx context.Context, req resource.ImportState
 		team = t
 	}
 	for attr, v := range map[string]any{
-		"id": id, "team_slug": team, "metadata_layout": LayoutItemUUID, "wait_for_processing": true,
+		"id": id, "team_slug": team, "metadata_layout": LayoutNameFolder, "wait_for_processing": true,
 		"deletion_protection": false, "platform_deleted": false,
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)

@@ -2,7 +2,9 @@ package v7
 
 import (
 	"context"
+	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -14,12 +16,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
 type itemModel struct {
@@ -39,6 +44,7 @@ type itemModel struct {
 	ProcessingStatus      types.String   `tfsdk:"processing_status"`
 	Status                types.String   `tfsdk:"status"`
 	MetadataScope         types.Object   `tfsdk:"metadata_scope"`
+	MetadataObjectsFound  types.Map      `tfsdk:"metadata_objects_found"`
 	PlatformDeleted       types.Bool     `tfsdk:"platform_deleted"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
@@ -63,11 +69,26 @@ type sectionModel struct {
 }
 
 var (
-	itemNameRE = regexp.MustCompile(`^[^/]+$`)
-	folderRE   = regexp.MustCompile(`^/([^/]+(/[^/]+)*)?$`)
-	keyRE      = regexp.MustCompile(`^[^/\s].*$`)
-	slugRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	// storageRE is a storage connection's name or slug: V7 shows names such as "Sandbox RW".
+	storageRE = regexp.MustCompile(`^\S(.*\S)?$`)
 )
+
+// validFolder checks a dataset folder: / or /a/b, without empty, "." or ".." parts.
+func validFolder(p string) error {
+	if p == "/" {
+		return nil
+	}
+	if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") {
+		return fmt.Errorf("%q must be a folder path starting with / without a trailing /", p)
+	}
+	for _, part := range strings.Split(p[1:], "/") {
+		if part == "" || part == "." || part == ".." {
+			return fmt.Errorf("%q must be a folder path without empty, . or .. parts", p)
+		}
+	}
+	return nil
+}
 
 // unlessImported replaces the resource when the value changes, except when the prior state
 // holds no value: after an import, which V7's item answer cannot fill, the configuration's
@@ -87,12 +108,13 @@ func listReplaceUnlessImported() planmodifier.List {
 }
 
 func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keyValidators := []validator.String{stringvalidator.RegexMatches(keyRE, "must be an object key relative to the bucket: not empty, no leading /")}
+	keyValidators := []validator.String{validate.String("an object key relative to the bucket", ValidKey)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An item registered in a V7 Darwin dataset from the customer's own storage (a V7 storage connection). " +
 			"`terraform destroy` deletes the item from V7 (by its id and dataset, never by name) and then exactly the derived " +
-			"files V7 wrote for it into the bucket (`metadata_scope`): thumbnails and sections of the current layout, or the " +
-			"name-keyed `data/<name>` folder of the legacy layout, plus any `extra_metadata_prefixes`. The source files are never touched. " +
+			"files V7 wrote for it into the bucket (`metadata_scope`): the folder V7's guide names, `<prefix>[/<source folder>]/data/<name>`, " +
+			"plus any `extra_metadata_prefixes`. The source files are never touched. That folder is keyed by name: while another live item " +
+			"with the same name and source folder uses it, the destroy keeps it whole and says which item; the last one's destroy removes it. " +
 			"A destroy that fails half way keeps the resource in state with `platform_deleted = true`; the next destroy finishes it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The item's UUID.",
@@ -104,15 +126,16 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"dataset_slug": schema.StringAttribute{Required: true, MarkdownDescription: "Slug of the dataset the item is registered in.",
 				Validators:    []validator.String{stringvalidator.RegexMatches(slugRE, "must be a V7 slug (lower case letters, digits, - and _)")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-			"storage_slug": schema.StringAttribute{Required: true, MarkdownDescription: "Slug of the team's storage connection that holds the files.",
-				Validators:    []validator.String{stringvalidator.RegexMatches(slugRE, "must be a V7 slug (lower case letters, digits, - and _)")},
-				PlanModifiers: []planmodifier.String{stringReplaceUnlessImported()}},
-			"name": schema.StringAttribute{Required: true, MarkdownDescription: "Item name, unique within its folder of the dataset; no `/`.",
-				Validators:    []validator.String{stringvalidator.RegexMatches(itemNameRE, "must be a non-empty name without /")},
+			"storage_slug": schema.StringAttribute{Required: true,
+				MarkdownDescription: "The team's storage connection that holds the files: its name (what darwin-py sends) or its slug.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(storageRE, "must be a storage connection's name or slug, without leading or trailing spaces")},
+				PlanModifiers:       []planmodifier.String{stringReplaceUnlessImported()}},
+			"name": schema.StringAttribute{Required: true, MarkdownDescription: "Item name, unique within its folder of the dataset; no `/`, not `.` or `..`.",
+				Validators:    []validator.String{validate.String("a V7 item name", ValidName)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"path": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("/"),
 				MarkdownDescription: "Dataset folder of the item, such as `/scans/2024`. Changes in place (a move). Default `/`.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(folderRE, "must be a folder path starting with / without a trailing / or empty parts")}},
+				Validators:          []validator.String{validate.String("a dataset folder path", validFolder)}},
 			"slots": schema.ListNestedAttribute{Required: true,
 				MarkdownDescription: "The item's files, one per slot. Changing them replaces the item.",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
@@ -125,9 +148,9 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 					"type": schema.StringAttribute{Optional: true, MarkdownDescription: "`image`, `video`, `pdf` or `dicom`; V7 guesses it when unset.",
 						Validators: []validator.String{stringvalidator.OneOf("image", "video", "pdf", "dicom")}},
 					"storage_thumbnail_key": schema.StringAttribute{Optional: true, Validators: keyValidators,
-						MarkdownDescription: "Read-only storage: key of the thumbnail the customer made (required for images)."},
-					"width":  schema.Int64Attribute{Optional: true, MarkdownDescription: "Read-only storage: width in pixels.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"height": schema.Int64Attribute{Optional: true, MarkdownDescription: "Read-only storage: height in pixels.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
+						MarkdownDescription: "Read-only storage: key of a thumbnail the customer made. Optional: without it V7 shows the original."},
+					"width":  schema.Int64Attribute{Optional: true, MarkdownDescription: "Read-only storage: width in pixels (optional).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
+					"height": schema.Int64Attribute{Optional: true, MarkdownDescription: "Read-only storage: height in pixels (optional).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
 					"sections": schema.ListNestedAttribute{Optional: true, MarkdownDescription: "Read-only storage: video or DICOM sections the customer made.",
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"section_index":  schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(0)}},
@@ -141,16 +164,17 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"tags": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Tags (V7 tag classes; missing ones are created). Change in place.",
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))}},
-			"metadata_layout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(LayoutItemUUID),
-				MarkdownDescription: "Where V7 wrote the item's derived files in a read-write bucket: `item_uuid` (current: `<prefix>/<item id>/…`), " +
-					"`legacy_name` (items of storage connections set up before 2023: `<prefix>[/<source folder>]/data/<name>/…`) or `none`. " +
-					"Ignored for read-only connections, where V7 writes nothing. Default `item_uuid`.",
+			"metadata_layout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(LayoutNameFolder),
+				MarkdownDescription: "Where V7 wrote the item's derived files in a read-write bucket. `name_folder` (default): the folder V7's guide " +
+					"names, `<prefix>[/<source folder>]/data/<name>/…`, one per source folder of the slots. `none`: V7 wrote nothing the item owns. " +
+					"Items registered before 2023 use a structure V7 documents nowhere: declare their place in `extra_metadata_prefixes`. " +
+					"Ignored for read-only connections, where V7 writes nothing.",
 				Validators: []validator.String{stringvalidator.OneOf(Layouts...)}},
 			"extra_metadata_prefixes": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "More prefixes of the connection's bucket that the item owns, such as the thumbnails and sections the customer " +
-					"made for a read-only connection. Each owns the key itself and keys under `<prefix>/`, never a longer name.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(
-					stringvalidator.RegexMatches(keyRE, "must be a prefix relative to the bucket, not empty and without a leading /"))}},
+				MarkdownDescription: "More prefixes of the connection's bucket that the item owns: the thumbnails and sections the customer " +
+					"made for a read-only connection, or the metadata of an item registered before 2023. Each owns the key itself and keys " +
+					"under `<prefix>/`, never a longer name; no `.`, `..` or wildcard parts.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(validate.String("an owned prefix", ValidPrefix))}},
 			"wait_for_processing": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Wait at create until V7 has processed the item (`complete`); `error` fails the apply. Default `true`."},
 			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -166,6 +190,10 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 					"bucket":   schema.StringAttribute{Computed: true, MarkdownDescription: "Bucket of the storage connection."},
 					"prefixes": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Owned prefixes: each covers the key itself and keys under `<prefix>/`."},
 				}},
+			"metadata_objects_found": schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
+				MarkdownDescription: "Objects found in each prefix of `metadata_scope` once V7 had processed the item (counted up to 10,000), " +
+					"so that a folder V7 never wrote to shows as 0 instead of being assumed. Null until then (or with `wait_for_processing = false`).",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()}},
 			"platform_deleted": schema.BoolAttribute{Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "`true` when a destroy deleted the V7 item but could not finish the storage cleanup; the next destroy finishes it."},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),

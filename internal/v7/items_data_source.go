@@ -13,6 +13,7 @@ import (
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
 var _ datasource.DataSourceWithConfigure = &itemsDataSource{}
@@ -71,7 +72,7 @@ func (d *itemsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				MarkdownDescription: "Only items with one of these exact names."},
 			"paths": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Only items in one of these folders (exact, such as `/scans/2024`).",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.RegexMatches(folderRE, "must be a folder path starting with /"))}},
+				Validators:          []validator.List{listvalidator.ValueStringsAre(validate.String("a dataset folder path", validFolder))}},
 			"statuses": schema.ListAttribute{Optional: true, ElementType: types.StringType, Validators: nonEmpty,
 				MarkdownDescription: "Only items with one of these statuses (`new`, `annotate`, `review`, `complete`, `archived`, `error`, `processing`, …)."},
 			"dataset_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "Numeric id of the dataset."},

@@ -18,21 +18,27 @@ func TestMetadataPrefixes(t *testing.T) {
 		want []string
 		err  string
 	}{
-		{"current layout", v7.ScopeInput{Storage: rw, Layout: v7.LayoutItemUUID, ItemID: "3f2c", ItemName: "scan-1"}, []string{"v7/darwin/3f2c"}, ""},
-		{"default layout is current", v7.ScopeInput{Storage: rw, ItemID: "3f2c"}, []string{"v7/darwin/3f2c"}, ""},
-		{"legacy at the prefix root", v7.ScopeInput{Storage: rw, Layout: v7.LayoutLegacyName, ItemName: "scan-1", StorageKeys: []string{"scan-1.jpg"}},
+		{"at the prefix root", v7.ScopeInput{Storage: rw, Layout: v7.LayoutNameFolder, ItemName: "scan-1", StorageKeys: []string{"scan-1.jpg"}},
 			[]string{"v7/darwin/data/scan-1"}, ""},
-		{"legacy in the source folder, one entry per folder", v7.ScopeInput{Storage: rw, Layout: v7.LayoutLegacyName, ItemName: "scan-1",
+		{"the default layout is the guide's", v7.ScopeInput{Storage: rw, ItemName: "scan-1", StorageKeys: []string{"raw/scan-1.jpg"}},
+			[]string{"v7/darwin/raw/data/scan-1"}, ""},
+		{"in the source folder, one entry per folder", v7.ScopeInput{Storage: rw, ItemName: "scan-1",
 			StorageKeys: []string{"raw/2024/a.jpg", "raw/2024/b.jpg", "other/c.jpg"}},
 			[]string{"v7/darwin/other/data/scan-1", "v7/darwin/raw/2024/data/scan-1"}, ""},
-		{"connection without prefix", v7.ScopeInput{Storage: root, Layout: v7.LayoutItemUUID, ItemID: "3f2c"}, []string{"3f2c"}, ""},
-		{"read-only: V7 wrote nothing", v7.ScopeInput{Storage: ro, Layout: v7.LayoutItemUUID, ItemID: "3f2c"}, []string{}, ""},
-		{"read-only with the customer's derivatives", v7.ScopeInput{Storage: ro, ItemID: "3f2c", Extra: []string{"v7-ro/thumbs/scan-1/", "v7-ro/thumbs/scan-1/x"}},
+		{"connection without prefix", v7.ScopeInput{Storage: root, ItemName: "scan 1", StorageKeys: []string{"a/b.jpg"}}, []string{"a/data/scan 1"}, ""},
+		{"read-only: V7 wrote nothing", v7.ScopeInput{Storage: ro, ItemName: "scan-1", StorageKeys: []string{"a.jpg"}}, []string{}, ""},
+		{"read-only with the customer's derivatives", v7.ScopeInput{Storage: ro, ItemName: "x", Extra: []string{"v7-ro/thumbs/scan-1/", "v7-ro/thumbs/scan-1/x"}},
 			[]string{"v7-ro/thumbs/scan-1"}, ""},
-		{"none", v7.ScopeInput{Storage: rw, Layout: v7.LayoutNone, ItemID: "3f2c"}, []string{}, ""},
+		{"none", v7.ScopeInput{Storage: rw, Layout: v7.LayoutNone, ItemName: "scan-1", StorageKeys: []string{"a.jpg"}}, []string{}, ""},
+		{"before 2023: declared", v7.ScopeInput{Storage: rw, Layout: v7.LayoutNone, Extra: []string{"v7/darwin/old/scan-1"}}, []string{"v7/darwin/old/scan-1"}, ""},
 		{"an empty extra prefix would own the bucket", v7.ScopeInput{Storage: rw, Layout: v7.LayoutNone, Extra: []string{"/"}}, nil, "whole bucket"},
-		{"no item id", v7.ScopeInput{Storage: root, Layout: v7.LayoutItemUUID}, nil, "cannot name"},
-		{"unknown layout", v7.ScopeInput{Storage: rw, Layout: "flat", ItemID: "x"}, nil, "unknown metadata layout"},
+		{"an extra prefix with ..", v7.ScopeInput{Storage: rw, Layout: v7.LayoutNone, Extra: []string{"v7/../other"}}, nil, `".." part`},
+		{"an extra prefix of .", v7.ScopeInput{Storage: rw, Layout: v7.LayoutNone, Extra: []string{"."}}, nil, `"." part`},
+		{"an extra prefix that is a pattern", v7.ScopeInput{Storage: rw, Layout: v7.LayoutNone, Extra: []string{"v7/*"}}, nil, "pattern"},
+		{"no item name", v7.ScopeInput{Storage: root, StorageKeys: []string{"a.jpg"}}, nil, "must not be empty"},
+		{"a name of ..", v7.ScopeInput{Storage: rw, ItemName: "..", StorageKeys: []string{"a.jpg"}}, nil, `must not be "." or ".."`},
+		{"a source folder with ..", v7.ScopeInput{Storage: rw, ItemName: "x", StorageKeys: []string{"a/../b.jpg"}}, nil, `".." part`},
+		{"unknown layout", v7.ScopeInput{Storage: rw, Layout: "item_uuid", ItemName: "x"}, nil, "unknown metadata layout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := v7.MetadataPrefixes(tc.in)
@@ -50,15 +56,16 @@ func TestMetadataPrefixes(t *testing.T) {
 }
 
 // FuzzMetadataPrefixes: whatever the input, a scope never owns the whole bucket, never a key
-// outside the connection's prefix or the declared extras, and the legacy scope of scan-1 never
-// owns scan-10's folder.
+// outside the connection's prefix or the declared extras, and the scope of scan-1 never owns
+// scan-10's folder.
 func FuzzMetadataPrefixes(f *testing.F) {
-	f.Add("v7/darwin", "3f2c", "scan-1", "raw/scan-1.jpg", "", false, "legacy_name")
-	f.Add("", "", "", "", "/", false, "item_uuid")
-	f.Add("p/", "a/b", "x/y", "../..", "extra//", true, "none")
-	f.Fuzz(func(t *testing.T, prefix, id, name, key, extra string, readonly bool, layout string) {
+	f.Add("v7/darwin", "scan-1", "raw/scan-1.jpg", "", false, "name_folder")
+	f.Add("", "", "", "/", false, "none")
+	f.Add("p/", "x/y", "../..", "extra//", true, "none")
+	f.Add("p", "scan-1", "scan-1.jpg", "", false, "")
+	f.Fuzz(func(t *testing.T, prefix, name, key, extra string, readonly bool, layout string) {
 		in := v7.ScopeInput{Storage: v7.StorageConnection{Bucket: "b", Prefix: prefix, Readonly: readonly}, Layout: layout,
-			ItemID: id, ItemName: name, StorageKeys: []string{key}}
+			ItemName: name, StorageKeys: []string{key}}
 		if extra != "" {
 			in.Extra = []string{extra}
 		}
@@ -74,11 +81,16 @@ func FuzzMetadataPrefixes(f *testing.F) {
 			if !inPrefix && p != strings.Trim(extra, "/") {
 				t.Fatalf("prefix %q is neither under the connection prefix %q nor the declared extra %q", p, prefix, extra)
 			}
+			for _, part := range strings.Split(p, "/") {
+				if part == ".." || part == "." {
+					t.Fatalf("prefix %q has a %q part", p, part)
+				}
+			}
 		}
-		if layout == v7.LayoutLegacyName && name == "scan-1" && !readonly {
+		if name == "scan-1" && !readonly && extra == "" {
 			for _, p := range got {
-				if strings.HasSuffix(p, "/scan-10") || strings.Contains(p, "scan-10/") {
-					t.Fatalf("scan-1's scope %q reaches scan-10", got)
+				if !strings.HasSuffix(p, "/data/scan-1") && p != "data/scan-1" {
+					t.Fatalf("scan-1's scope %q is not a data/scan-1 folder (it must never reach scan-10)", got)
 				}
 			}
 		}

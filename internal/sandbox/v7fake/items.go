@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,7 +64,7 @@ func (f *Fake) register(readonly bool) http.HandlerFunc {
 			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Dataset %q not found", req.DatasetSlug))
 			return
 		}
-		conn, ok := f.storageBySlug(req.StorageSlug)
+		conn, ok := f.storageByName(req.StorageSlug)
 		if !ok {
 			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Storage %q not found", req.StorageSlug))
 			return
@@ -95,7 +94,7 @@ func (f *Fake) register(readonly bool) http.HandlerFunc {
 				in.FileName = in.Name
 				slots = []registerSlot{in.registerSlot}
 			}
-			if reason := f.blockReason(ds.ID, in, slots, readonly); reason != "" {
+			if reason := f.blockReason(ds.ID, in, slots); reason != "" {
 				blocked = append(blocked, blockedJSON(in, slots, reason))
 				continue
 			}
@@ -115,18 +114,17 @@ func orEmpty(v []map[string]any) []map[string]any {
 
 // blockReason is why an item is not registered. The reason strings are not documented
 // (inferred): a stable code per cause.
-func (f *Fake) blockReason(datasetID int, in registerItem, slots []registerSlot, readonly bool) string {
+func (f *Fake) blockReason(datasetID int, in registerItem, slots []registerSlot) string {
 	for _, it := range f.items {
 		if it.DatasetID == datasetID && it.Path == in.Path && it.Name == in.Name {
 			return "ALREADY_EXISTS"
 		}
 	}
+	// A read-only image slot needs only slot_name, file_name and storage_key (darwin-py's
+	// ReadOnlyImageSlot): thumbnail and size are optional, and V7 shows the original instead.
 	for _, s := range slots {
 		if s.StorageKey == "" {
 			return "MISSING_STORAGE_KEY"
-		}
-		if readonly && (s.Type == "" || s.Type == "image") && (s.StorageThumbnailKey == "" || s.Width == nil || s.Height == nil) {
-			return "MISSING_THUMBNAIL_OR_DIMENSIONS"
 		}
 	}
 	return ""
@@ -161,7 +159,7 @@ func (f *Fake) addItem(datasetID int, in registerItem, slots []registerSlot, con
 			meta["width"], meta["height"] = *s.Width, *s.Height
 		}
 		it.Slots = append(it.Slots, slot{ID: newUUID(), SlotName: s.SlotName, FileName: s.FileName, Type: typ,
-			IsExternal: true, Metadata: meta, storageKey: s.StorageKey})
+			IsExternal: true, Metadata: meta, StorageKey: s.StorageKey, uploadID: newUUID()})
 	}
 	if !readonly {
 		it.failed = !f.writeDerived(it, conn)
@@ -174,36 +172,53 @@ func (f *Fake) addItem(datasetID int, in registerItem, slots []registerSlot, con
 // every source object was readable. A source key that does not exist makes processing fail
 // (the notes: a wrong key shows as an error on the item, not at registration).
 //
-// Layouts: current `{prefix}/{item_uuid}/files/{slot_uuid}/thumbnail.jpg` plus `sections/…`
-// (inferred from darwin-py's generator); legacy `{prefix}[/{source dir}]/data/{item_name}/…`
-// (V7's 2023 clean-up script).
+// Where: V7's guide ("Deleting Metadata") deletes an item's read-write metadata at
+// {prefix}/{folder of the source key}/data/{item name}, or {prefix}/data/{item name} for a key
+// at the root. The folder is keyed by name, so same-named items with sources in one folder
+// write into one folder. What lies inside is inferred from darwin-py's e2e fixtures
+// (…/uploads/{upload id}/thumbnails/000000000.jpg) plus a section per slot.
 func (f *Fake) writeDerived(it *item, conn storageConn) bool {
 	ctx, cancel := f.s3Context()
 	defer cancel()
 	ok := true
 	for i, s := range it.Slots {
-		head, err := f.env.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(conn.Bucket), Key: aws.String(s.storageKey)})
+		head, err := f.env.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(conn.Bucket), Key: aws.String(s.StorageKey)})
 		if err != nil {
 			ok = false
 			continue
 		}
 		it.Slots[i].SizeBytes = aws.ToInt64(head.ContentLength)
-		var keys []string
-		if conn.legacy {
-			base := joinKey(conn.Prefix, path.Dir(s.storageKey), "data", it.Name)
-			keys = []string{base + "/thumbnails/" + s.SlotName + ".jpg", base + "/uploads/" + s.ID + "/metadata.json"}
-		} else {
-			base := joinKey(conn.Prefix, it.ID, "files", s.ID)
-			keys = []string{base + "/thumbnail.jpg", base + "/sections/high/0000.png", base + "/sections/low/0000.jpg"}
+		base := MetadataFolder(conn.Prefix, s.StorageKey, it.Name) + "/uploads/" + s.uploadID
+		if conn.undocumented {
+			base = UndocumentedFolder(s.StorageKey) + "/uploads/" + s.uploadID
 		}
-		for _, k := range keys {
-			body := fmt.Sprintf("derived by the V7 sandbox from s3://%s/%s", conn.Bucket, s.storageKey)
+		for _, k := range []string{base + "/thumbnails/000000000.jpg", base + "/sections/000000000.png"} {
+			body := fmt.Sprintf("derived by the V7 sandbox from s3://%s/%s", conn.Bucket, s.StorageKey)
 			if _, err := f.env.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(conn.Bucket), Key: aws.String(k), Body: strings.NewReader(body)}); err != nil {
 				ok = false
 			}
 		}
 	}
 	return ok
+}
+
+// UndocumentedFolder is where V7 writes the files of a slot whose source is key on
+// StorageUndocumented: {prefix}/{storage key}/uploads/…, the form darwin-py's e2e fixtures
+// suggest (data/<storage_key>/uploads/<uuid>/thumbnails/…).
+func UndocumentedFolder(key string) string { return joinKey(UndocumentedPrefix, key) }
+
+// DerivedPerSlot is how many objects the fake writes per slot of a read-write item.
+const DerivedPerSlot = 2
+
+// MetadataFolder is where V7's guide says V7 writes the derived files of an item named name
+// whose source is key, on a connection with this prefix. Tests use it to know where V7 puts
+// files without asking the provider.
+func MetadataFolder(prefix, key, name string) string {
+	dir := ""
+	if i := strings.LastIndex(key, "/"); i >= 0 {
+		dir = key[:i]
+	}
+	return joinKey(prefix, dir, "data", name)
 }
 
 // joinKey joins key parts with "/", dropping empty parts and "." (the directory of a top-level key).

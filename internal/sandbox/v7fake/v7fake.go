@@ -1,11 +1,12 @@
-// Package v7fake is the sandbox's V7 Darwin: a team, datasets, storage connections (read-write,
-// legacy and read-only), item registration from external storage, items with their processing
-// states, paging, filter-body calls (delete, archive, restore, move) and tag classes. On a
-// read-write registration it writes derived objects into the customer's bucket the way V7
-// does, so that tests can prove a teardown removes exactly them.
+// Package v7fake is the sandbox's V7 Darwin: a team, datasets, storage connections (read-write
+// and read-only), item registration from external storage, items with their processing
+// states, paging, filter-body calls (delete, archive, restore, move), annotation types and
+// tag classes as darwin-py calls them. On a read-write registration it writes derived objects
+// into the customer's bucket where V7's guide says V7 writes them, so that tests can prove a
+// teardown removes exactly them.
 //
-// It is written from ../shared/platforms/v7.md. Where the notes say "inferred", the choice
-// made is commented at that spot.
+// It is written from ../shared/platforms/v7.md and darwin-py's source. Where those are silent,
+// the choice made is marked "inferred" at that spot.
 package v7fake
 
 import (
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,12 +32,21 @@ const (
 	TeamSlug    = "sandbox-team"
 	DatasetSlug = "sandbox-dataset"
 	DatasetID   = 4101
-	// Storage connections: read-write (current layout), read-write on the versioned bucket,
-	// read-write marked legacy (items registered before 2023: name-keyed layout) and read-only.
+	// Storage connections by slug: read-write, read-write on the versioned bucket, and
+	// read-only. The read-only one's name differs from its slug (StorageROName), as V7's names
+	// may: darwin-py sends the name.
 	StorageRW        = "sandbox-rw"
 	StorageVersioned = "sandbox-rw-versioned"
-	StorageLegacy    = "sandbox-legacy"
 	StorageRO        = "sandbox-ro"
+	StorageROName    = "Sandbox Read-Only"
+	// StorageUndocumented is a read-write connection on which V7 writes derived files where
+	// the guide does not say (as it warns for items registered before 2023):
+	// UndocumentedFolder(storage key). It lets tests see what the provider does when the
+	// guide's folder stays empty.
+	StorageUndocumented = "sandbox-rw-undocumented"
+	UndocumentedPrefix  = "v7-undocumented"
+	// TagTypeID is the id GET /annotation_types gives the tag type.
+	TagTypeID = 7
 	// ProcessingReads is how many reads an item answers "processing" before "complete".
 	ProcessingReads = 2
 	// DemoStorageKey is a customer image seeded in the read-write connection's bucket, for
@@ -60,9 +71,8 @@ type storageConn struct {
 	Provider string `json:"provider"`
 	Default  bool   `json:"default"`
 	Region   string `json:"region"`
-	// legacy is the fake's own switch: V7 writes this connection's derived files in the
-	// name-keyed 2023 layout. The real API exposes no such field.
-	legacy bool
+	// undocumented is the fake's own switch for StorageUndocumented; V7 exposes no such field.
+	undocumented bool
 }
 
 type slot struct {
@@ -73,7 +83,10 @@ type slot struct {
 	SizeBytes  int64          `json:"size_bytes"`
 	IsExternal bool           `json:"is_external"`
 	Metadata   map[string]any `json:"metadata"`
-	storageKey string
+	// StorageKey is optional in darwin-py's item model (ItemCore.slots[].storage_key); the fake
+	// gives it for external items (inferred: no answer of V7's shows it).
+	StorageKey string `json:"storage_key,omitempty"`
+	uploadID   string
 }
 
 type item struct {
@@ -91,11 +104,23 @@ type item struct {
 	seq        int
 }
 
+// tagClass is an annotation class as darwin-py reads it from
+// GET /teams/{team}/annotation_classes: annotation_types holds type names ("tag").
 type tagClass struct {
 	ID              int              `json:"id"`
 	Name            string           `json:"name"`
 	AnnotationTypes []string         `json:"annotation_types"`
 	Datasets        []map[string]int `json:"datasets"`
+	Metadata        map[string]any   `json:"metadata"`
+}
+
+// annotationTypes are what GET /annotation_types lists: darwin-py looks a type's id up by
+// name. The set and the ids are inferred; only "tag" matters here.
+var annotationTypes = []map[string]any{
+	{"id": 1, "name": "bounding_box", "granularity": "annotation"},
+	{"id": 2, "name": "polygon", "granularity": "annotation"},
+	{"id": TagTypeID, "name": "tag", "granularity": "section"},
+	{"id": 9, "name": "attributes", "granularity": "sub_annotation"},
 }
 
 // Fake is the V7 fake.
@@ -117,8 +142,8 @@ func New() *Fake {
 		storage: []storageConn{
 			{Name: StorageRW, Slug: StorageRW, Bucket: sandbox.BucketPlain, Prefix: "v7/darwin", Provider: "aws", Default: true},
 			{Name: StorageVersioned, Slug: StorageVersioned, Bucket: sandbox.BucketVersioned, Prefix: "v7-darwin", Provider: "aws"},
-			{Name: StorageLegacy, Slug: StorageLegacy, Bucket: sandbox.BucketPlain, Prefix: "v7-legacy", Provider: "aws", legacy: true},
-			{Name: StorageRO, Slug: StorageRO, Bucket: sandbox.BucketPlain, Prefix: "v7-readonly", Provider: "aws", Readonly: true},
+			{Name: StorageROName, Slug: StorageRO, Bucket: sandbox.BucketPlain, Prefix: "v7-readonly", Provider: "aws", Readonly: true},
+			{Name: StorageUndocumented, Slug: StorageUndocumented, Bucket: sandbox.BucketPlain, Prefix: UndocumentedPrefix, Provider: "aws", undocumented: true},
 		},
 		items:    map[string]*item{},
 		classSeq: 900,
@@ -140,7 +165,7 @@ func (f *Fake) Env(endpoint string) map[string]string {
 func (f *Fake) Fixtures() any {
 	conns := map[string]any{}
 	for _, s := range f.storage {
-		conns[s.Slug] = map[string]any{"bucket": s.Bucket, "prefix": s.Prefix, "readonly": s.Readonly, "legacy_layout": s.legacy}
+		conns[s.Slug] = map[string]any{"name": s.Name, "bucket": s.Bucket, "prefix": s.Prefix, "readonly": s.Readonly}
 	}
 	return map[string]any{"team_slug": TeamSlug, "dataset_slug": DatasetSlug, "dataset_id": DatasetID, "storage": conns,
 		"demo_storage_key": DemoStorageKey}
@@ -182,8 +207,9 @@ func (f *Fake) Start(env *sandbox.Env) (http.Handler, error) {
 	mux.HandleFunc("GET /api/datasets", f.listDatasets)
 	mux.HandleFunc("GET /api/datasets/{id}", f.getDataset)
 	mux.HandleFunc("GET /api/teams/{team}/storage", f.team(f.listStorage))
+	mux.HandleFunc("GET /api/annotation_types", f.listAnnotationTypes)
 	mux.HandleFunc("GET /api/teams/{team}/annotation_classes", f.team(f.listClasses))
-	mux.HandleFunc("POST /api/teams/{team}/annotation_classes", f.team(f.createClass))
+	mux.HandleFunc("POST /api/annotation_classes", f.createClass)
 	mux.HandleFunc("POST /api/v2/teams/{team}/items/register_existing", f.team(f.register(false)))
 	mux.HandleFunc("POST /api/v2/teams/{team}/items/register_existing_readonly", f.team(f.register(true)))
 	mux.HandleFunc("GET /api/v2/teams/{team}/items", f.team(f.listItems))
@@ -294,9 +320,11 @@ func (f *Fake) datasetBySlug(slug string) (dataset, bool) {
 	return dataset{}, false
 }
 
-func (f *Fake) storageBySlug(slug string) (storageConn, bool) {
+// storageByName finds the connection registration names: darwin-py sends its name as
+// storage_slug; the slug is accepted too (inferred: the field's name says slug).
+func (f *Fake) storageByName(v string) (storageConn, bool) {
 	for _, s := range f.storage {
-		if s.Slug == slug {
+		if s.Name == v || s.Slug == v {
 			return s, true
 		}
 	}
@@ -309,26 +337,51 @@ func (f *Fake) listClasses(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, map[string]any{"annotation_classes": f.classes})
 }
 
-// createClass creates an annotation class. Inferred from the web app's createAnnotationClass
-// (POST teams/{team}/annotation_classes with name, annotation types and datasets): a tag is a
-// class whose annotation_types holds "tag"; a name already taken answers 422 like datasets do.
+func (f *Fake) listAnnotationTypes(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, annotationTypes)
+}
+
+// createClass is darwin-py's create_annotation_class: POST /annotation_classes with
+// dataset_id, name, metadata {_color}, annotation_type_ids and datasets [{id}]. Inferred: an
+// unknown type id or dataset is a 422 per field, and so is a name already taken (as for
+// datasets); the answer is the class.
 func (f *Fake) createClass(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Name            string           `json:"name"`
-		AnnotationTypes []string         `json:"annotation_types"`
-		Datasets        []map[string]int `json:"datasets"`
+		Name              string           `json:"name"`
+		AnnotationTypeIDs []int            `json:"annotation_type_ids"`
+		Datasets          []map[string]int `json:"datasets"`
+		Metadata          map[string]any   `json:"metadata"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || strings.TrimSpace(body.Name) == "" || len(body.AnnotationTypes) == 0 {
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || strings.TrimSpace(body.Name) == "" {
 		writeFieldErrors(w, http.StatusUnprocessableEntity, map[string][]string{"name": {"can't be blank"}})
+		return
+	}
+	var typeNames []string
+	for _, id := range body.AnnotationTypeIDs {
+		for _, t := range annotationTypes {
+			if t["id"] == id {
+				typeNames = append(typeNames, t["name"].(string))
+			}
+		}
+	}
+	if len(typeNames) == 0 || len(typeNames) != len(body.AnnotationTypeIDs) {
+		writeFieldErrors(w, http.StatusUnprocessableEntity, map[string][]string{"annotation_type_ids": {"is invalid"}})
 		return
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	for _, d := range body.Datasets {
+		if !slices.ContainsFunc(f.datasets, func(ds dataset) bool { return ds.ID == d["id"] }) {
+			writeFieldErrors(w, http.StatusUnprocessableEntity, map[string][]string{"datasets": {"is invalid"}})
+			return
+		}
+	}
 	if f.classByName(body.Name) != nil {
 		writeFieldErrors(w, http.StatusUnprocessableEntity, map[string][]string{"name": {"has already been taken"}})
 		return
 	}
-	c := f.addClassLocked(body.Name, body.AnnotationTypes, body.Datasets)
+	c := f.addClassLocked(body.Name, typeNames, body.Datasets)
+	c.Metadata = body.Metadata
 	writeJSON(w, c)
 }
 

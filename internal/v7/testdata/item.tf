@@ -22,7 +22,7 @@ variable "tags" {
 
 variable "metadata_layout" {
   type    = string
-  default = "item_uuid"
+  default = "name_folder"
 }
 
 variable "extra_metadata_prefixes" {

@@ -1,0 +1,211 @@
+package v7
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
+)
+
+// This file is what the item knows of V7's name-keyed metadata folders once it is in state:
+// which of its owned prefixes V7 wrote (found, not assumed) and who else still uses them.
+
+// foundLimit caps the count per prefix recorded at create: enough to tell "nothing" from
+// "something" and to show the order of magnitude.
+const foundLimit = teardown.PreviewLimit
+
+// stateScope is metadata_scope read back.
+type stateScope struct {
+	Bucket   string
+	Prefixes []string
+}
+
+func scopeOf(ctx context.Context, v types.Object) stateScope {
+	var s struct {
+		Bucket   types.String `tfsdk:"bucket"`
+		Prefixes []string     `tfsdk:"prefixes"`
+	}
+	if v.IsNull() || v.IsUnknown() || v.As(ctx, &s, basetypes.ObjectAsOptions{}).HasError() {
+		return stateScope{}
+	}
+	return stateScope{Bucket: s.Bucket.ValueString(), Prefixes: s.Prefixes}
+}
+
+// nameFoldersOf returns the owned prefixes that are V7's name-keyed folders, from state alone:
+// a prefix of metadata_scope that ends in <source folder>/data/<name> for the folder of one of
+// the item's slots, and that the user did not declare in extra_metadata_prefixes.
+func nameFoldersOf(ctx context.Context, m itemModel) []NameFolder {
+	var extra []string
+	m.ExtraMetadataPrefixes.ElementsAs(ctx, &extra, false)
+	for i, p := range extra {
+		extra[i] = strings.Trim(p, "/")
+	}
+	name := m.Name.ValueString()
+	var out []NameFolder
+	for _, p := range scopeOf(ctx, m.MetadataScope).Prefixes {
+		if slices.Contains(extra, p) {
+			continue
+		}
+		for _, s := range m.Slots {
+			dir := SourceFolder(s.StorageKey.ValueString())
+			tail := joinKey(dir, "data", name)
+			if p == tail || strings.HasSuffix(p, "/"+tail) {
+				f := NameFolder{Prefix: p, SourceFolder: dir}
+				if !slices.Contains(out, f) {
+					out = append(out, f)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// foundValue is metadata_objects_found for counts per prefix.
+func foundValue(counts map[string]int64) types.Map {
+	elems := make(map[string]attr.Value, len(counts))
+	for p, n := range counts {
+		elems[p] = types.Int64Value(n)
+	}
+	return types.MapValueMust(types.Int64Type, elems)
+}
+
+// recordFound lists the item's metadata scope once V7 has processed it, records what is there
+// per prefix, and warns about each name-keyed folder V7 wrote nothing to. A listing that fails
+// is a warning: the item exists either way.
+func recordFound(ctx context.Context, data *providerdata.Data, m *itemModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	scope := scopeOf(ctx, m.MetadataScope)
+	if len(scope.Prefixes) == 0 || m.ProcessingStatus.ValueString() != "complete" {
+		return diags
+	}
+	counts, err := teardown.Found(ctx, data, scope.Bucket, scope.Prefixes, foundLimit)
+	if err != nil {
+		diags.AddWarning(fmt.Sprintf("Cannot check where V7 wrote the metadata of V7 item %q", m.Name.ValueString()),
+			err.Error()+". The next refresh checks again.")
+		return diags
+	}
+	m.MetadataObjectsFound = foundValue(counts)
+	return append(diags, emptyFolderWarnings(ctx, *m, scope.Bucket, counts)...)
+}
+
+// checkFolders is the refresh's check of a live, processed item: one listing per name-keyed
+// folder says whether it still holds anything.
+func checkFolders(ctx context.Context, data *providerdata.Data, m itemModel) diag.Diagnostics {
+	folders := nameFoldersOf(ctx, m)
+	if len(folders) == 0 || m.ProcessingStatus.ValueString() != "complete" {
+		return nil
+	}
+	prefixes := make([]string, len(folders))
+	for i, f := range folders {
+		prefixes[i] = f.Prefix
+	}
+	bucket := scopeOf(ctx, m.MetadataScope).Bucket
+	counts, err := teardown.Found(ctx, data, bucket, prefixes, 1)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddWarning(fmt.Sprintf("Cannot check where V7 wrote the metadata of V7 item %q", m.Name.ValueString()), err.Error())
+		return diags
+	}
+	return emptyFolderWarnings(ctx, m, bucket, counts)
+}
+
+func emptyFolderWarnings(ctx context.Context, m itemModel, bucket string, counts map[string]int64) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, f := range nameFoldersOf(ctx, m) {
+		if n, ok := counts[f.Prefix]; !ok || n > 0 {
+			continue
+		}
+		diags.AddWarning(fmt.Sprintf("V7 wrote nothing at s3://%s/%s", bucket, f.Prefix),
+			fmt.Sprintf("V7 item %q (%s) is processed, but its metadata folder s3://%s/%s is empty, so terraform destroy "+
+				"would remove nothing of V7's there. V7's guide puts an item's derived files in <prefix>[/<source folder>]/data/<name>; "+
+				"items registered before 2023 use another structure. If V7 keeps this item's files elsewhere, declare that place "+
+				"in extra_metadata_prefixes (and set metadata_layout = \"none\" if V7 writes nothing here).",
+				m.Name.ValueString(), m.ID.ValueString(), bucket, f.Prefix))
+	}
+	return diags
+}
+
+// folderUsers is the teardown's InUse for a V7 item: a name-keyed folder is still used by
+// every other live item of the team (archived ones included, in any dataset) with the same
+// name whose source sits in the same folder. An item whose answer names no storage key could
+// be using it, so it counts too: a folder is kept rather than guessed free. The storage
+// connection of another item is not in V7's answer; items of another connection with the same
+// name and source folder are counted as users too.
+func folderUsers(c *Client, team string, m itemModel) func(ctx context.Context, prefix string) ([]string, error) {
+	folders := map[string]NameFolder{}
+	for _, f := range nameFoldersOf(context.Background(), m) {
+		folders[f.Prefix] = f
+	}
+	ownID, name := m.ID.ValueString(), m.Name.ValueString()
+	var sameName []Item // listed once per destroy, on first need
+	var datasets map[int64]string
+	return func(ctx context.Context, prefix string) ([]string, error) {
+		f, ok := folders[prefix]
+		if !ok {
+			return nil, nil // not a name-keyed folder: the item's alone
+		}
+		if datasets == nil {
+			var err error
+			if sameName, datasets, err = itemsNamed(ctx, c, team, name); err != nil {
+				return nil, err
+			}
+		}
+		var users []string
+		for _, it := range sameName {
+			if it.ID == ownID || !usesFolder(it, f.SourceFolder) {
+				continue
+			}
+			users = append(users, fmt.Sprintf("V7 item %q (%s) in dataset %q at %s", it.Name, it.ID, datasets[it.DatasetID], it.Path))
+		}
+		return users, nil
+	}
+}
+
+// usesFolder says whether an item may use the name-keyed folder of a source folder: one of its
+// slots has its source there, or V7 did not say where its sources are.
+func usesFolder(it Item, sourceFolder string) bool {
+	known := false
+	for _, s := range it.Slots {
+		if s.StorageKey == "" {
+			continue
+		}
+		known = true
+		if SourceFolder(s.StorageKey) == sourceFolder {
+			return true
+		}
+	}
+	return !known
+}
+
+// itemsNamed lists the team's items with this name in every dataset the key sees, and the
+// datasets' slugs by id.
+func itemsNamed(ctx context.Context, c *Client, team, name string) ([]Item, map[int64]string, error) {
+	all, err := c.Datasets(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing the datasets to find other V7 items named %q: %w", name, err)
+	}
+	slugs := make(map[int64]string, len(all))
+	var out []Item
+	for _, d := range all {
+		slugs[d.ID] = d.Slug
+		items, err := c.ListItems(ctx, team, ListQuery{DatasetID: d.ID, Names: []string{name}})
+		if err != nil {
+			return nil, nil, fmt.Errorf("listing V7 items named %q in dataset %q: %w", name, d.Slug, err)
+		}
+		for _, it := range items {
+			if it.Name == name { // the filter is V7's; the match is checked here too
+				out = append(out, it)
+			}
+		}
+	}
+	return out, slugs, nil
+}
