@@ -2,9 +2,9 @@
 // know HTTP and JSON only) and the Terraform types dataplatforms_foundry_dataset_file,
 // dataplatforms_foundry_dataset_file_set and dataplatforms_foundry_dataset_files built on it.
 //
-// The client writes through the v2 upload endpoint (file paths with raw slashes) and uses v1
-// for everything v2 does not offer without preview: file get, list and delete (file paths
-// percent-encoded whole, as v1's examples show).
+// The client writes through the v2 upload endpoint and uses v1 for file get, list and delete.
+// Every file path in a URL path is percent-encoded whole, "/" included (dir%2Ffile.csv), as
+// Palantir's SDK encodes path parameters: the backend expects it, and a raw "/" is another route.
 package foundry
 
 import (
@@ -141,17 +141,9 @@ func datasetPath(version, rid string, parts ...string) string {
 	return p
 }
 
-// v1FilePath percent-encodes a file path whole (%2F for /), as v1's examples do.
-func v1FilePath(p string) string { return url.PathEscape(p) }
-
-// v2FilePath keeps the slashes and escapes each segment, as v2's examples do.
-func v2FilePath(p string) string {
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return strings.Join(segs, "/")
-}
+// filePath percent-encodes a file path whole (%2F for /), as the SDK encodes every path
+// parameter (quote(value, safe="")): v1 and v2 alike.
+func filePath(p string) string { return url.PathEscape(p) }
 
 // File is a file of a dataset view.
 type File struct {
@@ -195,7 +187,7 @@ func (t Target) query(branchParam string) url.Values {
 // Upload writes one file (v2 upload endpoint).
 func (c *Client) Upload(ctx context.Context, rid, path string, to Target, content []byte) (File, error) {
 	var f File
-	err := c.do(ctx, request{method: http.MethodPost, path: datasetPath("v2", rid, "files", v2FilePath(path), "upload"),
+	err := c.do(ctx, request{method: http.MethodPost, path: datasetPath("v2", rid, "files", filePath(path), "upload"),
 		query: to.query("branchName"), raw: content, out: &f})
 	return f, err
 }
@@ -203,7 +195,7 @@ func (c *Client) Upload(ctx context.Context, rid, path string, to Target, conten
 // GetFile reads a file's metadata on a branch.
 func (c *Client) GetFile(ctx context.Context, rid, branch, path string) (File, error) {
 	var f File
-	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", v1FilePath(path)),
+	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", filePath(path)),
 		query: url.Values{"branchId": {branch}}, out: &f})
 	return f, err
 }
@@ -211,7 +203,7 @@ func (c *Client) GetFile(ctx context.Context, rid, branch, path string) (File, e
 // GetFileAt reads a file's metadata in the historical view ending at a transaction.
 func (c *Client) GetFileAt(ctx context.Context, rid, endTransaction, path string) (File, error) {
 	var f File
-	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", v1FilePath(path)),
+	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", filePath(path)),
 		query: url.Values{"endTransactionRid": {endTransaction}}, out: &f})
 	return f, err
 }
@@ -251,7 +243,7 @@ func (c *Client) ListFiles(ctx context.Context, rid, branch string, pageSize int
 // DeleteFile deletes a file on a branch (a DELETE transaction of its own) or within an open
 // DELETE transaction.
 func (c *Client) DeleteFile(ctx context.Context, rid, path string, in Target) error {
-	return c.do(ctx, request{method: http.MethodDelete, path: datasetPath("v1", rid, "files", v1FilePath(path)), query: in.query("branchId")})
+	return c.do(ctx, request{method: http.MethodDelete, path: datasetPath("v1", rid, "files", filePath(path)), query: in.query("branchId")})
 }
 
 // CreateTransaction opens a transaction of a type on a branch.
@@ -281,7 +273,7 @@ const maxContent = 64 << 20
 // GetContent reads a file's bytes on a branch (at most 64 MiB).
 func (c *Client) GetContent(ctx context.Context, rid, branch, path string) ([]byte, error) {
 	var b []byte
-	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", v1FilePath(path), "content"),
+	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "files", filePath(path), "content"),
 		query: url.Values{"branchId": {branch}}, rawOut: &b})
 	return b, err
 }

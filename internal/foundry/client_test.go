@@ -72,15 +72,81 @@ func TestFake_v1AndV2PathsReachTheSameFile(t *testing.T) {
 		t.Fatalf("v1 upload: %d %s (sizeBytes must be a string)", status, body)
 	}
 	if _, err := c.Upload(context.Background(), rid, dir+"/v2 file.csv", foundry.Target{Branch: "master"}, []byte("x")); err != nil {
-		t.Fatalf("v2 upload with a raw slash and a space: %v", err)
+		t.Fatalf("v2 upload of a nested path with a space: %v", err)
 	}
 	for _, p := range []string{dir + "%2Fv1.csv", dir + "/v1.csv", dir + "%2fv2%20file.csv"} {
 		if status, body := raw(t, sb, http.MethodGet, "/api/v1/datasets/"+rid+"/files/"+p+"?branchId=master", ""); status != 200 {
 			t.Errorf("GET files/%s: %d %s", p, status, body)
 		}
 	}
-	if status, body := raw(t, sb, http.MethodGet, "/api/v2/datasets/"+rid+"/files/"+dir+"/v1.csv/content?branchName=master", ""); status != 200 || body != "a,b\n" {
+	if status, body := raw(t, sb, http.MethodGet, "/api/v2/datasets/"+rid+"/files/"+dir+"%2Fv1.csv/content?branchName=master", ""); status != 200 || body != "a,b\n" {
 		t.Errorf("v2 content: %d %q", status, body)
+	}
+	// A raw / in a v2 file path is another route: a 404 in Foundry's envelope.
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
+		suffix := map[string]string{http.MethodGet: "/content", http.MethodPost: "/upload", http.MethodDelete: ""}[m]
+		status, body := raw(t, sb, m, "/api/v2/datasets/"+rid+"/files/"+dir+"/v1.csv"+suffix+"?branchName=master", "x")
+		if status != 404 || !strings.Contains(body, `"errorCode":"NOT_FOUND"`) {
+			t.Errorf("%s with a raw / in a v2 file path: %d %s, want the 404 of a mis-route", m, status, body)
+		}
+	}
+}
+
+// The client encodes a file path whole, as Palantir's SDK does (quote(value, safe="")): the
+// v2 upload of dir/sub dir/b+c.txt goes to files/dir%2Fsub%20dir%2Fb%2Bc.txt/upload.
+func TestClient_filePathsAreEncodedWhole(t *testing.T) {
+	sb, c, rid := unit(t)
+	ctx := context.Background()
+	p := "enc-" + t.Name() + "/sub dir/b+c.txt"
+	if _, err := c.Upload(ctx, rid, p, foundry.Target{Branch: "master"}, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	want := "/api/v2/datasets/" + rid + "/files/enc-" + t.Name() + "%2Fsub%20dir%2Fb+c.txt/upload"
+	found := false
+	for _, r := range sb.Faults().Requests("foundry") {
+		found = found || r.Path == want
+	}
+	if !found {
+		t.Errorf("no request to %s", want)
+	}
+	if f, err := c.GetFile(ctx, rid, "master", p); err != nil || f.Path != p {
+		t.Errorf("reading %s back: %+v %v", p, f, err)
+	}
+}
+
+// v2 serves DELETE files/{path} (in a transaction or on a branch), start..end transaction
+// ranges, and InvalidPageSize with an integer pageSize.
+func TestFake_v2DeleteRangesAndPageSize(t *testing.T) {
+	sb, c, rid := unit(t)
+	ctx := context.Background()
+	dir := "v2-" + t.Name()
+	first, err := c.Upload(ctx, rid, dir+"/a.csv", foundry.Target{Branch: "master"}, []byte("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.Upload(ctx, rid, dir+"/b.csv", foundry.Target{Branch: "master"}, []byte("b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(q string) (int, string) {
+		return raw(t, sb, http.MethodGet, "/api/v2/datasets/"+rid+"/files?"+q, "")
+	}
+	if status, body := list("startTransactionRid=" + second.TransactionRID + "&endTransactionRid=" + second.TransactionRID); status != 200 ||
+		!strings.Contains(body, dir+"/b.csv") || strings.Contains(body, dir+"/a.csv") || strings.Contains(body, foundryfake.SeedReadme) {
+		t.Errorf("start = end lists only what that transaction changed: %d %s", status, body)
+	}
+	if status, body := list("startTransactionRid=" + first.TransactionRID + "&endTransactionRid=" + second.TransactionRID); status != 200 ||
+		!strings.Contains(body, dir+"/a.csv") || !strings.Contains(body, dir+"/b.csv") || strings.Contains(body, foundryfake.SeedReadme) {
+		t.Errorf("first..second: %d %s", status, body)
+	}
+	if status, body := list("pageSize=0&branchName=master"); status != 400 || !strings.Contains(body, `"pageSize":0`) {
+		t.Errorf("InvalidPageSize must carry pageSize as an integer: %d %s", status, body)
+	}
+	if status, body := raw(t, sb, http.MethodDelete, "/api/v2/datasets/"+rid+"/files/"+dir+"%2Fa.csv?branchName=master", ""); status != 204 {
+		t.Fatalf("v2 DELETE on a branch: %d %s", status, body)
+	}
+	if _, err := c.GetFile(ctx, rid, "master", dir+"/a.csv"); apiError(t, err).Code != foundry.ErrFileNotFoundOnBranch {
+		t.Errorf("the v2 DELETE left %s: %v", dir+"/a.csv", err)
 	}
 }
 

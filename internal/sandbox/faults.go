@@ -56,7 +56,7 @@ func (f *Fault) validate(known func(string) bool) error {
 type RequestRecord struct {
 	Platform string `json:"platform"`
 	Method   string `json:"method"`
-	Path     string `json:"path"`
+	Path     string `json:"path"` // as sent: escaped (%2F stays %2F)
 	Query    string `json:"query,omitempty"`
 	Status   int    `json:"status"`
 	Injected bool   `json:"injected,omitempty"`
@@ -187,7 +187,7 @@ func (fs *Faults) record(rec RequestRecord) {
 // middleware applies faults to a platform's endpoint and logs every request.
 func (fs *Faults) middleware(platform string, errorBody func(int, string) (string, []byte), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := RequestRecord{Platform: platform, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+		rec := RequestRecord{Platform: platform, Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery}
 		f := fs.pick(platform, r)
 		if f != nil && f.LatencyMS > 0 {
 			select {

@@ -221,21 +221,61 @@ func fileJSON(v visible) map[string]any {
 		"updatedTime": v.fv.updated.Format(time.RFC3339Nano)}
 }
 
-// viewFor is the view a read asks for: endTransactionRid (a historical view) or a branch.
+// viewFor is the view a read asks for: endTransactionRid (a historical view, or with
+// startTransactionRid the transaction range start..end) or a branch.
 func (f *Fake) viewFor(r *http.Request, rt route, ds *dataset) (map[string]visible, string, *apiError) {
 	q := r.URL.Query()
-	if end := q.Get("endTransactionRid"); end != "" {
+	start, end := q.Get("startTransactionRid"), q.Get("endTransactionRid")
+	if end == "" && start != "" {
+		// Inferred: a range needs its end (the SDK sends start only with end).
+		return nil, "", errInvalid("Default:InvalidArgument", map[string]any{"message": "startTransactionRid needs endTransactionRid"})
+	}
+	if end != "" {
 		tx, ok := ds.txns[end]
 		if !ok {
 			return nil, "", errNotFound("TransactionNotFound", map[string]any{"datasetRid": ds.RID, "transactionRid": end})
 		}
-		return ds.view(tx.RID), "", nil
+		if start == "" {
+			return ds.view(tx.RID), "", nil
+		}
+		if _, ok := ds.txns[start]; !ok {
+			return nil, "", errNotFound("TransactionNotFound", map[string]any{"datasetRid": ds.RID, "transactionRid": start})
+		}
+		v, ok := ds.rangeView(start, end)
+		if !ok {
+			return nil, "", errInvalid("Default:InvalidArgument", map[string]any{"message": start + " is not before " + end + " on its branch"})
+		}
+		return v, "", nil
 	}
 	b, e := f.branch(rt, ds, q.Get(rt.branchParam()))
 	if e != nil {
 		return nil, "", e
 	}
 	return ds.view(b.head), b.name, nil
+}
+
+// rangeView is what the committed transactions from start to end (both included, walking
+// back from end) changed: the newest version of each path; deletions hide. start = end is
+// what that one transaction changed. ok is false when start is not on end's history.
+func (ds *dataset) rangeView(start, end string) (map[string]visible, bool) {
+	out, seen := map[string]visible{}, map[string]bool{}
+	for cur := end; cur != ""; cur = ds.txns[cur].prev {
+		tx := ds.txns[cur]
+		if tx.Status == Committed {
+			for p, v := range tx.changes {
+				if !seen[p] {
+					seen[p] = true
+					if !v.deleted {
+						out[p] = visible{path: p, tx: tx.RID, fv: v}
+					}
+				}
+			}
+		}
+		if cur == start {
+			return out, true
+		}
+	}
+	return nil, false
 }
 
 func (f *Fake) listFiles(w http.ResponseWriter, r *http.Request, rt route, ds *dataset) *apiError {
@@ -247,8 +287,11 @@ func (f *Fake) listFiles(w http.ResponseWriter, r *http.Request, rt route, ds *d
 	size := maxPageSize
 	if s := q.Get("pageSize"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			return errInvalid("InvalidPageSize", map[string]any{"pageSize": s})
+		if err != nil {
+			return errInvalid("Default:InvalidArgument", map[string]any{"message": "pageSize must be an integer, not " + strconv.Quote(s)})
+		}
+		if n <= 0 {
+			return errInvalid("InvalidPageSize", map[string]any{"pageSize": n}) // an integer, as the SDK types it
 		}
 		size = min(n, maxPageSize) // inferred: the server caps the page size
 	}
@@ -279,7 +322,10 @@ func (f *Fake) listFiles(w http.ResponseWriter, r *http.Request, rt route, ds *d
 	return nil
 }
 
-// fileCall serves files/<path>, files/<path>/content and (v2) files/<path>/upload.
+// fileCall serves files/<path>, files/<path>/content, (v2) files/<path>/upload and
+// DELETE files/<path>. The SDK encodes the path whole (%2F for /) and says the backend needs
+// it: in v2 a raw / makes another route, answered as the mis-route it is (inferred: a 404 in the
+// error envelope). v1 decodes both forms once, as before.
 func (f *Fake) fileCall(w http.ResponseWriter, r *http.Request, rt route, ds *dataset, rest string) *apiError {
 	action := ""
 	switch {
@@ -288,7 +334,10 @@ func (f *Fake) fileCall(w http.ResponseWriter, r *http.Request, rt route, ds *da
 	case r.Method == http.MethodPost && rt.version == "v2" && strings.HasSuffix(rest, "/upload"):
 		rest, action = strings.TrimSuffix(rest, "/upload"), "upload"
 	}
-	// Decoded once: %2f and raw / both separate folders.
+	if rt.version == "v2" && strings.Contains(rest, "/") {
+		return errNotFound("Default:NotFound", map[string]any{"message": "no route for " + r.Method + " " + r.URL.EscapedPath() +
+			": encode the file path whole (%2F for /)"})
+	}
 	path, err := url.PathUnescape(rest)
 	if err != nil {
 		return errInvalid("InvalidFilePath", map[string]any{"filePath": rest})
@@ -298,7 +347,7 @@ func (f *Fake) fileCall(w http.ResponseWriter, r *http.Request, rt route, ds *da
 		return f.upload(w, r, rt, ds, path)
 	case r.Method == http.MethodGet:
 		return f.getFile(w, r, rt, ds, path, action == "content")
-	case r.Method == http.MethodDelete && rt.version == "v1":
+	case r.Method == http.MethodDelete:
 		return f.deleteFile(w, r, rt, ds, path)
 	}
 	w.WriteHeader(http.StatusNotFound)
