@@ -100,13 +100,15 @@ type Target struct {
 	AWS *AWSSource `json:"aws,omitempty"`
 }
 
-// Metadata is what PUT replaces, always sent whole.
+// Metadata is what PUT replaces, always sent whole. The SDK's update model makes every field
+// optional and sends unset ones as null, which most plausibly leaves them as they are: so an
+// empty list or object is sent explicitly to clear tags or custom metadata.
 type Metadata struct {
 	Name           string         `json:"name"`
 	Description    string         `json:"description"`
 	Mount          string         `json:"mount"`
 	Tags           []string       `json:"tags"`
-	CustomMetadata map[string]any `json:"custom_metadata,omitempty"`
+	CustomMetadata map[string]any `json:"custom_metadata"`
 }
 
 // CreateParams is the body of POST /data_assets.
@@ -118,18 +120,19 @@ type CreateParams struct {
 
 // Asset is a data asset.
 type Asset struct {
-	ID             string         `json:"id"`
-	Created        int64          `json:"created"`
-	Name           string         `json:"name"`
-	Mount          string         `json:"mount"`
-	Description    string         `json:"description"`
-	Tags           []string       `json:"tags"`
-	State          string         `json:"state"`
-	Type           string         `json:"type"`
-	Files          int64          `json:"files"`
-	Size           int64          `json:"size"`
-	FailureReason  string         `json:"failure_reason"`
-	CustomMetadata map[string]any `json:"custom_metadata"`
+	ID          string          `json:"id"`
+	Created     transport.Int64 `json:"created"`
+	Name        string          `json:"name"`
+	Mount       string          `json:"mount"`
+	Description string          `json:"description"`
+	Tags        []string        `json:"tags"`
+	State       string          `json:"state"`
+	Type        string          `json:"type"`
+	Files       transport.Int64 `json:"files"`
+	// Size is typed string in the API docs, a number in older answers: both decode.
+	Size           transport.Int64 `json:"size"`
+	FailureReason  string          `json:"failure_reason"`
+	CustomMetadata map[string]any  `json:"custom_metadata"`
 	SourceBucket   struct {
 		Origin   string `json:"origin"`
 		Bucket   string `json:"bucket"`
@@ -161,6 +164,9 @@ func (c *Client) Get(ctx context.Context, id string) (Asset, error) {
 func (c *Client) Update(ctx context.Context, id string, m Metadata) (Asset, error) {
 	if m.Tags == nil {
 		m.Tags = []string{}
+	}
+	if m.CustomMetadata == nil {
+		m.CustomMetadata = map[string]any{}
 	}
 	var a Asset
 	err := c.do(ctx, http.MethodPut, "/data_assets/"+url.PathEscape(id), nil, m, &a)
@@ -227,22 +233,36 @@ func (c *Client) CustomFields(ctx context.Context) ([]Field, error) {
 	return out.Fields, err
 }
 
-// Filter is one search filter.
+// Filter is one search filter. Value and Values hold strings or numbers (float64) as the
+// field's type asks: the SDK sends a number filter as a JSON number. Range filters a numeric
+// field; one of its ends may be open.
 type Filter struct {
-	Key     string   `json:"key"`
-	Value   string   `json:"value,omitempty"`
-	Values  []string `json:"values,omitempty"`
-	Exclude bool     `json:"exclude,omitempty"`
+	Key     string `json:"key"`
+	Value   any    `json:"value,omitempty"`
+	Values  []any  `json:"values,omitempty"`
+	Range   *Range `json:"range,omitempty"`
+	Exclude bool   `json:"exclude,omitempty"`
+}
+
+// Range is a numeric range filter, both ends included.
+type Range struct {
+	Min *float64 `json:"min,omitempty"`
+	Max *float64 `json:"max,omitempty"`
 }
 
 // SearchParams select assets; empty fields do not filter.
 type SearchParams struct {
-	Query    string   `json:"query,omitempty"`
-	Archived bool     `json:"archived,omitempty"`
-	Type     string   `json:"type,omitempty"`
-	Origin   string   `json:"origin,omitempty"`
-	Filters  []Filter `json:"filters,omitempty"`
-	Limit    int      `json:"limit,omitempty"`
+	Query     string `json:"query,omitempty"`
+	Archived  bool   `json:"archived,omitempty"`
+	Type      string `json:"type,omitempty"`
+	Origin    string `json:"origin,omitempty"`
+	Ownership string `json:"ownership,omitempty"`
+	Favorite  bool   `json:"favorite,omitempty"`
+	// SortField (created, type, name, size) and SortOrder (asc, desc; only with SortField).
+	SortField string   `json:"sort_field,omitempty"`
+	SortOrder string   `json:"sort_order,omitempty"`
+	Filters   []Filter `json:"filters,omitempty"`
+	Limit     int      `json:"limit,omitempty"`
 	// NextToken is set by Search while paging.
 	NextToken string `json:"next_token,omitempty"`
 }

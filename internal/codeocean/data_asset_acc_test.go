@@ -87,6 +87,12 @@ func TestAccCodeOceanDataAsset_copiedFromS3InPlaceChangesImportDrift(t *testing.
 					resource.TestCheckResourceAttr(assetAddr, "state", "ready"),
 					resource.TestCheckResourceAttr(assetAddr, "type", "dataset"),
 					resource.TestCheckResourceAttr(assetAddr, "files", "2"),
+					resource.TestCheckResourceAttrWith(assetAddr, "size", func(v string) error {
+						if v == "0" || v == "" {
+							return fmt.Errorf("size %q: Code Ocean sends the bytes of both files, as a string", v)
+						}
+						return nil
+					}),
 					resource.TestCheckResourceAttr(assetAddr, "source_bucket.origin", "aws"),
 					resource.TestCheckResourceAttr(assetAddr, "source_bucket.external", "false"),
 					resource.TestCheckResourceAttr(assetAddr, "cleanup_scope.prefixes.#", "0"),
@@ -113,6 +119,8 @@ func TestAccCodeOceanDataAsset_copiedFromS3InPlaceChangesImportDrift(t *testing.
 					resource.TestCheckResourceAttr(assetAddr, "archived", "true"),
 					resource.TestCheckResourceAttr(assetAddr, "custom_metadata.acquired", "2024-05-01"),
 					resource.TestCheckResourceAttr("data.dataplatforms_codeocean_data_assets.by_name", "assets.#", "1"),
+					resource.TestCheckResourceAttr("data.dataplatforms_codeocean_data_assets.by_numbers.0", "assets.#", "1"),
+					resource.TestCheckResourceAttrPair("data.dataplatforms_codeocean_data_assets.by_numbers.0", "assets.0.id", assetAddr, "id"),
 					func(*terraform.State) error {
 						c := accClient(t)
 						got, err := c.Get(context.Background(), a.id)
@@ -125,6 +133,26 @@ func TestAccCodeOceanDataAsset_copiedFromS3InPlaceChangesImportDrift(t *testing.
 						p, err := c.GetPermissions(context.Background(), a.id)
 						if err != nil || p.Everyone != "viewer" {
 							return fmt.Errorf("permissions %+v, %w", p, err)
+						}
+						return nil
+					},
+				),
+			},
+			{ // custom_metadata and the description removed from the configuration: cleared, and the plan is empty after
+				ConfigFile:      cfg,
+				ConfigVariables: awsVars(name, base+"/raw", config.Variables{"archived": config.BoolVariable(true), "everyone": config.StringVariable("viewer")}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(assetAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(assetAddr, "custom_metadata.%"),
+					func(*terraform.State) error {
+						got, err := accClient(t).Get(context.Background(), a.id)
+						if err != nil {
+							return err
+						}
+						if len(got.CustomMetadata) != 0 || got.Description != "" || len(got.Tags) != 1 {
+							return fmt.Errorf("Code Ocean still holds %+v after the metadata was removed", got)
 						}
 						return nil
 					},

@@ -276,7 +276,7 @@ func samePermissions(a, b permissionsModel) bool {
 
 func setAsset(m *assetModel, a Asset) {
 	m.State, m.Type = types.StringValue(NormalState(a.State)), types.StringValue(a.Type)
-	m.Size, m.Files, m.Created = types.Int64Value(a.Size), types.Int64Value(a.Files), types.Int64Value(a.Created)
+	m.Size, m.Files, m.Created = types.Int64Value(int64(a.Size)), types.Int64Value(int64(a.Files)), types.Int64Value(int64(a.Created))
 	m.SourceBucket, _ = types.ObjectValue(sourceBucketAttrTypes, map[string]attr.Value{
 		"origin": types.StringValue(a.SourceBucket.Origin), "bucket": types.StringValue(a.SourceBucket.Bucket),
 		"prefix": types.StringValue(a.SourceBucket.Prefix), "external": types.BoolValue(a.SourceBucket.External),

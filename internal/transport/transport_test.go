@@ -3,6 +3,7 @@ package transport_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -345,4 +346,24 @@ func FuzzDecodeGenericError(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(_ *testing.T, body []byte) { _ = transport.DecodeGenericError(body) })
+}
+
+func TestInt64DecodesANumberOrADigitString(t *testing.T) {
+	for body, want := range map[string]int64{`{"n": 5}`: 5, `{"n": "5"}`: 5, `{"n": "1099511627776"}`: 1 << 40, `{"n": null}`: 0, `{}`: 0,
+		`{"n": ""}`: 0, `{"n": 3.0}`: 3, `{"n": -2}`: -2} {
+		var v struct {
+			N transport.Int64 `json:"n"`
+		}
+		if err := json.Unmarshal([]byte(body), &v); err != nil || int64(v.N) != want {
+			t.Errorf("%s: %d, %v; want %d", body, v.N, err, want)
+		}
+	}
+	for _, body := range []string{`{"n": "5 MB"}`, `{"n": 2.5}`, `{"n": true}`, `{"n": [1]}`} {
+		var v struct {
+			N transport.Int64 `json:"n"`
+		}
+		if err := json.Unmarshal([]byte(body), &v); err == nil {
+			t.Errorf("%s decoded as %d; want an error", body, v.N)
+		}
+	}
 }

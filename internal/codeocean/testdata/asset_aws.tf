@@ -81,3 +81,16 @@ data "dataplatforms_codeocean_data_assets" "by_name" {
   archived   = var.archived
   depends_on = [dataplatforms_codeocean_data_asset.test]
 }
+
+# With custom metadata set: found by a number filter (sent as a JSON number), a date range and
+# the experiment's text.
+data "dataplatforms_codeocean_data_assets" "by_numbers" {
+  count = var.experiment == null ? 0 : 1
+  filters = [
+    { key = "subject_count", value = "12" },
+    { key = "acquired", range = { min = 1704067200, max = 1735689599 } }, # 2024
+    { key = "experiment", values = [var.experiment] },
+  ]
+  archived   = var.archived
+  depends_on = [dataplatforms_codeocean_data_asset.test]
+}

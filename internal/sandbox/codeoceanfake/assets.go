@@ -1,8 +1,10 @@
 package codeoceanfake
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -160,25 +162,70 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, a)
 }
 
-// update replaces name, description, tags, mount and custom metadata: the docs mark the first
-// four required, so a body without them is refused (inferred: the fake does not merge).
+// update changes what the body sets. The SDK's DataAssetUpdateParams makes every field
+// optional and sends unset ones as null: absent or null leaves a field as it is (inferred, the
+// most plausible reading), [] clears the tags and {} the custom metadata. An empty name or
+// mount is refused.
 func (f *Fake) update(w http.ResponseWriter, r *http.Request, a *asset) {
-	var b createBody
+	var b map[string]json.RawMessage
 	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
 		writeError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
 		return
 	}
-	if b.Name == nil || b.Mount == nil || b.Tags == nil || *b.Name == "" || *b.Mount == "" {
-		writeError(w, http.StatusBadRequest, "name, description, tags and mount are required")
+	set := func(k string, v any) (bool, error) {
+		raw, ok := b[k]
+		if !ok || string(raw) == "null" {
+			return false, nil
+		}
+		if err := json.Unmarshal(raw, v); err != nil {
+			return false, fmt.Errorf("%s is invalid: %w", k, err)
+		}
+		return true, nil
+	}
+	var name, mount, description string
+	var tags []string
+	var md map[string]json.RawMessage
+	hasName, err1 := set("name", &name)
+	hasMount, err2 := set("mount", &mount)
+	hasDescription, err3 := set("description", &description)
+	hasTags, err4 := set("tags", &tags)
+	hasMD, err5 := set("custom_metadata", &md)
+	if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	md, err := checkMetadata(b.CustomMetadata)
+	if (hasName && name == "") || (hasMount && mount == "") {
+		writeError(w, http.StatusBadRequest, "name and mount must not be empty")
+		return
+	}
+	checked, err := checkMetadata(md)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	a.Name, a.Mount, a.Tags, a.Description, a.CustomMetadata = *b.Name, *b.Mount, b.Tags, b.Description, md
+	if hasName {
+		a.Name = name
+	}
+	if hasMount {
+		a.Mount = mount
+	}
+	if hasDescription {
+		a.Description = description
+	}
+	if hasTags {
+		a.Tags = orNoTags(tags)
+	}
+	if hasMD {
+		a.CustomMetadata = checked
+	}
 	writeJSON(w, f.view(a, false))
+}
+
+func orNoTags(t []string) []string {
+	if t == nil {
+		return []string{}
+	}
+	return t
 }
 
 func (f *Fake) delete(w http.ResponseWriter, _ *http.Request, a *asset) {
@@ -227,19 +274,46 @@ func (f *Fake) setPermissions(w http.ResponseWriter, r *http.Request, a *asset) 
 }
 
 type searchBody struct {
-	Query     string `json:"query"`
-	Offset    int    `json:"offset"`
-	Limit     int    `json:"limit"`
-	NextToken string `json:"next_token"`
-	Type      string `json:"type"`
-	Origin    string `json:"origin"`
-	Archived  bool   `json:"archived"`
-	Filters   []struct {
-		Key     string   `json:"key"`
-		Value   string   `json:"value"`
-		Values  []string `json:"values"`
-		Exclude bool     `json:"exclude"`
-	} `json:"filters"`
+	Query     string         `json:"query"`
+	Offset    int            `json:"offset"`
+	Limit     int            `json:"limit"`
+	NextToken string         `json:"next_token"`
+	Type      string         `json:"type"`
+	Origin    string         `json:"origin"`
+	Archived  bool           `json:"archived"`
+	Favorite  bool           `json:"favorite"`
+	Ownership string         `json:"ownership"`
+	SortField string         `json:"sort_field"`
+	SortOrder string         `json:"sort_order"`
+	Filters   []searchFilter `json:"filters"`
+}
+
+// searchFilter is the SDK's SearchFilter: value a string or a number, values a list of
+// them, range {min, max} (one end may be left out) for numeric fields.
+type searchFilter struct {
+	Key    string `json:"key"`
+	Value  any    `json:"value"`
+	Values []any  `json:"values"`
+	Range  *struct {
+		Min *float64 `json:"min"`
+		Max *float64 `json:"max"`
+	} `json:"range"`
+	Exclude bool `json:"exclude"`
+}
+
+// matches applies one filter. A value matches a field of its own JSON type only (inferred: a
+// string "5" does not match the number 5), so a client that sends numbers as strings finds
+// nothing, as it would on a server that types its fields.
+func (flt searchFilter) matches(a *asset) bool {
+	if flt.Range != nil {
+		n, ok := a.CustomMetadata[flt.Key].(float64)
+		return ok && (flt.Range.Min == nil || n >= *flt.Range.Min) && (flt.Range.Max == nil || n <= *flt.Range.Max)
+	}
+	values := flt.Values
+	if flt.Value != nil {
+		values = append(slices.Clone(values), flt.Value)
+	}
+	return slices.ContainsFunc(values, func(v any) bool { return matchesFilter(a, flt.Key, v) })
 }
 
 // matchesQuery applies `field:value` terms (name and tag; the same field twice is OR,
@@ -274,18 +348,58 @@ func matchesTerm(a *asset, field, v string) bool {
 	return false
 }
 
-// matchesFilter applies one search filter value to a key: name, description, tags or a custom
-// metadata field.
-func matchesFilter(a *asset, key, v string) bool {
+// matchesFilter applies one search filter value to a key: name, description, tags (text) or a
+// custom metadata field (text, or a number for number and date fields).
+func matchesFilter(a *asset, key string, v any) bool {
+	text, isText := v.(string)
 	switch key {
 	case "name":
-		return strings.EqualFold(a.Name, v)
+		return isText && strings.EqualFold(a.Name, text)
 	case "description":
-		return strings.EqualFold(a.Description, v)
+		return isText && strings.EqualFold(a.Description, text)
 	case "tags":
-		return matchesTerm(a, "tag", strings.ToLower(v))
+		return isText && matchesTerm(a, "tag", strings.ToLower(text))
 	}
-	return a.CustomMetadata[key] != nil && fmt.Sprint(a.CustomMetadata[key]) == v
+	switch have := a.CustomMetadata[key].(type) {
+	case string:
+		return isText && have == text
+	case float64:
+		n, ok := v.(float64)
+		return ok && have == n
+	}
+	return false
+}
+
+// ownedBy applies ownership: every asset of the fake is created by the token's user (the only
+// user); "private" is one shared with nobody else, "shared" one others shared with the user
+// (none here). Inferred from the SDK's enum (private, shared, created).
+func ownedBy(a *asset, ownership string) bool {
+	switch ownership {
+	case "", "created":
+		return true
+	case "private":
+		users, _ := a.permissions["users"].([]any)
+		groups, _ := a.permissions["groups"].([]any)
+		everyone, _ := a.permissions["everyone"].(string)
+		return len(users) <= 1 && len(groups) == 0 && (everyone == "" || everyone == "none")
+	}
+	return false
+}
+
+// sortAssets orders by sort_field (created, type, name, size) and sort_order (asc by default).
+func sortAssets(assets []*asset, field, order string) {
+	less := map[string]func(a, b *asset) int{
+		"created": func(a, b *asset) int { return cmp.Compare(a.Created, b.Created) },
+		"type":    func(a, b *asset) int { return strings.Compare(a.Type, b.Type) },
+		"name":    func(a, b *asset) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) },
+		"size":    func(a, b *asset) int { return cmp.Compare(a.size, b.size) },
+	}[field]
+	slices.SortStableFunc(assets, func(a, b *asset) int {
+		if order == "desc" {
+			return less(b, a)
+		}
+		return less(a, b)
+	})
 }
 
 // splitTerms splits on spaces outside double quotes.
@@ -326,6 +440,26 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "limit must be between 1 and 1000")
 		return
 	}
+	switch {
+	case b.SortField != "" && !slices.Contains([]string{"created", "type", "name", "size"}, b.SortField):
+		writeError(w, http.StatusBadRequest, "sort_field must be created, type, name or size")
+		return
+	case b.SortOrder != "" && b.SortField == "":
+		writeError(w, http.StatusBadRequest, "sort_order must be provided with sort_field")
+		return
+	case b.SortOrder != "" && b.SortOrder != "asc" && b.SortOrder != "desc":
+		writeError(w, http.StatusBadRequest, "sort_order must be asc or desc")
+		return
+	case b.Ownership != "" && !slices.Contains([]string{"private", "shared", "created"}, b.Ownership):
+		writeError(w, http.StatusBadRequest, "ownership must be private, shared or created")
+		return
+	}
+	for _, flt := range b.Filters {
+		if flt.Range != nil && flt.Range.Min == nil && flt.Range.Max == nil {
+			writeError(w, http.StatusBadRequest, "a range filter needs min or max")
+			return
+		}
+	}
 	start := b.Offset
 	if b.NextToken != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(b.NextToken)
@@ -342,20 +476,22 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request) {
 	for _, id := range f.order {
 		a := f.assets[id]
 		if a.archived != b.Archived || (b.Type != "" && a.Type != b.Type) || !matchesQuery(a, b.Query) ||
-			(b.Origin == "external" && !a.external) || (b.Origin == "internal" && a.external) {
+			(b.Origin == "external" && !a.external) || (b.Origin == "internal" && a.external) ||
+			(b.Favorite && !a.favorite) || !ownedBy(a, b.Ownership) {
 			continue
 		}
 		ok := true
 		for _, flt := range b.Filters {
-			values := append(slices.Clone(flt.Values), flt.Value)
-			hit := slices.ContainsFunc(values, func(v string) bool { return v != "" && matchesFilter(a, flt.Key, v) })
-			if hit == flt.Exclude {
+			if flt.matches(a) == flt.Exclude {
 				ok = false
 			}
 		}
 		if ok {
 			matched = append(matched, a)
 		}
+	}
+	if b.SortField != "" {
+		sortAssets(matched, b.SortField, b.SortOrder)
 	}
 	start = min(start, len(matched))
 	end := min(start+b.Limit, len(matched))

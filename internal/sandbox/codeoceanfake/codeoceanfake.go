@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -45,22 +46,25 @@ var customFields = []map[string]any{
 }
 
 type asset struct {
-	ID             string         `json:"id"`
-	Created        int64          `json:"created"`
-	Name           string         `json:"name"`
-	Mount          string         `json:"mount"`
-	Description    string         `json:"description"`
-	Tags           []string       `json:"tags"`
-	State          string         `json:"state"`
-	Type           string         `json:"type"`
-	Files          *int64         `json:"files,omitempty"`
-	Size           *int64         `json:"size,omitempty"`
+	ID          string   `json:"id"`
+	Created     int64    `json:"created"`
+	Name        string   `json:"name"`
+	Mount       string   `json:"mount"`
+	Description string   `json:"description"`
+	Tags        []string `json:"tags"`
+	State       string   `json:"state"`
+	Type        string   `json:"type"`
+	Files       *int64   `json:"files,omitempty"`
+	// Size is a string, as the API docs type it (the SDK parses it to an int).
+	Size           *string        `json:"size,omitempty"`
 	SourceBucket   map[string]any `json:"source_bucket"`
 	CustomMetadata map[string]any `json:"custom_metadata,omitempty"`
 	FailureReason  string         `json:"failure_reason,omitempty"`
 	LastUsed       int64          `json:"last_used"`
 	Owner          string         `json:"owner"`
 	archived       bool
+	favorite       bool  // inferred: favorites are set in the web app only; none by default
+	size           int64 // Size as a number, for sorting
 	gets           int
 	fail           string
 	permissions    map[string]any
@@ -222,7 +226,8 @@ func (f *Fake) view(a *asset, advance bool) *asset {
 			} else {
 				a.State = "ready"
 				n, size := f.count(a.countBucket, a.countPrefix)
-				a.Files, a.Size = &n, &size
+				text := strconv.FormatInt(size, 10)
+				a.Files, a.Size, a.size = &n, &text, size
 			}
 		}
 	}
