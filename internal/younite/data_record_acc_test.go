@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -74,6 +75,62 @@ func holds(t *testing.T, dr string, want map[string]bool) error {
 	return nil
 }
 
+// setShapes switches the fake between its inferred shapes and the documented ones.
+func setShapes(t *testing.T, documented bool) {
+	t.Helper()
+	body, _ := json.Marshal(younitefake.Shapes{Documented: documented})
+	resp, err := http.Post(acctest.Sandbox(t).Endpoints["younite"]+"/sandbox/shapes", "application/json", strings.NewReader(string(body)))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("switching the YOUnite fake's shapes: %v %v", resp, err)
+	}
+	_ = resp.Body.Close()
+}
+
+// forEachShape runs a test against the fake's richer inferred answers and against the shapes
+// YOUnite's documentation shows (Location-only create, list-shaped DR, a delete that finishes
+// after its answer, 401 ACL refusals). The package's tests run one at a time.
+func forEachShape(t *testing.T, run func(t *testing.T, documented bool)) {
+	for _, documented := range []bool{false, true} {
+		name := "inferred_shapes"
+		if documented {
+			name = "documented_shapes"
+		}
+		t.Run(name, func(t *testing.T) {
+			acctest.PreCheck(t)
+			setShapes(t, documented)
+			t.Cleanup(func() { setShapes(t, false) })
+			run(t, documented)
+		})
+	}
+}
+
+// eventually retries check for a few seconds: with the documented shapes a delete completes
+// after YOUnite's answer.
+func eventually(check func() error) error {
+	var err error
+	for range 50 {
+		if err = check(); err == nil {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return err
+}
+
+// rechecks counts the link checks of a DR that followed its DELETE.
+func rechecks(t *testing.T, dr string) int {
+	n, deleted := 0, false
+	for _, r := range acctest.Sandbox(t).Faults().Requests("younite") {
+		switch {
+		case r.Method == http.MethodDelete && r.Path == "/api/drs/"+dr:
+			deleted = true
+		case deleted && r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/api/drs/"+dr+"/adaptor/"):
+			n++
+		}
+	}
+	return n
+}
+
 func drExists(t *testing.T, dr string, want bool) error {
 	_, err := client(t).GetDR(context.Background(), younitefake.ZoneMain, dr)
 	switch {
@@ -107,32 +164,48 @@ func importStep(dr *string, vars config.Variables) resource.TestStep {
 }
 
 func TestAccYOUniteDataRecord_dataStoreLifecycle(t *testing.T) {
-	acctest.PreCheck(t)
+	forEachShape(t, testDataStoreLifecycle)
+}
+
+func testDataStoreLifecycle(t *testing.T, documented bool) {
 	name := acctest.Unique("Oregon")
 	vars := func(code string) config.Variables {
 		return config.Variables{"domain": config.StringVariable(younitefake.DomainStates),
 			"record": config.StringVariable(fmt.Sprintf(`{"name": %q, "code": %q}`, name, code))}
 	}
+	// What YOUnite's answer reports: the domain type and version only in the inferred shape;
+	// the configured domain is kept either way.
+	reported := []resource.TestCheckFunc{
+		resource.TestCheckResourceAttr(drAddr, "domain_type", "MDM_DATA_STORE"),
+		resource.TestCheckResourceAttr(drAddr, "domain_version", "1"),
+	}
+	ignore := []string{"timeouts", "json"}
+	if documented {
+		reported = []resource.TestCheckFunc{
+			resource.TestCheckNoResourceAttr(drAddr, "domain_type"),
+			resource.TestCheckNoResourceAttr(drAddr, "domain_version"),
+		}
+		ignore = append(ignore, "domain", "domain_type", "domain_version")
+	}
 	var id string
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             func(*terraform.State) error { return drExists(t, id, false) },
+		CheckDestroy:             func(*terraform.State) error { return eventually(func() error { return drExists(t, id, false) }) },
 		Steps: []resource.TestStep{
 			{
 				ConfigFile: cfg, ConfigVariables: vars("OR"),
-				Check: resource.ComposeAggregateTestCheckFunc(
+				Check: resource.ComposeAggregateTestCheckFunc(append(reported,
 					resource.TestCheckResourceAttrWith(drAddr, "id", func(v string) error { id = v; return nil }),
-					resource.TestCheckResourceAttr(drAddr, "domain_type", "MDM_DATA_STORE"),
-					resource.TestCheckResourceAttr(drAddr, "domain_version", "1"),
+					resource.TestCheckResourceAttr(drAddr, "domain", younitefake.DomainStates),
 					resource.TestCheckResourceAttr(drAddr, "zone_uuid", younitefake.ZoneMain),
 					resource.TestCheckResourceAttr(drAddr, "linked_adaptor_uuids.#", "0"),
-				),
+				)...),
 			},
 			{
 				ConfigFile: cfg, ConfigVariables: vars("OR"),
 				// json compares as JSON, not as text: the import holds YOUnite's compact form.
-				ResourceName: drAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts", "json"},
+				ResourceName: drAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
 			},
 			{ // a 5xx storm on reads is retried; the same JSON written differently plans nothing
@@ -162,6 +235,9 @@ func TestAccYOUniteDataRecord_dataStoreLifecycle(t *testing.T) {
 					if err := client(t).DeleteDR(context.Background(), younitefake.ZoneMain, id, nil); err != nil {
 						t.Fatal(err)
 					}
+					if err := eventually(func() error { return drExists(t, id, false) }); err != nil {
+						t.Fatal(err)
+					}
 				},
 				ConfigFile: cfg, ConfigVariables: vars("ORE"), PlanOnly: true, ExpectNonEmptyPlan: true,
 			},
@@ -169,24 +245,52 @@ func TestAccYOUniteDataRecord_dataStoreLifecycle(t *testing.T) {
 	})
 }
 
+// A full delete removes the entity at every linked adaptor and the DR. With the documented
+// shapes the links are found with the check at each adaptor of the zone, and the delete, which
+// completes after its answer, is rechecked until the links are gone, without a warning.
 func TestAccYOUniteDataRecord_fullDeleteRemovesEveryAdaptorsEntity(t *testing.T) {
-	acctest.PreCheck(t)
+	forEachShape(t, testFullDelete)
+}
+
+func testFullDelete(t *testing.T, documented bool) {
 	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorLMS)
+	typed := resource.TestCheckResourceAttr(drAddr, "domain_type", "FEDERATED")
+	if documented {
+		typed = resource.TestCheckNoResourceAttr(drAddr, "domain_type")
+	}
+	// After an import the domain is recorded in place when the answer did not name it.
+	action := plancheck.ResourceActionNoop
+	if documented {
+		action = plancheck.ResourceActionUpdate
+	}
+	warnings, factories := acctest.RecordingFactories()
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy: func(*terraform.State) error {
-			if err := holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorLMS: false}); err != nil {
+			if err := eventually(func() error {
+				return holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorLMS: false})
+			}); err != nil {
 				return err
 			}
-			return drExists(t, dr, false)
+			if err := eventually(func() error { return drExists(t, dr, false) }); err != nil {
+				return err
+			}
+			if n := rechecks(t, dr); documented && n < 2 {
+				return fmt.Errorf("%d link checks after the delete; a delete that completes later needs a recheck", n)
+			}
+			return warnings.ExpectNone("", regexp.MustCompile(`still linked`))
 		},
 		Steps: []resource.TestStep{
 			importStep(&dr, federatedVars()),
 			{
 				ConfigFile: cfg, ConfigVariables: federatedVars(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(drAddr, action), // never a replacement (a delete everywhere)
+				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(drAddr, "domain_type", "FEDERATED"),
+					typed,
+					resource.TestCheckResourceAttr(drAddr, "domain", younitefake.DomainStudents),
 					resource.TestCheckResourceAttr(drAddr, "linked_adaptor_uuids.#", "2"),
 					resource.TestCheckTypeSetElemAttr(drAddr, "linked_adaptor_uuids.*", younitefake.AdaptorLMS),
 					func(*terraform.State) error {
@@ -209,15 +313,49 @@ func TestAccYOUniteDataRecord_fullDeleteRemovesEveryAdaptorsEntity(t *testing.T)
 	})
 }
 
-func TestAccYOUniteDataRecord_scopedDeleteLeavesTheRestAndTheDR(t *testing.T) {
+// With the documented shapes, a down adaptor accepts the delete and never acts: the provider
+// rechecks until the delete timeout and then warns that the link survives.
+func TestAccYOUniteDataRecord_linkThatSurvivesIsWarnedAfterRechecks(t *testing.T) {
 	acctest.PreCheck(t)
+	setShapes(t, true)
+	t.Cleanup(func() { setShapes(t, false) })
+	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorDown)
+	vars := federatedVars()
+	vars["delete_timeout"] = config.StringVariable("4s")
+	warnings, factories := acctest.RecordingFactories()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy: func(*terraform.State) error {
+			if err := warnings.Expect("ApplyResourceChange", regexp.MustCompile(`still linked at 1 adaptors after the delete.*`+younitefake.AdaptorDown)); err != nil {
+				return err
+			}
+			if n := rechecks(t, dr); n < 4 {
+				return fmt.Errorf("%d link checks after the delete, want rechecks before the warning", n)
+			}
+			return holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorDown: true})
+		},
+		Steps: []resource.TestStep{
+			importStep(&dr, vars),
+			{ConfigFile: cfg, ConfigVariables: vars, Check: resource.TestCheckResourceAttr(drAddr, "linked_adaptor_uuids.#", "2")},
+		},
+	})
+}
+
+func TestAccYOUniteDataRecord_scopedDeleteLeavesTheRestAndTheDR(t *testing.T) {
+	forEachShape(t, func(t *testing.T, _ bool) { testScopedDelete(t) })
+}
+
+func testScopedDelete(t *testing.T) {
 	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorLMS)
 	vars := federatedVars(younitefake.AdaptorSIS)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			if err := holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorLMS: true}); err != nil {
+			if err := eventually(func() error {
+				return holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorLMS: true})
+			}); err != nil {
 				return err
 			}
 			if linked, err := client(t).CheckLink(context.Background(), younitefake.ZoneMain, dr, younitefake.AdaptorLMS); err != nil || !linked {
@@ -235,7 +373,10 @@ func TestAccYOUniteDataRecord_scopedDeleteLeavesTheRestAndTheDR(t *testing.T) {
 // An adaptor without a DELETE ACL entry refuses: the destroy fails with YOUnite's answer and
 // changes nothing, whether it deletes everywhere or only there; scoped elsewhere it succeeds.
 func TestAccYOUniteDataRecord_missingACLRefusesAndChangesNothing(t *testing.T) {
-	acctest.PreCheck(t)
+	forEachShape(t, testMissingACL)
+}
+
+func testMissingACL(t *testing.T, documented bool) {
 	dr := federatedDR(t, younitefake.AdaptorSIS, younitefake.AdaptorFinance)
 	intact := func() {
 		if err := holds(t, dr, map[string]bool{younitefake.AdaptorSIS: true, younitefake.AdaptorFinance: true}); err != nil {
@@ -245,12 +386,18 @@ func TestAccYOUniteDataRecord_missingACLRefusesAndChangesNothing(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	refused := regexp.MustCompile(`(?s)403 Forbidden \(UNAUTHORIZED\).*finance-adaptor.*nothing\s+was\s+deleted`)
+	refused := regexp.MustCompile(`(?s)403 Forbidden \(UNAUTHORIZED\).*finance-adaptor.*nothing\s+was\s+deleted.*DELETE\s+ACL`)
+	if documented {
+		// A 401 for a token GET /token accepts: YOUnite's ACL refusal, not bad credentials.
+		refused = regexp.MustCompile(`(?s)401 Unauthorized \(UNAUTHORIZED\).*finance-adaptor.*nothing\s+was\s+deleted.*token\s+is\s+valid.*ACL\s+refusal`)
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			return holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorFinance: true})
+			return eventually(func() error {
+				return holds(t, dr, map[string]bool{younitefake.AdaptorSIS: false, younitefake.AdaptorFinance: true})
+			})
 		},
 		Steps: []resource.TestStep{
 			importStep(&dr, federatedVars()),

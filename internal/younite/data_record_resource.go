@@ -3,6 +3,7 @@ package younite
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,6 +32,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/wait"
 )
 
 var (
@@ -90,13 +92,15 @@ func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"needed when the token belongs to several zones.",
 				Validators:    []validator.String{uuidValidator()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}},
-			"domain": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the DR's data domain, such as `states`.",
+			"domain": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the DR's data domain, such as `states`. " +
+				"Changing it replaces the DR, except after an import (YOUnite's documented DR answer does not name the domain), when it is recorded in place.",
 				Validators:    []validator.String{stringvalidator.LengthBetween(3, 128)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+				PlanModifiers: []planmodifier.String{replaceUnlessImported()}},
 			"domain_version": schema.Int64Attribute{Optional: true, Computed: true,
-				MarkdownDescription: "Domain version (`states:v1` is 1). Default: the domain's default version.",
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplaceIfConfigured()}},
+				MarkdownDescription: "Domain version (`states:v1` is 1). Default: the domain's default version, left out of the create; " +
+					"null when YOUnite's answer does not say which.",
+				Validators:    []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplaceIfConfigured()}},
 			"json": schema.StringAttribute{Optional: true, Computed: true, CustomType: jsontypes.NormalizedType{},
 				MarkdownDescription: "The record as a JSON object, such as `jsonencode({ name = \"Oregon\" })`. Required to create a DR; " +
 					"when unset on an adopted DR, whatever YOUnite holds is kept. YOUnite has no documented update, so a change replaces the DR.",
@@ -107,11 +111,13 @@ func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(uuidValidator())}},
 			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
-			"domain_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`FEDERATED` or `MDM_DATA_STORE` (older names are read as these).",
+			"domain_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`FEDERATED` or `MDM_DATA_STORE` (older names are read as these); " +
+				"null when YOUnite's answer does not say.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"linked_adaptor_uuids": schema.SetAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Adaptors YOUnite held a link for at the last read.",
-				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()}},
+				MarkdownDescription: "Adaptors YOUnite held a link for at the last read: as the DR's answer lists them, else found with the " +
+					"link check at each adaptor of the zone. Null when neither can tell (no zone to list adaptors of).",
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()}},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
 		},
 	}
@@ -122,6 +128,9 @@ func (r *dataRecordResource) client(m dataRecordModel) (*Client, string, diag.Di
 }
 
 func drObject(m dataRecordModel) string {
+	if m.Domain.ValueString() == "" {
+		return "YOUnite DR " + m.ID.ValueString()
+	}
 	return fmt.Sprintf("YOUnite DR %s (%s)", m.ID.ValueString(), m.Domain.ValueString())
 }
 
@@ -183,22 +192,46 @@ func (r *dataRecordResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	d, err := c.CreateDR(ctx, zone, m.Domain.ValueString(), m.DomainVersion.ValueInt64(), json.RawMessage(m.JSON.ValueString()))
-	if err != nil {
+	if err != nil && d.UUID == "" {
 		resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("Creating a YOUnite DR in domain %q failed", m.Domain.ValueString()), err, ""))
 		return
 	}
 	m.ID, m.ZoneUUID = types.StringValue(d.UUID), types.StringValue(zone)
-	resp.Diagnostics.Append(setDR(ctx, &m, d)...)
+	if err != nil {
+		// Created, but not read back: keep it in state (tainted) so that nothing is orphaned.
+		m.DomainType, m.LinkedAdaptorUUIDs = types.StringNull(), types.SetNull(types.StringType)
+		if m.DomainVersion.IsUnknown() {
+			m.DomainVersion = types.Int64Null()
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("YOUnite created DR %s but reading it back failed", d.UUID), err,
+			"The DR stays in state, marked tainted: the next apply deletes and creates it again."))
+		return
+	}
+	resp.Diagnostics.Append(setDR(ctx, c, zone, &m, d)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// setDR copies what YOUnite reports. The configured json is kept when it means the same.
-func setDR(ctx context.Context, m *dataRecordModel, d DR) diag.Diagnostics {
-	m.Domain = types.StringValue(d.DomainName)
-	m.DomainVersion = types.Int64Value(d.DomainVersion)
-	m.DomainType = types.StringValue("MDM_DATA_STORE")
-	if d.Federated() {
+// setDR copies what YOUnite reports, and only that: a field the answer leaves out keeps its
+// configured or prior value (null when there is none). The configured json is kept when it
+// means the same.
+func setDR(ctx context.Context, c *Client, zone string, m *dataRecordModel, d DR) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if d.DomainName != "" {
+		m.Domain = types.StringValue(d.DomainName)
+	}
+	if d.DomainVersion > 0 {
+		m.DomainVersion = types.Int64Value(int64(d.DomainVersion))
+	} else if m.DomainVersion.IsUnknown() {
+		m.DomainVersion = types.Int64Null()
+	}
+	switch {
+	case d.Federated():
 		m.DomainType = types.StringValue("FEDERATED")
+	case d.DomainType != "":
+		m.DomainType = types.StringValue("MDM_DATA_STORE")
+	case m.DomainType.IsUnknown():
+		m.DomainType = types.StringNull()
 	}
 	if d.JSON != "" {
 		remote := jsontypes.NewNormalizedValue(d.JSON)
@@ -208,10 +241,22 @@ func setDR(ctx context.Context, m *dataRecordModel, d DR) diag.Diagnostics {
 	} else if m.JSON.IsUnknown() {
 		m.JSON = jsontypes.NewNormalizedNull()
 	}
-	linked := d.LinkedAdaptors()
-	slices.Sort(linked)
-	var diags diag.Diagnostics
-	m.LinkedAdaptorUUIDs, diags = types.SetValueFrom(ctx, types.StringType, linked)
+	linked, known, err := c.Links(ctx, zone, d)
+	switch {
+	case err != nil:
+		diags.Append(diagnostics.Warning(fmt.Sprintf("Cannot tell which adaptors hold YOUnite DR %s", d.UUID), err,
+			"linked_adaptor_uuids keeps its last value; the destroy checks again."))
+		if m.LinkedAdaptorUUIDs.IsUnknown() {
+			m.LinkedAdaptorUUIDs = types.SetNull(types.StringType)
+		}
+	case !known:
+		m.LinkedAdaptorUUIDs = types.SetNull(types.StringType)
+	default:
+		slices.Sort(linked)
+		var d diag.Diagnostics
+		m.LinkedAdaptorUUIDs, d = types.SetValueFrom(ctx, types.StringType, linked)
+		diags.Append(d...)
+	}
 	return diags
 }
 
@@ -236,16 +281,28 @@ func (r *dataRecordResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.Append(diagnostics.Error("Reading "+drObject(m)+" failed", err, ""))
 		return
 	}
-	m.ZoneUUID = types.StringValue(zone)
-	resp.Diagnostics.Append(setDR(ctx, &m, d)...)
+	if zone != "" {
+		m.ZoneUUID = types.StringValue(zone)
+	}
+	resp.Diagnostics.Append(setDR(ctx, c, zone, &m, d)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // Update changes only what needs no call: delete_adaptor_uuids and deletion_protection
-// matter at destroy.
+// matter at destroy, and a domain recorded after an import is the configuration's.
 func (r *dataRecordResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan dataRecordModel
+	var plan, state dataRecordModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if plan.DomainType.IsUnknown() {
+		plan.DomainType = state.DomainType
+	}
+	if plan.LinkedAdaptorUUIDs.IsUnknown() {
+		plan.LinkedAdaptorUUIDs = state.LinkedAdaptorUUIDs
+	}
+	if plan.DomainVersion.IsUnknown() {
+		plan.DomainVersion = state.DomainVersion
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -280,48 +337,121 @@ func (r *dataRecordResource) Delete(ctx context.Context, req resource.DeleteRequ
 		if transport.IsNotFound(err) {
 			return // already gone
 		}
+		if err == nil {
+			verify, _, err = c.Links(ctx, zone, d)
+		}
 		if err != nil {
 			resp.Diagnostics.Append(diagnostics.Error("Reading "+object+" before its delete failed", err, "Nothing was deleted."))
 			return
 		}
-		verify = d.LinkedAdaptors()
 	}
 	err := c.DeleteDR(ctx, zone, id, scoped)
 	if transport.IsNotFound(err) {
 		return // already gone
 	}
 	if err != nil {
-		next := "YOUnite refused the delete, so nothing was deleted at any adaptor; the DR stays in state."
-		if transport.StatusCode(err) == 401 || transport.StatusCode(err) == 403 {
-			next += " The token lacks a DELETE ACL entry (or permission) at an adaptor concerned: ask a zone data steward for it, " +
-				"or limit the destroy with delete_adaptor_uuids."
-		}
-		resp.Diagnostics.Append(diagnostics.Error("Deleting "+object+" failed", err, next))
+		resp.Diagnostics.Append(diagnostics.Error("Deleting "+object+" failed", err, refusalAdvice(ctx, c, zone, err)))
 		return
 	}
-	resp.Diagnostics.Append(verifyGone(ctx, c, zone, id, verify)...)
+	resp.Diagnostics.Append(verifyGone(ctx, c, zone, id, verify, len(scoped) == 0)...)
 }
 
-// verifyGone asks the link check at each adaptor and warns about links that survive: adaptors
-// complete deletes over the message bus, and a 404 of the check is not proof of absence.
-func verifyGone(ctx context.Context, c *Client, zone, id string, adaptors []string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	var surviving []string
-	for _, a := range adaptors {
-		linked, err := c.CheckLink(ctx, zone, id, a)
-		if err != nil {
-			diags.Append(diagnostics.Warning(fmt.Sprintf("Cannot verify the delete of YOUnite DR %s at adaptor %s", id, a), err,
-				"The delete was accepted; check the adaptor's system."))
-			continue
+// refusalAdvice says what a refused delete means. YOUnite's ACL refusal is "UNAUTHORIZED",
+// most plausibly a 401: for a token that GET /token still accepts it is an ACL refusal, not a
+// bad token.
+func refusalAdvice(ctx context.Context, c *Client, zone string, err error) string {
+	next := "YOUnite refused the delete, so nothing was deleted at any adaptor; the DR stays in state."
+	acl := " The token lacks a DELETE ACL entry (or permission) at an adaptor concerned: ask a zone data steward for it, " +
+		"or limit the destroy with delete_adaptor_uuids."
+	switch transport.StatusCode(err) {
+	case 403:
+		return next + acl
+	case 401:
+		if valid, verr := c.TokenValid(ctx, zone); verr == nil && valid {
+			return next + " The token is valid (GET /token accepts it), so this UNAUTHORIZED is YOUnite's ACL refusal." + acl
+		} else if verr == nil {
+			return next + " YOUnite does not accept the token: check younite.token (YOUNITE_TOKEN)."
 		}
-		if linked {
+		return next + acl
+	}
+	return next
+}
+
+// recheckFirst and recheckMost pace the link rechecks after a delete.
+const (
+	recheckFirst = 250 * time.Millisecond
+	recheckMost  = 5 * time.Second
+)
+
+// verifyGone waits, within the delete's timeout, until the delete shows: for a full delete the
+// DR is gone (GET answers 404), for a scoped one no adaptor concerned holds a link. Adaptors
+// delete over the message bus, after YOUnite's answer. What is still there when the time is up
+// is a warning; a 404 of the link check is not proof that an adaptor's system lacks the entity.
+func verifyGone(ctx context.Context, c *Client, zone, id string, adaptors []string, full bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(adaptors) == 0 && !full {
+		return diags
+	}
+	window := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		// Keep a tenth of what is left (at least a second) for the answer itself.
+		left := time.Until(deadline)
+		var cancel context.CancelFunc
+		window, cancel = context.WithTimeout(ctx, left-max(left/10, time.Second))
+		defer cancel()
+	}
+	pending := adaptors // linked, or not yet checked successfully
+	failed := map[string]error{}
+	drLeft := full
+	err := wait.Until(window, recheckFirst, recheckMost, func(ctx context.Context) (bool, error) {
+		if full {
+			_, err := c.GetDR(ctx, zone, id)
+			if transport.IsNotFound(err) {
+				drLeft, pending = false, nil
+				return true, nil // gone, and its links with it
+			}
+		}
+		var still []string
+		for i, a := range pending {
+			linked, err := c.CheckLink(ctx, zone, id, a)
+			if err != nil && ctx.Err() != nil {
+				still = append(still, pending[i:]...) // the window closed during the call
+				break
+			}
+			if err != nil {
+				failed[a] = err
+			} else {
+				delete(failed, a)
+			}
+			if err != nil || linked {
+				still = append(still, a)
+			}
+		}
+		pending = still
+		return len(pending) == 0 && !full, nil
+	})
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		diags.Append(diagnostics.Warning(fmt.Sprintf("Cannot verify the delete of YOUnite DR %s", id), err, "The delete was accepted; check the adaptors' systems."))
+	}
+	var surviving []string
+	for _, a := range pending {
+		if failed[a] == nil {
 			surviving = append(surviving, a)
 		}
 	}
+	for a, err := range failed {
+		diags.Append(diagnostics.Warning(fmt.Sprintf("Cannot verify the delete of YOUnite DR %s at adaptor %s", id, a), err,
+			"The delete was accepted; check the adaptor's system."))
+	}
 	if len(surviving) > 0 {
 		diags.AddWarning(fmt.Sprintf("YOUnite DR %s is still linked at %d adaptors after the delete", id, len(surviving)),
-			fmt.Sprintf("YOUnite accepted the delete but still holds a link at: %s. Adaptors delete over the message bus and a paused or "+
-				"down adaptor may not have acted yet; check those systems. Terraform no longer manages the DR.", strings.Join(surviving, ", ")))
+			fmt.Sprintf("YOUnite accepted the delete but still holds a link at: %s, rechecked until the delete timeout. Adaptors delete over "+
+				"the message bus and a paused or down adaptor may not have acted yet; check those systems. Terraform no longer manages the DR.",
+				strings.Join(surviving, ", ")))
+	} else if drLeft {
+		diags.AddWarning(fmt.Sprintf("YOUnite DR %s still exists after the delete", id),
+			"YOUnite accepted the delete, but the DR was still readable when the delete timeout ran out. Terraform no longer manages it; "+
+				"check it in YOUnite, and raise timeouts.delete if deletes take this long here.")
 	}
 	return diags
 }
@@ -363,4 +493,13 @@ func (sameJSONKeepsState) PlanModifyString(ctx context.Context, req planmodifier
 	if equal {
 		resp.PlanValue = req.StateValue
 	}
+}
+
+// replaceUnlessImported replaces the DR when the domain changes, except when the prior state
+// holds none: after an import, when YOUnite's documented answer named no domain.
+func replaceUnlessImported() planmodifier.String {
+	const desc = "Changing this value replaces the DR, except after an import, when it is recorded in place."
+	return stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = !req.StateValue.IsNull()
+	}, desc, desc)
 }

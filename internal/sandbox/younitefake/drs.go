@@ -72,8 +72,19 @@ func (f *Fake) createDR(w http.ResponseWriter, r *http.Request, zone string) {
 	}
 	n := &dr{UUID: newUUID(), Domain: d, Version: body.Version, JSON: body.JSON, Created: time.Now().UTC()}
 	f.drs[n.UUID] = n
-	w.Header().Set("Location", "/drs/"+n.UUID)
+	w.Header().Set("Location", "/api/drs/"+n.UUID)
+	if f.documented {
+		// The only documented create answer (POST /domains): a Location header, no body.
+		w.WriteHeader(http.StatusCreated)
+		return
+	}
 	writeJSON(w, http.StatusCreated, drJSON(n))
+}
+
+// listShaped is a DR in the only shape the docs show, an entry of GET /drs:
+// {uuid, created_by_uuid, json: "<string>"}.
+func listShaped(d *dr) map[string]any {
+	return map[string]any{"drs": []map[string]any{{"uuid": d.UUID, "created_by_uuid": "5e2d0000-0000-4000-8000-00000000u001", "json": string(d.JSON)}}}
 }
 
 func (f *Fake) findDR(w http.ResponseWriter, r *http.Request, zone string) *dr {
@@ -87,6 +98,10 @@ func (f *Fake) findDR(w http.ResponseWriter, r *http.Request, zone string) *dr {
 
 func (f *Fake) getDR(w http.ResponseWriter, r *http.Request, zone string) {
 	if d := f.findDR(w, r, zone); d != nil {
+		if f.documented {
+			writeJSON(w, http.StatusOK, listShaped(d))
+			return
+		}
 		writeJSON(w, http.StatusOK, drJSON(d))
 	}
 }
@@ -125,8 +140,10 @@ func (f *Fake) mapDR(w http.ResponseWriter, r *http.Request, zone string) {
 // deleteDR deletes a DR everywhere (the source entity at every linked adaptor, the links and
 // the DR) or, with adaptorUuids, only at those adaptors (the DR stays). Every target is checked
 // first, so a refusal changes nothing: an adaptor without a DELETE ACL entry for the caller is
-// refused as UNAUTHORIZED (403: the code is not documented), a paused one rejects writes (409).
-// The fake completes synchronously and answers 204 (neither is documented).
+// refused as UNAUTHORIZED (403: the code is not documented; 401 with the documented shapes), a
+// paused one rejects writes (409). The fake completes synchronously and answers 204 (neither is
+// documented); with the documented shapes it answers 202 and the adaptors act after
+// deleteDelay, except a down one, which never does (its link and the DR stay).
 func (f *Fake) deleteDR(w http.ResponseWriter, r *http.Request, zone string) {
 	d := f.findDR(w, r, zone)
 	if d == nil {
@@ -153,21 +170,61 @@ func (f *Fake) deleteDR(w http.ResponseWriter, r *http.Request, zone string) {
 			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "adaptor "+u+" not found in zone "+zone)
 			return
 		case a.noDelete:
-			writeError(w, http.StatusForbidden, "UNAUTHORIZED", fmt.Sprintf("no outbound ACL entry allows DELETE on %s:v%d at adaptor %s (%s)", d.Domain.Name, d.Version, a.Name, a.UUID))
+			status := http.StatusForbidden
+			if f.documented {
+				status = http.StatusUnauthorized
+			}
+			writeError(w, status, "UNAUTHORIZED", fmt.Sprintf("no outbound ACL entry allows DELETE on %s:v%d at adaptor %s (%s)", d.Domain.Name, d.Version, a.Name, a.UUID))
 			return
 		case a.State == "ADAPTOR_PAUSE" && slices.Contains(d.links, u):
 			writeError(w, http.StatusConflict, "ADAPTOR_PAUSED", fmt.Sprintf("adaptor %s (%s) is paused and rejects writes", a.Name, a.UUID))
 			return
 		}
 	}
+	if f.documented {
+		f.pending = append(f.pending, pendingDelete{at: time.Now().Add(f.deleteDelay), dr: d.UUID, targets: slices.Clone(targets), scoped: scoped})
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	f.carryOut(d, targets, scoped)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// carryOut deletes at the target adaptors that act, and the DR itself for a full delete once
+// no target is left to act. It reports whether anything is left to do.
+func (f *Fake) carryOut(d *dr, targets []string, scoped bool) (left []string) {
 	for _, u := range targets {
+		if f.documented && f.adaptors[u].State == "ADAPTOR_DOWN" {
+			left = append(left, u)
+			continue
+		}
 		delete(f.adaptors[u].entities, d.UUID)
 		d.links = slices.DeleteFunc(d.links, func(l string) bool { return l == u })
 	}
-	if !scoped {
+	if !scoped && len(left) == 0 {
 		delete(f.drs, d.UUID)
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return left
+}
+
+// settle carries out the accepted deletes whose time has come (under f.mu).
+func (f *Fake) settle() {
+	now := time.Now()
+	keep := f.pending[:0]
+	for _, p := range f.pending {
+		d, ok := f.drs[p.dr]
+		switch {
+		case !ok:
+		case now.Before(p.at):
+			keep = append(keep, p)
+		default:
+			if left := f.carryOut(d, p.targets, p.scoped); len(left) > 0 {
+				p.targets = left
+				keep = append(keep, p)
+			}
+		}
+	}
+	f.pending = keep
 }
 
 // check answers 200 when YOUnite holds a link for the DR at the adaptor and 404 otherwise,

@@ -39,6 +39,12 @@ const (
 	AdaptorLMS     = "7a1d0000-0000-4000-8000-0000000000b2"
 	AdaptorFinance = "7a1d0000-0000-4000-8000-0000000000c3"
 	AdaptorArchive = "7a1d0000-0000-4000-8000-0000000000d4"
+	// AdaptorDown is down: with the documented shapes on, a delete there is accepted and never
+	// carried out, so its link survives.
+	AdaptorDown = "7a1d0000-0000-4000-8000-0000000000e5"
+	// DefaultDeleteDelay is how long a delete takes to reach the adaptors with the documented
+	// shapes on (inferred: the docs say only that adaptors act over the message bus).
+	DefaultDeleteDelay = 300 * time.Millisecond
 )
 
 func init() { sandbox.Register(func() sandbox.Fake { return New() }) }
@@ -82,12 +88,27 @@ type Fake struct {
 	domains  map[string]*domain
 	adaptors map[string]*adaptor
 	drs      map[string]*dr
+	// documented switches to the shapes YOUnite's documentation shows (POST /sandbox/shapes):
+	// a create answered with only a Location header, a DR read in the list shape
+	// {"drs": [{uuid, created_by_uuid, json}]}, a delete that completes after its 202, and an
+	// ACL refusal as 401 UNAUTHORIZED. Off, the fake answers the richer inferred shapes.
+	documented  bool
+	deleteDelay time.Duration
+	pending     []pendingDelete
+}
+
+// pendingDelete is an accepted delete that the adaptors carry out later.
+type pendingDelete struct {
+	at      time.Time
+	dr      string
+	targets []string
+	scoped  bool
 }
 
 // New returns a fake with its fixtures.
 func New() *Fake {
 	now := time.Now().UnixMilli()
-	f := &Fake{domains: map[string]*domain{}, adaptors: map[string]*adaptor{}, drs: map[string]*dr{}}
+	f := &Fake{domains: map[string]*domain{}, adaptors: map[string]*adaptor{}, drs: map[string]*dr{}, deleteDelay: DefaultDeleteDelay}
 	f.domains[DomainStates] = &domain{UUID: newUUID(), Name: DomainStates, Type: "MDM_DATA_STORE", ZoneUUID: ZoneMain, DefaultVersion: 1, displayProperty: "name"}
 	f.domains[DomainStudents] = &domain{UUID: newUUID(), Name: DomainStudents, Type: "MASTER_FEDERATED", ZoneUUID: ZoneMain, DefaultVersion: 1, displayProperty: "studentId"}
 	for _, a := range []*adaptor{
@@ -95,6 +116,7 @@ func New() *Fake {
 		{UUID: AdaptorLMS, Name: "lms-adaptor", State: "ADAPTOR_PLAY"},
 		{UUID: AdaptorFinance, Name: "finance-adaptor", State: "ADAPTOR_PLAY", noDelete: true},
 		{UUID: AdaptorArchive, Name: "archive-adaptor", State: "ADAPTOR_PAUSE"},
+		{UUID: AdaptorDown, Name: "down-adaptor", State: "ADAPTOR_DOWN"},
 	} {
 		a.ZoneUUID, a.DateCreated, a.LastUpdated, a.ChangeVersion, a.entities = ZoneMain, now, now, 1, map[string]json.RawMessage{}
 		f.adaptors[a.UUID] = a
@@ -126,9 +148,11 @@ func (f *Fake) Env(endpoint string) map[string]string {
 // Fixtures implements sandbox.Fake.
 func (f *Fake) Fixtures() any {
 	return map[string]any{
-		"zones":    map[string]string{"main": ZoneMain, "other": ZoneOther},
-		"domains":  map[string]string{"data_store": DomainStates, "federated": DomainStudents},
-		"adaptors": map[string]string{"sis": AdaptorSIS, "lms": AdaptorLMS, "finance_no_delete_acl": AdaptorFinance, "archive_paused": AdaptorArchive},
+		"zones":   map[string]string{"main": ZoneMain, "other": ZoneOther},
+		"domains": map[string]string{"data_store": DomainStates, "federated": DomainStudents},
+		"adaptors": map[string]string{"sis": AdaptorSIS, "lms": AdaptorLMS, "finance_no_delete_acl": AdaptorFinance, "archive_paused": AdaptorArchive,
+			"down": AdaptorDown},
+		"documented_shapes": f.documented,
 	}
 }
 
@@ -172,8 +196,10 @@ func (f *Fake) Start(*sandbox.Env) (http.Handler, error) {
 	mux.HandleFunc("DELETE /api/drs/{dr}", f.auth(f.deleteDR))
 	mux.HandleFunc("POST /api/drs/{dr}/map", f.auth(f.mapDR))
 	mux.HandleFunc("GET /api/drs/{dr}/adaptor/{adaptor}/check", f.auth(f.check))
-	// The sandbox's window into the source systems behind the adaptors (no YOUnite API).
+	// The sandbox's window into the source systems behind the adaptors, and its switch for
+	// the documented shapes (no YOUnite API).
 	mux.HandleFunc("GET /sandbox/adaptors/{adaptor}/entities", f.entities)
+	mux.HandleFunc("POST /sandbox/shapes", f.setShapes)
 	return mux, nil
 }
 
@@ -206,8 +232,30 @@ func (f *Fake) auth(h handler) http.HandlerFunc {
 		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		f.settle()
 		h(w, r, zone)
 	}
+}
+
+// Shapes is the body of POST /sandbox/shapes.
+type Shapes struct {
+	Documented    bool `json:"documented"`
+	DeleteDelayMS int  `json:"delete_delay_ms,omitempty"`
+}
+
+func (f *Fake) setShapes(w http.ResponseWriter, r *http.Request) {
+	var s Shapes
+	if err := json.NewDecoder(r.Body).Decode(&s); err != nil {
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "body must be {\"documented\": true|false, \"delete_delay_ms\": n}")
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.documented, f.deleteDelay = s.Documented, DefaultDeleteDelay
+	if s.DeleteDelayMS > 0 {
+		f.deleteDelay = time.Duration(s.DeleteDelayMS) * time.Millisecond
+	}
+	writeJSON(w, http.StatusOK, s)
 }
 
 func (f *Fake) token(w http.ResponseWriter, r *http.Request, zone string) {
@@ -262,6 +310,7 @@ func (f *Fake) adaptorOps(w http.ResponseWriter, r *http.Request, zone string) {
 func (f *Fake) entities(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.settle()
 	a, ok := f.adaptors[r.PathValue("adaptor")]
 	if !ok {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "adaptor not found")

@@ -17,9 +17,15 @@ variable "deletion_protection" {
   default = false
 }
 
+variable "delete_timeout" {
+  type    = string
+  default = null
+}
+
 resource "dataplatforms_younite_data_record" "test" {
   domain               = var.domain
   json                 = var.record
   delete_adaptor_uuids = var.delete_adaptor_uuids == null ? null : toset(var.delete_adaptor_uuids)
   deletion_protection  = var.deletion_protection
+  timeouts             = var.delete_timeout == null ? null : { delete = var.delete_timeout }
 }
