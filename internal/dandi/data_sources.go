@@ -2,6 +2,7 @@ package dandi
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -188,7 +189,9 @@ type assetEntryModel struct {
 func (d *assetsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The assets of a dandiset version from its published `assets.jsonld` manifest, streamed: memory grows with the " +
-			"assets kept, not with the file. The draft's manifest lags the API by up to a minute or so (the archive regenerates it periodically).",
+			"assets kept, not with the file. The draft's manifest lags the API by up to a minute or so (the archive regenerates it periodically). " +
+			"The manifests live in the instance's own bucket: the provider knows it for production and the vendor sandbox, and any other " +
+			"`endpoint` needs `dandi.manifest_endpoint` (the plan fails otherwise).",
 		Attributes: map[string]schema.Attribute{
 			"dandiset_id": schema.StringAttribute{Required: true, MarkdownDescription: "Six-digit dandiset id.", Validators: dandisetValidators()},
 			"version":     schema.StringAttribute{Optional: true, MarkdownDescription: "`draft` (default) or a published version.", Validators: versionIDValidators()},
@@ -211,6 +214,14 @@ func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	c, diags := connect(d.data, d.typeName)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if c.manifests == "" {
+		resp.Diagnostics.AddError("No manifest endpoint for this DANDI instance",
+			fmt.Sprintf("%s reads the published assets.jsonld manifests, which live in the instance's own bucket. The provider knows the "+
+				"buckets of the production and sandbox instances only, and dandi.endpoint is %s. Set dandi.manifest_endpoint "+
+				"(DANDI_MANIFEST_ENDPOINT) to this instance's manifest base; it is never guessed, so that another instance's manifest "+
+				"for the same id is never read.", d.typeName, c.api))
 		return
 	}
 	version := m.Version.ValueString()

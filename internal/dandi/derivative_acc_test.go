@@ -246,3 +246,17 @@ func TestAccDandiReads_versionsDirectoriesAndManifest(t *testing.T) {
 		}},
 	})
 }
+
+// Pointed at an instance whose bucket the provider does not know, the assets data source fails
+// at plan instead of reading another instance's manifest for the same id.
+func TestAccDandiAssets_customEndpointNeedsAManifestEndpoint(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Setenv("DANDI_MANIFEST_ENDPOINT", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			ConfigFile: config.StaticFile("testdata/assets.tf"), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)No manifest endpoint for this DANDI instance.*production and\s+sandbox\s+instances.*DANDI_MANIFEST_ENDPOINT`),
+		}},
+	})
+}

@@ -156,3 +156,25 @@ func TestSecretsNeverInDiagnostics(t *testing.T) {
 		t.Errorf("diagnostics: %s", diags)
 	}
 }
+
+// The manifest base follows the DANDI endpoint for the instances the provider knows, and is
+// left unset (never production's) for any other; a configured one always wins.
+func TestConfigureDandiManifestFollowsTheEndpoint(t *testing.T) {
+	for _, tc := range []struct {
+		block map[string]string
+		want  string
+	}{
+		{map[string]string{"endpoint": "https://api.sandbox.dandiarchive.org/api"}, "https://dandi-api-staging-dandisets.s3.amazonaws.com"},
+		{map[string]string{"endpoint": "https://dandi.example.org/api"}, ""},
+		{map[string]string{"endpoint": "https://dandi.example.org/api", "manifest_endpoint": "https://bucket.example.org"}, "https://bucket.example.org"},
+	} {
+		clearEnv(t)
+		data, diags := configure(t, map[string]map[string]string{"dandi": tc.block})
+		if diags != "" || data == nil {
+			t.Fatalf("%v: %s", tc.block, diags)
+		}
+		if got := data.Conn(providerdata.DANDI).Settings["manifest_endpoint"]; got != tc.want {
+			t.Errorf("%v: manifest_endpoint %q, want %q", tc.block, got, tc.want)
+		}
+	}
+}

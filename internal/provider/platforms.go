@@ -3,6 +3,7 @@ package provider
 import (
 	"net/http"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/dandi"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
@@ -83,8 +84,12 @@ var platformSpecs = []platformSpec{
 				description: "DANDI API key, sent as `Authorization: token <key>`."},
 			{attr: "endpoint", env: "DANDI_ENDPOINT", check: validate.HTTPURL, def: constant("https://api.dandiarchive.org/api"),
 				description: endpointHelp + " Default `https://api.dandiarchive.org/api`; the vendor sandbox is `https://api.sandbox.dandiarchive.org/api`."},
-			{attr: "manifest_endpoint", env: "DANDI_MANIFEST_ENDPOINT", check: validate.HTTPURL, def: constant("https://dandiarchive.s3.amazonaws.com"),
-				description: "Base URL of the published manifests (`dandisets/<id>/<version>/assets.jsonld`). Default `https://dandiarchive.s3.amazonaws.com`."},
+			{attr: "manifest_endpoint", env: "DANDI_MANIFEST_ENDPOINT", check: validate.HTTPURL,
+				def: func(v map[string]string) string { return dandi.ManifestBase(v["endpoint"]) },
+				description: "Base URL of the published manifests (`dandisets/<id>/<version>/assets.jsonld`), which live in the instance's own bucket. " +
+					"Default: the bucket of the instance `endpoint` names, `https://dandiarchive.s3.amazonaws.com` for production and " +
+					"`https://dandi-api-staging-dandisets.s3.amazonaws.com` for the vendor sandbox. Any other `endpoint` needs it set " +
+					"for `dataplatforms_dandi_assets`."},
 		},
 	},
 	{

@@ -16,7 +16,7 @@ func (f *Fake) findAsset(w http.ResponseWriter, r *http.Request, v *version) (in
 			return i, a
 		}
 	}
-	detail(w, http.StatusNotFound, "No Asset matches the given query.")
+	detail(w, http.StatusNotFound, "Not found.")
 	return -1, nil
 }
 
@@ -183,18 +183,14 @@ func (f *Fake) listPaths(w http.ResponseWriter, r *http.Request, _ bool) {
 	page(w, r, items, false)
 }
 
-// assetMetadata is an asset's full metadata, as in the manifest. contentSize alternates
-// between an int and a digit string, both of which manifests in the wild carry.
+// assetMetadata is an asset's full metadata, as in the manifest: contentSize an integer,
+// contentUrl absolute (the API's download URL, then the blob on S3), schemaVersion always.
 func assetMetadata(dandisetID string, a *asset, endpoint string) map[string]any {
-	var size any = a.Size
-	if a.Size%2 == 1 {
-		size = fmt.Sprint(a.Size)
-	}
 	blobURL := fmt.Sprintf("https://dandiarchive.s3.amazonaws.com/blobs/%s/%s/%s", a.BlobID[0:3], a.BlobID[3:6], a.BlobID)
 	return map[string]any{
 		"@context": "https://raw.githubusercontent.com/dandi/schema/master/releases/0.6.4/context.json",
-		"id":       "dandiasset:" + a.ID, "identifier": a.ID, "schemaKey": "Asset", "path": a.Path, "contentSize": size,
-		"encodingFormat": "application/octet-stream", "dateModified": a.Modified.Format(time.RFC3339Nano),
+		"id":       "dandiasset:" + a.ID, "identifier": a.ID, "schemaKey": "Asset", "schemaVersion": "0.6.4", "path": a.Path,
+		"contentSize": a.Size, "encodingFormat": "application/octet-stream", "dateModified": a.Modified.Format(time.RFC3339Nano),
 		"contentUrl": []string{endpoint + "/api/assets/" + a.ID + "/download/", blobURL},
 		"digest":     map[string]string{"dandi:dandi-etag": strings.ReplaceAll(a.BlobID, "-", "")[:32] + "-1"},
 		"access":     []map[string]string{{"schemaKey": "AccessRequirements", "status": "dandi:OpenAccess"}},
@@ -202,18 +198,8 @@ func assetMetadata(dandisetID string, a *asset, endpoint string) map[string]any 
 	}
 }
 
-func manifestOf(dandisetID string, v *version) []byte {
-	items := make([]map[string]any, len(v.assets))
-	for i, a := range v.assets {
-		items[i] = assetMetadata(dandisetID, a, "")
-	}
-	b, _ := json.Marshal(items)
-	return b
-}
-
-// manifest serves assets.jsonld, a bare JSON array. A draft's manifest is regenerated only
-// ManifestDelay after its last change, as the archive's periodic task does; until then the
-// previous one is served.
+// manifest serves assets.jsonld, a bare JSON array, as the last run of the archive's periodic
+// task left it: a draft's changes show once the manifest delay has passed (settle).
 func (f *Fake) manifest(w http.ResponseWriter, r *http.Request, _ bool) {
 	d, ok := f.dandisets[r.PathValue("id")]
 	if !ok {
@@ -224,11 +210,12 @@ func (f *Fake) manifest(w http.ResponseWriter, r *http.Request, _ bool) {
 		if v.Version != r.PathValue("v") {
 			continue
 		}
-		if !v.dirty.IsZero() && time.Since(v.dirty) >= ManifestDelay {
-			v.manifest, v.dirty = manifestOf(d.ID, v), time.Time{}
+		items := make([]map[string]any, len(v.manifest))
+		for i, a := range v.manifest {
+			items[i] = assetMetadata(d.ID, a, f.endpoint)
 		}
 		w.Header().Set("Content-Type", "application/ld+json")
-		_, _ = w.Write(v.manifest)
+		_ = json.NewEncoder(w).Encode(items)
 		return
 	}
 	w.WriteHeader(http.StatusNotFound)

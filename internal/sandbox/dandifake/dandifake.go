@@ -2,7 +2,10 @@
 // versions, DRF-style paging (next URLs with page=2, lazy count on asset lists), the asset path
 // filter with its case-insensitive prefix and exact-path override, asset create and delete in
 // the draft (405 on a published version, 403 for a non-owner), /assets/paths/, and the
-// assets.jsonld manifests on a separate base URL, regenerated after a delay like the real one.
+// assets.jsonld manifests on a separate base URL, regenerated after a delay like the real one,
+// after which the draft is validated (Pending → Validating → Valid). It also serves what
+// dandi-cli's DandiAPIClient reads first: GET /api/info/ (and /server-info), the full dandiset
+// detail, /versions/{v}/info/ and /assets/{id}/info/, with DRF's {"detail": "Not found."}.
 //
 // It is written from ../shared/platforms/dandi.md. Where the notes say "inferred", the choice
 // made is commented at that spot.
@@ -30,8 +33,10 @@ const (
 	ForeignDandiset = "000999"
 	// ManyVersions has 120 published versions, more than one page.
 	ManyVersions = "000150"
-	// ManifestDelay is how long after a change the draft manifest is regenerated.
-	ManifestDelay = 2 * time.Second
+	// DefaultManifestDelay is how long after a change the draft manifest is regenerated: the
+	// archive's periodic task runs every 60 s by default. POST /sandbox/manifest_delay
+	// ({"seconds": n}) shortens it for tests and demos.
+	DefaultManifestDelay = 60 * time.Second
 )
 
 // SeedPaths are the draft assets of JobsDandiset: derivative directories of several versions,
@@ -64,27 +69,30 @@ type version struct {
 	Created  time.Time
 	Modified time.Time
 	assets   []*asset
-	// manifest is the last generated assets.jsonld; dirty is when the version last changed.
-	manifest []byte
+	// manifest is the assets as the last generated assets.jsonld lists them; dirty is when the
+	// version last changed (zero once the manifest caught up).
+	manifest []*asset
 	dirty    time.Time
 }
 
 type dandiset struct {
 	ID       string
 	owned    bool
+	created  time.Time
 	versions []*version // draft first
 }
 
 // Fake is the DANDI fake.
 type Fake struct {
-	mu        sync.Mutex
-	dandisets map[string]*dandiset
-	endpoint  string
+	mu            sync.Mutex
+	dandisets     map[string]*dandiset
+	endpoint      string
+	manifestDelay time.Duration
 }
 
 // New returns a fake with its fixtures.
 func New() *Fake {
-	f := &Fake{dandisets: map[string]*dandiset{}}
+	f := &Fake{dandisets: map[string]*dandiset{}, manifestDelay: DefaultManifestDelay}
 	t0 := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	jobs := f.add(JobsDandiset, true, t0)
 	for i, p := range SeedPaths {
@@ -101,14 +109,14 @@ func New() *Fake {
 	}
 	for _, d := range f.dandisets {
 		for _, v := range d.versions {
-			v.manifest = manifestOf(d.ID, v)
+			v.manifest = append([]*asset(nil), v.assets...)
 		}
 	}
 	return f
 }
 
 func (f *Fake) add(id string, owned bool, at time.Time) *dandiset {
-	d := &dandiset{ID: id, owned: owned, versions: []*version{{Version: "draft", Name: "Dandiset " + id, Status: "Valid", Created: at, Modified: at}}}
+	d := &dandiset{ID: id, owned: owned, created: at, versions: []*version{{Version: "draft", Name: "Dandiset " + id, Status: "Valid", Created: at, Modified: at}}}
 	f.dandisets[id] = d
 	return d
 }
@@ -147,7 +155,7 @@ func (f *Fake) Env(endpoint string) map[string]string {
 // Fixtures implements sandbox.Fake.
 func (f *Fake) Fixtures() any {
 	return map[string]any{"jobs_dandiset": JobsDandiset, "foreign_dandiset": ForeignDandiset, "many_versions_dandiset": ManyVersions,
-		"published_version": "0.240920.1434", "manifest_delay": ManifestDelay.String()}
+		"published_version": "0.240920.1434", "manifest_delay": f.manifestDelay.String()}
 }
 
 // ErrorBody implements sandbox.Fake: DRF's {"detail": …}.
@@ -171,15 +179,50 @@ func (f *Fake) Start(*sandbox.Env) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/auth/token", f.authToken)
 	mux.HandleFunc("GET /api/auth/token/", f.authToken)
+	mux.HandleFunc("GET /api/info/{$}", f.info)
+	mux.HandleFunc("GET /server-info", f.info)
 	mux.HandleFunc("GET /api/dandisets/{id}/{$}", f.locked(f.getDandiset))
 	mux.HandleFunc("GET /api/dandisets/{id}/versions/{$}", f.locked(f.listVersions))
+	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/info/{$}", f.locked(f.versionInfo))
+	mux.HandleFunc("GET /api/assets/{asset}/info/{$}", f.locked(f.assetInfo))
+	mux.HandleFunc("POST /sandbox/manifest_delay", f.setManifestDelay)
 	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/{$}", f.locked(f.listAssets))
 	mux.HandleFunc("POST /api/dandisets/{id}/versions/{v}/assets/{$}", f.locked(f.createAsset))
 	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/paths/{$}", f.locked(f.listPaths))
 	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/{asset}/{$}", f.locked(f.getAsset))
 	mux.HandleFunc("DELETE /api/dandisets/{id}/versions/{v}/assets/{asset}/{$}", f.locked(f.deleteAsset))
 	mux.HandleFunc("GET /manifests/dandisets/{id}/{v}/assets.jsonld", f.locked(f.manifest))
+	// Every other route is DRF's 404.
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { detail(w, http.StatusNotFound, "Not found.") })
 	return mux, nil
+}
+
+// info is what dandi-cli reads first (GET /server-info or /api/info/): the fields it checks
+// (cli-minimal-version, cli-bad-versions, services.api.url) and the others the archive sends.
+func (f *Fake) info(w http.ResponseWriter, _ *http.Request) {
+	f.mu.Lock()
+	endpoint := f.endpoint
+	f.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"schema_version": "0.6.4", "schema_url": "https://raw.githubusercontent.com/dandi/schema/master/releases/0.6.4/dandiset.json",
+		"version": "0.4.0", "cli-minimal-version": "0.60.0", "cli-bad-versions": []string{},
+		"services": map[string]any{"api": map[string]string{"url": endpoint + "/api"}, "webui": map[string]string{"url": endpoint},
+			"jupyterhub": map[string]string{"url": "https://hub.dandiarchive.org"}},
+	})
+}
+
+func (f *Fake) setManifestDelay(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Seconds float64 `json:"seconds"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Seconds < 0 {
+		detail(w, http.StatusBadRequest, `body must be {"seconds": n}`)
+		return
+	}
+	f.mu.Lock()
+	f.manifestDelay = time.Duration(body.Seconds * float64(time.Second))
+	f.mu.Unlock()
+	writeJSON(w, http.StatusOK, body)
 }
 
 // user is who the request authenticates as: "" for anonymous, or false when the key is bad.
@@ -202,7 +245,27 @@ func (f *Fake) locked(h func(http.ResponseWriter, *http.Request, bool)) http.Han
 		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		f.settle()
 		h(w, r, authed)
+	}
+}
+
+// settle runs the archive's periodic task for every changed draft whose delay has passed:
+// the manifest is rewritten and the draft validated, Pending → Validating → Valid (the fake
+// finds nothing invalid; validation takes a tenth of the delay).
+func (f *Fake) settle() {
+	for _, d := range f.dandisets {
+		v := d.versions[0]
+		if v.dirty.IsZero() {
+			continue
+		}
+		since := time.Since(v.dirty)
+		switch {
+		case since >= f.manifestDelay+f.manifestDelay/10:
+			v.manifest, v.dirty, v.Status = append([]*asset(nil), v.assets...), time.Time{}, "Valid"
+		case since >= f.manifestDelay:
+			v.manifest, v.Status = append([]*asset(nil), v.assets...), "Validating"
+		}
 	}
 }
 
@@ -214,10 +277,11 @@ func (f *Fake) authToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, APIKey)
 }
 
+// Every DRF 404 of the archive's views is {"detail": "Not found."}.
 func (f *Fake) dandiset(w http.ResponseWriter, r *http.Request) *dandiset {
 	d, ok := f.dandisets[r.PathValue("id")]
 	if !ok {
-		detail(w, http.StatusNotFound, "No Dandiset matches the given query.")
+		detail(w, http.StatusNotFound, "Not found.")
 		return nil
 	}
 	return d
@@ -229,7 +293,7 @@ func (f *Fake) version(w http.ResponseWriter, r *http.Request, d *dandiset) *ver
 			return v
 		}
 	}
-	detail(w, http.StatusNotFound, "No Version matches the given query.")
+	detail(w, http.StatusNotFound, "Not found.")
 	return nil
 }
 
@@ -247,14 +311,74 @@ func versionJSON(d *dandiset, v *version) map[string]any {
 		"dandiset": map[string]any{"identifier": d.ID, "embargo_status": "OPEN"}, "release_notes": notes}
 }
 
+// contact is the dandiset's contact person (inferred: any name; the archive takes it from the
+// draft's metadata).
+const contact = "Sandbox, Dandi"
+
+// getDandiset is the full dandiset detail, as dandi-cli reads it: identifier, created,
+// modified, contact_person, embargo_status, star_count, is_starred, and the versions without
+// their dandiset.
 func (f *Fake) getDandiset(w http.ResponseWriter, r *http.Request, _ bool) {
 	d := f.dandiset(w, r)
 	if d == nil {
 		return
 	}
-	draft := versionJSON(d, d.versions[0])
-	delete(draft, "dandiset")
-	writeJSON(w, http.StatusOK, map[string]any{"identifier": d.ID, "embargo_status": "OPEN", "draft_version": draft})
+	nested := func(v *version) map[string]any {
+		out := versionJSON(d, v)
+		delete(out, "dandiset")
+		return out
+	}
+	var latest any
+	var newest *version
+	for _, v := range d.versions[1:] {
+		if newest == nil || v.Created.After(newest.Created) {
+			newest = v
+		}
+	}
+	if newest != nil {
+		latest = nested(newest)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"identifier": d.ID, "created": d.created.Format(time.RFC3339Nano), "modified": d.versions[0].Modified.Format(time.RFC3339Nano),
+		"contact_person": contact, "embargo_status": "OPEN", "star_count": 0, "is_starred": false,
+		"most_recent_published_version": latest, "draft_version": nested(d.versions[0]),
+	})
+}
+
+// versionInfo is /versions/{v}/info/: the version with its dandiset, validation errors (none
+// here), its metadata and contact person.
+func (f *Fake) versionInfo(w http.ResponseWriter, r *http.Request, _ bool) {
+	d := f.dandiset(w, r)
+	if d == nil {
+		return
+	}
+	v := f.version(w, r, d)
+	if v == nil {
+		return
+	}
+	out := versionJSON(d, v)
+	out["asset_validation_errors"], out["version_validation_errors"] = []any{}, []any{}
+	out["contact_person"] = contact
+	out["metadata"] = map[string]any{"schemaKey": "Dandiset", "schemaVersion": "0.6.4", "identifier": "DANDI:" + d.ID, "name": v.Name,
+		"version": v.Version, "id": "DANDI:" + d.ID + "/" + v.Version}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// assetInfo is /assets/{id}/info/: the asset as listed, with its metadata.
+func (f *Fake) assetInfo(w http.ResponseWriter, r *http.Request, _ bool) {
+	for _, d := range f.dandisets {
+		for _, v := range d.versions {
+			for _, a := range v.assets {
+				if a.ID == r.PathValue("asset") {
+					out := assetJSON(a)
+					out["metadata"] = assetMetadata(d.ID, a, f.endpoint)
+					writeJSON(w, http.StatusOK, out)
+					return
+				}
+			}
+		}
+	}
+	detail(w, http.StatusNotFound, "Not found.")
 }
 
 func (f *Fake) listVersions(w http.ResponseWriter, r *http.Request, _ bool) {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/dandifake"
@@ -134,5 +135,129 @@ func TestDeleteChecksInTheArchiveOrder(t *testing.T) {
 	foreign := strings.Replace(base, dandifake.JobsDandiset, dandifake.ForeignDandiset, 1)
 	if s, body := del(foreign+a.ID+"/", "token "+dandifake.APIKey); s != 403 || body != "" {
 		t.Errorf("non-owner: %d %q (guardian answers 403 with no body, before any 404)", s, body)
+	}
+}
+
+// What dandi-cli's DandiAPIClient reads: /server-info and /api/info/, the full dandiset
+// detail, /versions/{v}/info/, /assets/{id}/info/, and DRF's {"detail": "Not found."}.
+func TestServesWhatDandiCliReads(t *testing.T) {
+	assets := start(t)
+	base := strings.TrimSuffix(assets, "/api/dandisets/"+dandifake.JobsDandiset+"/versions/draft/assets/")
+	for _, p := range []string{"/server-info", "/api/info/"} {
+		var info struct {
+			MinimalVersion string `json:"cli-minimal-version"`
+			Services       struct {
+				API struct{ URL string } `json:"api"`
+			} `json:"services"`
+		}
+		if err := json.Unmarshal(get(t, base+p), &info); err != nil || info.MinimalVersion == "" || info.Services.API.URL != base+"/api" {
+			t.Errorf("%s: %+v %v", p, info, err)
+		}
+	}
+	var ds map[string]any
+	_ = json.Unmarshal(get(t, base+"/api/dandisets/"+dandifake.JobsDandiset+"/"), &ds)
+	for _, k := range []string{"identifier", "created", "modified", "contact_person", "embargo_status", "star_count", "is_starred",
+		"most_recent_published_version", "draft_version"} {
+		if _, ok := ds[k]; !ok {
+			t.Errorf("the dandiset detail lacks %s: %v", k, ds)
+		}
+	}
+	if mr, _ := ds["most_recent_published_version"].(map[string]any); mr["version"] != "0.240920.1434" {
+		t.Errorf("most_recent_published_version %v", ds["most_recent_published_version"])
+	}
+	var vi map[string]any
+	_ = json.Unmarshal(get(t, base+"/api/dandisets/"+dandifake.JobsDandiset+"/versions/draft/info/"), &vi)
+	if vi["version"] != "draft" || vi["metadata"] == nil || vi["asset_validation_errors"] == nil || vi["contact_person"] == nil {
+		t.Errorf("version info %v", vi)
+	}
+	var listed page
+	_ = json.Unmarshal(get(t, assets), &listed)
+	var first struct {
+		AssetID string `json:"asset_id"`
+	}
+	_ = json.Unmarshal(listed.Results[0], &first)
+	var ai map[string]any
+	_ = json.Unmarshal(get(t, base+"/api/assets/"+first.AssetID+"/info/"), &ai)
+	if ai["asset_id"] != first.AssetID || ai["metadata"] == nil {
+		t.Errorf("asset info %v", ai)
+	}
+	for _, p := range []string{"/api/dandisets/123456/", "/api/dandisets/" + dandifake.JobsDandiset + "/versions/0.999999.9999/info/",
+		"/api/assets/00000000-0000-4000-8000-000000000000/info/", "/api/nowhere/"} {
+		resp, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != 404 || strings.TrimSpace(string(b)) != `{"detail":"Not found."}` {
+			t.Errorf("%s: %d %s, want DRF's 404", p, resp.StatusCode, b)
+		}
+	}
+}
+
+// The manifest as the archive writes it: contentSize an integer, contentUrl absolute,
+// schemaVersion always; a change shows after the manifest delay, and the draft goes
+// Pending → Validating → Valid.
+func TestManifestEntriesDelayAndValidation(t *testing.T) {
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Fakes: []sandbox.Fake{dandifake.New()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	base := sb.Endpoints["dandi"]
+	manifest := func() []map[string]any {
+		var out []map[string]any
+		if err := json.Unmarshal(get(t, base+"/manifests/dandisets/"+dandifake.JobsDandiset+"/draft/assets.jsonld"), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	entries := manifest()
+	if len(entries) != len(dandifake.SeedPaths) {
+		t.Fatalf("%d entries", len(entries))
+	}
+	for _, e := range entries {
+		size, isNumber := e["contentSize"].(float64)
+		urls, _ := e["contentUrl"].([]any)
+		first, _ := urls[0].(string)
+		if !isNumber || size != float64(int64(size)) || e["schemaVersion"] == nil || !strings.HasPrefix(first, base+"/api/assets/") {
+			t.Fatalf("entry %v", e)
+		}
+	}
+	status := func() string {
+		var v map[string]any
+		_ = json.Unmarshal(get(t, base+"/api/dandisets/"+dandifake.JobsDandiset+"/versions/draft/info/"), &v)
+		return v["status"].(string)
+	}
+	resp, err := http.Post(base+"/sandbox/manifest_delay", "application/json", strings.NewReader(`{"seconds": 0.5}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("setting the delay: %v %v", resp, err)
+	}
+	_ = resp.Body.Close()
+	var listed page
+	_ = json.Unmarshal(get(t, base+"/api/dandisets/"+dandifake.JobsDandiset+"/versions/draft/assets/"), &listed)
+	var a struct {
+		AssetID string `json:"asset_id"`
+	}
+	_ = json.Unmarshal(listed.Results[0], &a)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodDelete,
+		base+"/api/dandisets/"+dandifake.JobsDandiset+"/versions/draft/assets/"+a.AssetID+"/", nil)
+	req.Header.Set("Authorization", "token "+dandifake.APIKey)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 204 {
+		t.Fatalf("delete: %v %v", resp, err)
+	}
+	if st := status(); st != "Pending" || len(manifest()) != len(dandifake.SeedPaths) {
+		t.Fatalf("right after the change: %s, the old manifest must still be served", st)
+	}
+	time.Sleep(600 * time.Millisecond)
+	if st := status(); st != "Validating" && st != "Valid" {
+		t.Errorf("after the delay the draft is %s", st)
+	}
+	if n := len(manifest()); n != len(dandifake.SeedPaths)-1 {
+		t.Errorf("after the delay the manifest has %d entries", n)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if st := status(); st != "Valid" {
+		t.Errorf("after validation the draft is %s", st)
 	}
 }

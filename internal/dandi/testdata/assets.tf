@@ -1,0 +1,3 @@
+data "dataplatforms_dandi_assets" "draft" {
+  dandiset_id = "001697"
+}
