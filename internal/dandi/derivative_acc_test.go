@@ -2,6 +2,7 @@ package dandi_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -61,7 +62,7 @@ func newDerivative(t *testing.T) *derivative {
 			if err := os.WriteFile(full, []byte(p), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			a, err := c.CreateAsset(ctx, dandifake.JobsDandiset, p, int64(10+i), fmt.Sprintf("%08d-blob-%d", i, time.Now().UnixNano()))
+			a, err := c.CreateAsset(ctx, dandifake.JobsDandiset, p, int64(10+i), blobID(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,6 +70,16 @@ func newDerivative(t *testing.T) *derivative {
 		}
 	}
 	return d
+}
+
+// blobID is a fresh blob id: a UUID, as the archive's blob ids are.
+func blobID(t *testing.T) string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func (d *derivative) vars(extra config.Variables) config.Variables {

@@ -1,6 +1,8 @@
 package dandifake
 
 import (
+	"crypto/md5" //nolint:gosec // S3 etags are MD5s
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -73,10 +75,14 @@ func (f *Fake) deleteAsset(w http.ResponseWriter, r *http.Request, authed bool) 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-var assetPathRE = regexp.MustCompile(`^[A-Za-z0-9(),&\s#+~_=.\-/]+$`)
+var (
+	assetPathRE = regexp.MustCompile(`^[A-Za-z0-9(),&\s#+~_=.\-/]+$`)
+	uuidRE      = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
 
 // createAsset adds an asset to the draft: {metadata: {path, …}, blob_id}. The fake holds no
-// uploads, so any blob id is accepted (inferred; the archive checks the blob exists).
+// uploads, so any blob id that is a UUID is accepted (inferred; the archive checks the blob
+// exists, and blob ids are UUIDs, its S3 keys blobs/<id[0:3]>/<id[3:6]>/<id>).
 func (f *Fake) createAsset(w http.ResponseWriter, r *http.Request, authed bool) {
 	if !authed {
 		detail(w, http.StatusUnauthorized, "Authentication credentials were not provided.")
@@ -104,6 +110,10 @@ func (f *Fake) createAsset(w http.ResponseWriter, r *http.Request, authed bool) 
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.BlobID == "" {
 		writeJSON(w, http.StatusBadRequest, map[string][]string{"blob_id": {"This field is required."}})
+		return
+	}
+	if !uuidRE.MatchString(body.BlobID) {
+		writeJSON(w, http.StatusBadRequest, map[string][]string{"blob_id": {"Must be a valid UUID."}})
 		return
 	}
 	path, _ := body.Metadata["path"].(string)
@@ -192,10 +202,16 @@ func assetMetadata(dandisetID string, a *asset, endpoint string) map[string]any 
 		"id":       "dandiasset:" + a.ID, "identifier": a.ID, "schemaKey": "Asset", "schemaVersion": "0.6.4", "path": a.Path,
 		"contentSize": a.Size, "encodingFormat": "application/octet-stream", "dateModified": a.Modified.Format(time.RFC3339Nano),
 		"contentUrl": []string{endpoint + "/api/assets/" + a.ID + "/download/", blobURL},
-		"digest":     map[string]string{"dandi:dandi-etag": strings.ReplaceAll(a.BlobID, "-", "")[:32] + "-1"},
+		"digest":     map[string]string{"dandi:dandi-etag": etag(a.BlobID)},
 		"access":     []map[string]string{{"schemaKey": "AccessRequirements", "status": "dandi:OpenAccess"}},
 		"dandiset":   dandisetID,
 	}
+}
+
+// etag is a stable S3-style multipart etag for a blob id (any length: the digest of the id).
+func etag(blobID string) string {
+	sum := md5.Sum([]byte(blobID)) //nolint:gosec // an etag's shape, not security
+	return hex.EncodeToString(sum[:]) + "-1"
 }
 
 // manifest serves assets.jsonld, a bare JSON array, as the last run of the archive's periodic

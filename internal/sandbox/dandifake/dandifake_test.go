@@ -261,3 +261,44 @@ func TestManifestEntriesDelayAndValidation(t *testing.T) {
 		t.Errorf("after validation the draft is %s", st)
 	}
 }
+
+// The root cause of an old flake: a blob id the manifest code could not slice made the
+// regenerated manifest panic, which net/http answers by closing the connection (the client's
+// EOF), but only once the regeneration delay had passed, so only on a slow run. A blob id is a
+// UUID now, and an asset's metadata is built from any id without slicing it.
+func TestNonUUIDBlobIsRefusedAndManifestsNeverPanic(t *testing.T) {
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Fakes: []sandbox.Fake{dandifake.New()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	base := sb.Endpoints["dandi"]
+	post := func(body string) int {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost,
+			base+"/api/dandisets/"+dandifake.JobsDandiset+"/versions/draft/assets/", strings.NewReader(body))
+		req.Header.Set("Authorization", "token "+dandifake.APIKey)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := post(`{"metadata": {"path": "a/x.txt"}, "blob_id": "00000001-blob-1796160428806406168"}`); got != 400 {
+		t.Errorf("a blob id that is not a UUID: %d, want 400", got)
+	}
+	if got := post(`{"metadata": {"path": "a/y.txt"}, "blob_id": "2db5f0fd-5003-4c5b-8e7a-0f0e3c3c3c3c"}`); got != 200 {
+		t.Fatalf("a UUID blob id: %d", got)
+	}
+	resp, err := http.Post(base+"/sandbox/manifest_delay", "application/json", strings.NewReader(`{"seconds": 0}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	var entries []map[string]any
+	if err := json.Unmarshal(get(t, base+"/manifests/dandisets/"+dandifake.JobsDandiset+"/draft/assets.jsonld"), &entries); err != nil ||
+		len(entries) != len(dandifake.SeedPaths)+1 {
+		t.Fatalf("the regenerated manifest: %d entries, %v", len(entries), err)
+	}
+}
