@@ -38,6 +38,14 @@ provider "dataplatforms" {
     max_attempts = 5
     max_wait     = "2m"
   }
+
+  # Requests per second, shared by every resource (defaults follow the platforms' published
+  # limits); a 429 slows the pace down, quiet seconds speed it back up.
+  rate_limit {
+    v7              = 10
+    v7_registration = 1.667 # V7 documents 100 registrations a minute
+    foundry         = 80
+  }
 }
 
 variable "v7_api_key" {

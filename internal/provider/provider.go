@@ -50,13 +50,14 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	V7        types.Object `tfsdk:"v7"`
-	CodeOcean types.Object `tfsdk:"codeocean"`
-	DANDI     types.Object `tfsdk:"dandi"`
-	YOUnite   types.Object `tfsdk:"younite"`
-	Foundry   types.Object `tfsdk:"foundry"`
-	S3        *s3Model     `tfsdk:"s3"`
-	Retry     *retryModel  `tfsdk:"retry"`
+	V7        types.Object    `tfsdk:"v7"`
+	CodeOcean types.Object    `tfsdk:"codeocean"`
+	DANDI     types.Object    `tfsdk:"dandi"`
+	YOUnite   types.Object    `tfsdk:"younite"`
+	Foundry   types.Object    `tfsdk:"foundry"`
+	S3        *s3Model        `tfsdk:"s3"`
+	Retry     *retryModel     `tfsdk:"retry"`
+	RateLimit *rateLimitModel `tfsdk:"rate_limit"`
 }
 
 func (m providerModel) block(p providerdata.Platform) types.Object {
@@ -87,8 +88,9 @@ func (p *dataplatformsProvider) Metadata(_ context.Context, _ provider.MetadataR
 
 func (p *dataplatformsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	blocks := map[string]schema.Block{
-		"s3":    s3Block(),
-		"retry": retryBlock(),
+		"s3":         s3Block(),
+		"retry":      retryBlock(),
+		"rate_limit": rateLimitBlock(),
 	}
 	for _, spec := range platformSpecs {
 		blocks[string(spec.platform)] = spec.block()
@@ -143,6 +145,7 @@ func (p *dataplatformsProvider) Configure(ctx context.Context, req provider.Conf
 	}
 	// Every problem is reported at once, so a user fixes the configuration in one go.
 	maxAttempts, maxWait := p.retrySettings(cfg.Retry, resp)
+	paced := pacers(cfg.RateLimit, &resp.Diagnostics)
 
 	data := providerdata.New(p.version)
 	results := make(map[providerdata.Platform]resolved, len(platformSpecs))
@@ -170,6 +173,7 @@ func (p *dataplatformsProvider) Configure(ctx context.Context, req provider.Conf
 				MaxAttempts: maxAttempts,
 				MaxWait:     maxWait,
 				Secrets:     secrets,
+				Pacer:       paced[spec.platform],
 			}))
 			tflog.Debug(ctx, "platform configured", map[string]any{"platform": string(spec.platform), "endpoint": r.values["endpoint"]})
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Fault is one injected misbehaviour, as posted to <admin>/faults.
@@ -31,7 +33,13 @@ type Fault struct {
 	// DenyDeletePrefix (platform "s3", embedded store) refuses deletes of keys with this
 	// prefix with a per-key AccessDenied, as a bucket policy or object lock does.
 	DenyDeletePrefix string `json:"deny_delete_prefix,omitempty"`
-	Injected         int    `json:"injected"`
+	// RatePerSecond makes the fault a rate limit: matching requests pass at up to this rate (a
+	// token bucket holding one second's worth) and the excess is answered with Status (429 by
+	// default; S3's 503 SlowDown for platform "s3") and RetryAfter ("1" by default; none for
+	// S3, which sends none).
+	RatePerSecond float64 `json:"rate_per_second,omitempty"`
+	Injected      int     `json:"injected"`
+	limiter       *rate.Limiter
 }
 
 func (f *Fault) validate(known func(string) bool) error {
@@ -46,10 +54,35 @@ func (f *Fault) validate(known func(string) bool) error {
 		return errors.New("count must be ≥ 0 and latency_ms within 0 and 60000")
 	case f.DenyDeletePrefix != "" && f.Platform != "s3":
 		return errors.New("deny_delete_prefix applies to platform \"s3\" only")
-	case f.Status == 0 && f.LatencyMS == 0 && f.DenyDeletePrefix == "":
-		return errors.New("a fault needs a status, a latency or a deny_delete_prefix")
+	case f.RatePerSecond < 0 || f.RatePerSecond > 100000:
+		return errors.New("rate_per_second must be within 0 and 100000")
+	case f.Status == 0 && f.LatencyMS == 0 && f.DenyDeletePrefix == "" && f.RatePerSecond == 0:
+		return errors.New("a fault needs a status, a latency, a rate_per_second or a deny_delete_prefix")
 	}
 	return nil
+}
+
+// asRateLimit fills in a rate fault's defaults and its bucket.
+func (f *Fault) asRateLimit() {
+	if f.RatePerSecond == 0 {
+		return
+	}
+	if f.Status == 0 {
+		f.Status = http.StatusTooManyRequests
+		if f.Platform == "s3" {
+			f.Status = http.StatusServiceUnavailable
+		}
+	}
+	if f.RetryAfter == "" && f.Platform != "s3" {
+		f.RetryAfter = "1"
+	}
+	if f.Message == "" {
+		f.Message = fmt.Sprintf("rate limit of %g requests per second exceeded", f.RatePerSecond)
+		if f.Platform == "s3" {
+			f.Message = "Please reduce your request rate."
+		}
+	}
+	f.limiter = rate.NewLimiter(rate.Limit(f.RatePerSecond), max(1, int(f.RatePerSecond)))
 }
 
 // RequestRecord is one request a sandbox endpoint served.
@@ -83,6 +116,7 @@ func (fs *Faults) Add(f Fault, known func(string) bool) (*Fault, error) {
 	if err := f.validate(known); err != nil {
 		return nil, err
 	}
+	f.asRateLimit()
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.nextID++
@@ -164,6 +198,9 @@ func (fs *Faults) pick(platform string, r *http.Request) *Fault {
 		}
 		if f.Probability != nil && fs.rnd.Float64() >= *f.Probability {
 			continue
+		}
+		if f.limiter != nil && f.limiter.Allow() {
+			continue // within the rate
 		}
 		f.Injected++
 		hit := *f

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
@@ -288,5 +289,55 @@ func TestCommandPrintsOneJSONLineAndWritesEnvFile(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		_ = cmd.Process.Kill()
 		t.Error("did not stop on SIGTERM")
+	}
+}
+
+// A rate fault lets a second's worth through at once and then the rate; the excess gets the
+// platform's 429 with Retry-After, or S3's 503 SlowDown without one.
+func TestRateLimitFault(t *testing.T) {
+	t.Parallel()
+	sb := start(t, nil)
+	addFault(t, sb, `{"platform":"echo","rate_per_second":5,"path_contains":"/limited"}`)
+	ok, limited := 0, 0
+	for range 20 {
+		status, h, body := call(t, http.MethodGet, sb.Endpoints["echo"]+"/limited", "")
+		switch {
+		case status == 200:
+			ok++
+		case status == 429 && h.Get("Retry-After") == "1" && strings.Contains(body, "rate limit of 5 requests per second"):
+			limited++
+		default:
+			t.Fatalf("got %d %v %s", status, h, body)
+		}
+	}
+	if ok < 5 || ok > 7 || limited != 20-ok {
+		t.Errorf("20 requests at once against 5/s: %d passed, %d limited", ok, limited)
+	}
+	if status, _, _ := call(t, http.MethodGet, sb.Endpoints["echo"]+"/other", ""); status != 200 {
+		t.Errorf("an unmatched path got %d", status)
+	}
+	time.Sleep(400 * time.Millisecond) // two tokens back
+	if status, _, _ := call(t, http.MethodGet, sb.Endpoints["echo"]+"/limited", ""); status != 200 {
+		t.Errorf("after a pause the rate lets a request through, got %d", status)
+	}
+
+	addFault(t, sb, `{"platform":"s3","rate_per_second":1,"method":"POST"}`)
+	c := s3.New(s3.Options{BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: sb.Store().Region, UsePathStyle: true,
+		RetryMaxAttempts: 1, Credentials: credentials.NewStaticCredentialsProvider(sb.Store().AccessKey, sb.Store().SecretKey, "")})
+	var slowDown int
+	for range 5 {
+		_, err := c.DeleteObjects(context.Background(), &s3.DeleteObjectsInput{Bucket: aws.String(sandbox.BucketPlain),
+			Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("nothing-" + t.Name())}}}})
+		if err != nil && strings.Contains(err.Error(), "SlowDown") {
+			slowDown++
+		}
+	}
+	if slowDown < 3 {
+		t.Errorf("5 DeleteObjects at once against 1/s: %d SlowDown answers, want at least 3", slowDown)
+	}
+	for _, r := range sb.Faults().Requests("s3") {
+		if r.Injected && r.Status != 503 {
+			t.Errorf("S3's throttle answer is 503 SlowDown, got %d", r.Status)
+		}
 	}
 }

@@ -23,8 +23,14 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		st.attempt++
 		attempt = st.attempt
 	}
+	if err := t.cfg.Pacer.Wait(req.Context(), req); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	resp, err := t.cfg.Base.RoundTrip(req)
+	if err == nil {
+		t.cfg.Pacer.Observe(req, resp.StatusCode)
+	}
 	fields := map[string]any{
 		"platform":    t.cfg.Platform,
 		"method":      req.Method,

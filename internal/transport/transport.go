@@ -48,6 +48,8 @@ type Config struct {
 	Base http.RoundTripper
 	// Sleep waits between attempts; it must return early with ctx's error. Tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Pacer spaces the platform's requests (every attempt); nil sends them at once.
+	Pacer *Pacer
 }
 
 // UserAgent is the provider's user agent for a version.

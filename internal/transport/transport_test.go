@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"golang.org/x/time/rate"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
@@ -365,5 +366,49 @@ func TestInt64DecodesANumberOrADigitString(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &v); err == nil {
 			t.Errorf("%s decoded as %d; want an error", body, v.N)
 		}
+	}
+}
+
+// Paced faster than the server allows, the transport meets 429s, slows its pace down and still
+// completes every request (the 429s are retried after their Retry-After).
+func TestPacerAdaptsToAServerThatAllowsLess(t *testing.T) {
+	lim := rate.NewLimiter(10, 1)
+	var limited atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if !lim.Allow() {
+			limited.Add(1)
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	pacer := transport.NewPacer(40)
+	c := transport.New(transport.Config{Platform: "Test", Pacer: pacer, MaxAttempts: 20,
+		Sleep: func(ctx context.Context, d time.Duration) error { return nil }})
+	var wg sync.WaitGroup
+	var failed atomic.Int32
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				resp, err := c.Get(srv.URL)
+				if err != nil || resp.StatusCode != 200 {
+					failed.Add(1)
+				}
+				if resp != nil {
+					_ = resp.Body.Close()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() != 0 {
+		t.Errorf("%d requests failed", failed.Load())
+	}
+	if limited.Load() == 0 || pacer.Rate("") >= 40 {
+		t.Errorf("%d 429s, pace now %g/s: a pace above the server's must meet 429s and slow down", limited.Load(), pacer.Rate(""))
 	}
 }
