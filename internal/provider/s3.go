@@ -84,7 +84,7 @@ func newStorage(version string, m *s3Model, maxAttempts int, diags *diag.Diagnos
 	}
 	return providerdata.NewStorage(func(ctx context.Context) (storage.API, error) {
 		opts := []func(*config.LoadOptions) error{
-			config.WithRetryMaxAttempts(maxAttempts),
+			config.WithRetryer(func() aws.Retryer { return storage.NewRetryer(maxAttempts) }),
 			config.WithAPIOptions([]func(*smithymiddleware.Stack) error{
 				awsmiddleware.AddUserAgentKeyValue("terraform-provider-dataplatforms", version),
 			}),
