@@ -23,8 +23,10 @@ type API interface {
 
 const (
 	maxBatch = 1000 // the most keys one DeleteObjects request may carry
-	// maxPagesPerPass bounds the memory of one pass (the ids it has seen) before it re-lists.
-	maxPagesPerPass = 100
+	// maxPagesPerPass bounds the memory of one pass (the ids it has seen and submitted, some
+	// 10,000 of each) before it re-lists, so that a teardown's heap does not grow with the
+	// scope. Re-listing costs no extra request: the deleted keys are gone from the listing.
+	maxPagesPerPass = 10
 	// maxPasses ends a teardown that keeps finding objects, e.g. because something writes them anew.
 	maxPasses = 1000
 	// maxNamedErrors is how many per-key errors an error message names before it summarises.
