@@ -139,9 +139,6 @@ func TestClient_updateClearsWithExplicitEmptyValues(t *testing.T) {
 	if err != nil || len(got.Tags) != 0 || len(got.CustomMetadata) != 0 || got.Description != "" {
 		t.Errorf("the provider's update must clear tags, custom metadata and description: %+v, %v", got, err)
 	}
-	if int64(got.Size) < 0 {
-		t.Errorf("size %d", got.Size)
-	}
 }
 
 func rawPut(t *testing.T, sb *sandbox.Sandbox, id, body string) (int, string) {

@@ -1,13 +1,15 @@
 package dandi
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
 
 // ManifestAsset is what the provider keeps of one entry of assets.jsonld.
@@ -206,29 +208,17 @@ func (e *entryReader) finish(a ManifestAsset) (ManifestAsset, error) {
 	return a, nil
 }
 
-// contentSize reads an integer or a digit string (null: 0).
+// contentSize reads an integer or a digit string (null: 0) with the one decoder of such
+// fields, transport.Int64, and refuses a negative size.
 func contentSize(raw []byte) (int64, error) {
-	switch jsontext.Value(raw).Kind() {
-	case 'n':
-		return 0, nil
-	case '0':
-		n, err := strconv.ParseInt(string(raw), 10, 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("contentSize %s is not a size in bytes", raw)
-		}
-		return n, nil
-	case '"':
-		b, err := jsontext.AppendUnquote(nil, raw)
-		if err != nil {
-			return 0, err
-		}
-		n, err := strconv.ParseInt(string(b), 10, 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("contentSize %q is not a size in bytes", b)
-		}
-		return n, nil
+	var n transport.Int64
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return 0, fmt.Errorf("contentSize: %w", err)
 	}
-	return 0, errors.New("contentSize is neither an integer nor a string")
+	if n < 0 {
+		return 0, fmt.Errorf("contentSize %d is not a size in bytes", n)
+	}
+	return int64(n), nil
 }
 
 // contentID is the last segment of the first /blobs/ or /zarr/ content URL, else the identifier.

@@ -9,9 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 )
 
@@ -22,21 +22,14 @@ import (
 // "something" and to show the order of magnitude.
 const foundLimit = teardown.PreviewLimit
 
-// stateScope is metadata_scope read back.
-type stateScope struct {
-	Bucket   string
-	Prefixes []string
-}
-
-func scopeOf(ctx context.Context, v types.Object) stateScope {
-	var s struct {
-		Bucket   types.String `tfsdk:"bucket"`
-		Prefixes []string     `tfsdk:"prefixes"`
+// scopeOf reads metadata_scope back with the teardown's own reader: the bucket and the
+// (normalised) prefixes, none when it is null, unknown or unreadable.
+func scopeOf(ctx context.Context, v types.Object) storage.Scope {
+	scopes, err := teardown.ScopesFrom(ctx, "metadata_scope", v)
+	if err != nil || len(scopes) == 0 {
+		return storage.Scope{}
 	}
-	if v.IsNull() || v.IsUnknown() || v.As(ctx, &s, basetypes.ObjectAsOptions{}).HasError() {
-		return stateScope{}
-	}
-	return stateScope{Bucket: s.Bucket.ValueString(), Prefixes: s.Prefixes}
+	return scopes[0]
 }
 
 // nameFoldersOf returns the owned prefixes that are V7's name-keyed folders, from state alone:
@@ -140,9 +133,9 @@ func emptyFolderWarnings(ctx context.Context, m itemModel, bucket string, counts
 // be using it, so it counts too: a folder is kept rather than guessed free. The storage
 // connection of another item is not in V7's answer; items of another connection with the same
 // name and source folder are counted as users too.
-func folderUsers(c *Client, team string, m itemModel) func(ctx context.Context, prefix string) ([]string, error) {
+func folderUsers(ctx context.Context, c *Client, team string, m itemModel) func(ctx context.Context, prefix string) ([]string, error) {
 	folders := map[string]NameFolder{}
-	for _, f := range nameFoldersOf(context.Background(), m) {
+	for _, f := range nameFoldersOf(ctx, m) {
 		folders[f.Prefix] = f
 	}
 	ownID, name := m.ID.ValueString(), m.Name.ValueString()

@@ -429,7 +429,7 @@ func teardownOf(ctx context.Context, m itemModel, c *Client) (teardown.Teardown,
 		},
 	}
 	if c != nil {
-		t.InUse = folderUsers(c, team, m)
+		t.InUse = folderUsers(ctx, c, team, m)
 	}
 	var err error
 	t.Scopes, err = teardown.ScopesFrom(ctx, "metadata_scope", m.MetadataScope)

@@ -23,11 +23,7 @@ func (f *Fake) findAsset(w http.ResponseWriter, r *http.Request, v *version) (in
 }
 
 func (f *Fake) getAsset(w http.ResponseWriter, r *http.Request, _ bool) {
-	d := f.dandiset(w, r)
-	if d == nil {
-		return
-	}
-	v := f.version(w, r, d)
+	d, v := f.dandisetVersion(w, r)
 	if v == nil {
 		return
 	}
@@ -137,11 +133,7 @@ func (f *Fake) createAsset(w http.ResponseWriter, r *http.Request, authed bool) 
 
 // listPaths is /assets/paths/: the direct children of a folder with aggregates.
 func (f *Fake) listPaths(w http.ResponseWriter, r *http.Request, _ bool) {
-	d := f.dandiset(w, r)
-	if d == nil {
-		return
-	}
-	v := f.version(w, r, d)
+	_, v := f.dandisetVersion(w, r)
 	if v == nil {
 		return
 	}

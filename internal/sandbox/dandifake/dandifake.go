@@ -297,6 +297,15 @@ func (f *Fake) version(w http.ResponseWriter, r *http.Request, d *dandiset) *ver
 	return nil
 }
 
+// dandisetVersion finds the dandiset and the version a route names; v is nil after a 404.
+func (f *Fake) dandisetVersion(w http.ResponseWriter, r *http.Request) (*dandiset, *version) {
+	d := f.dandiset(w, r)
+	if d == nil {
+		return nil, nil
+	}
+	return d, f.version(w, r, d)
+}
+
 func versionJSON(d *dandiset, v *version) map[string]any {
 	var size int64
 	for _, a := range v.assets {
@@ -348,11 +357,7 @@ func (f *Fake) getDandiset(w http.ResponseWriter, r *http.Request, _ bool) {
 // versionInfo is /versions/{v}/info/: the version with its dandiset, validation errors (none
 // here), its metadata and contact person.
 func (f *Fake) versionInfo(w http.ResponseWriter, r *http.Request, _ bool) {
-	d := f.dandiset(w, r)
-	if d == nil {
-		return
-	}
-	v := f.version(w, r, d)
+	d, v := f.dandisetVersion(w, r)
 	if v == nil {
 		return
 	}
@@ -473,11 +478,7 @@ func filterPath(assets []*asset, p string) []*asset {
 }
 
 func (f *Fake) listAssets(w http.ResponseWriter, r *http.Request, _ bool) {
-	d := f.dandiset(w, r)
-	if d == nil {
-		return
-	}
-	v := f.version(w, r, d)
+	_, v := f.dandisetVersion(w, r)
 	if v == nil {
 		return
 	}
