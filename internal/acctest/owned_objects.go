@@ -176,14 +176,19 @@ func (r *ownedObjectsResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() || ProbePlatform.Has(m.ID.ValueString()) {
 		return
 	}
-	prog, diags := teardown.Load(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if teardown.Pending(prog) {
-		m.PlatformDeleted = types.BoolValue(true) // gone from the platform, storage cleanup pending
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	t, err := r.teardownOf(ctx, m)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid state", err.Error())
 		return
 	}
-	resp.State.RemoveResource(ctx) // deleted out of band: drift
+	keep, diags := teardown.Gone(ctx, r.data, t, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if !keep {
+		resp.State.RemoveResource(ctx) // gone, and nothing it owns is left
+		return
+	}
+	m.PlatformDeleted = types.BoolValue(true) // gone from the platform, storage left to clean
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func (r *ownedObjectsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -14,6 +14,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/codeocean"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/codeoceanfake"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
@@ -182,6 +183,7 @@ func TestAccCodeOceanDataAsset_ownedSourceIsRemovedExactly(t *testing.T) {
 	cfg := config.StaticFile("testdata/asset_aws.tf")
 	vars := awsVars("owned "+base, owned, config.Variables{
 		"keep_on_external_storage": config.BoolVariable(true), "cleanup_prefixes": config.ListVariable(config.StringVariable(owned))})
+	warnings, factories := acctest.RecordingFactories()
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
@@ -189,7 +191,7 @@ func TestAccCodeOceanDataAsset_ownedSourceIsRemovedExactly(t *testing.T) {
 			acctest.PlantNeighbours(t, c, sandbox.BucketPlain, owned+"/a.csv", owned+"/b/c.csv") // owned: to be removed
 			a.plant(sandbox.BucketPlain, base+"/data-10/a.csv", base+"/data-1.csv")
 		},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(a.gone,
 			func(*terraform.State) error {
 				return acctest.CheckScopeEmpty(acctest.S3(t), sandbox.BucketPlain, owned)(nil)
@@ -207,6 +209,32 @@ func TestAccCodeOceanDataAsset_ownedSourceIsRemovedExactly(t *testing.T) {
 					acctest.AddFault(t, `{"platform":"codeocean","status":503,"count":3,"method":"GET","retry_after":"0"}`)
 				},
 				ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true,
+			},
+			{ // deleted in Code Ocean's UI: the refresh keeps the asset (platform_deleted = true)
+				// while its owned prefix holds objects, names them, and the plan replaces it;
+				// the test's destroy then removes exactly the owned prefix
+				PreConfig: func() {
+					acctest.ClearFaults(t)
+					if err := accClient(t).Delete(context.Background(), a.id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(assetAddr, "platform_deleted", "true"),
+					func(*terraform.State) error {
+						keys, err := acctest.ListKeys(context.Background(), acctest.S3(t), storage.Scope{Bucket: sandbox.BucketPlain, Prefixes: []string{owned}})
+						if err != nil || len(keys) != 2 {
+							return fmt.Errorf("the owned prefix holds %q (%v) after the refresh, want its 2 objects untouched", keys, err)
+						}
+						return nil
+					},
+					warnings.Check("ReadResource", regexp.MustCompile(`is deleted, but storage it owns is left.*s3://`+
+						sandbox.BucketPlain+`/`+regexp.QuoteMeta(owned)+`/?: 2 objects`)),
+				),
+				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(assetAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
 			},
 		},
 	})

@@ -296,15 +296,19 @@ func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	a, err := c.Get(ctx, m.ID.ValueString())
 	if transport.IsNotFound(err) {
-		prog, diags := teardown.Load(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if teardown.Pending(prog) {
-			m.PlatformDeleted = types.BoolValue(true)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		t, err := teardownOf(ctx, m, c)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Code Ocean data asset state", err.Error())
 			return
 		}
-		tflog.Info(ctx, "Code Ocean data asset deleted outside Terraform; removing it from state", map[string]any{"id": m.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		keep, diags := teardown.Gone(ctx, r.data, t, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if !keep {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		m.PlatformDeleted = types.BoolValue(true)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
 	if err != nil {

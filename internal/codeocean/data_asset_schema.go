@@ -216,7 +216,7 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"prefixes": schema.ListAttribute{Computed: true, ElementType: types.StringType},
 				}},
 			"platform_deleted": schema.BoolAttribute{Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "`true` when a destroy deleted the asset but could not finish the storage cleanup; the next destroy finishes it."},
+				MarkdownDescription: "`true` when the asset is gone (deleted by a destroy that did not finish, or outside Terraform) while its cleanup scope still holds objects. The refresh keeps the resource in state so that nothing it owns is forgotten: the next `terraform destroy` removes what is left, and an apply replaces the asset."},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}

@@ -77,6 +77,81 @@ func Save(ctx context.Context, p Private, prog Progress) diag.Diagnostics {
 	return p.SetKey(ctx, privateKey, raw)
 }
 
+// GoneLimit is how many objects Gone counts per scope: one listing page is enough to know
+// that something is left.
+const GoneLimit = 1000
+
+// Gone is Read's part of the contract once the platform object is gone, whoever deleted it: a
+// destroy that was killed or failed half way (its progress may never have been recorded), or
+// someone in the platform's own UI. Forgetting the resource then would orphan what it owns, so
+// Gone counts what is left in each owned scope (one page each, leaving out prefixes another
+// object still uses) and in its Local storage. keep says the resource must stay in state with
+// platform_deleted = true, for the next terraform destroy to finish; the warning names each
+// place and its count. A count that cannot be made keeps the resource too: forgetting is the
+// one outcome that cannot be undone.
+func Gone(ctx context.Context, data *providerdata.Data, t Teardown, private Private) (keep bool, diags diag.Diagnostics) {
+	prog, diags := Load(ctx, private)
+	if diags.HasError() {
+		return true, diags
+	}
+	var lines []string
+	var failures []error
+	scopes := slices.DeleteFunc(slices.Clone(t.Scopes), func(s storage.Scope) bool { return slices.Contains(prog.ScopesDone, s.String()) })
+	if len(scopes) > 0 {
+		engine, d := data.Engine(ctx, t.Storage)
+		if engine == nil {
+			failures = append(failures, errors.New(diagText(d)))
+			scopes = nil
+		}
+		for _, scope := range scopes {
+			_, rest, err := t.inUse(ctx, scope)
+			if err == nil && len(rest.Prefixes) > 0 {
+				var p storage.Preview
+				if p, err = engine.Count(ctx, rest, GoneLimit); err == nil && (p.Objects > 0 || p.Versions > 0 || p.DeleteMarkers > 0) {
+					lines = append(lines, fmt.Sprintf("%s: %s", rest, describe(p)))
+				}
+			}
+			if err != nil {
+				failures = append(failures, fmt.Errorf("%s: %w", scope, err))
+			}
+		}
+	}
+	if t.Local != nil {
+		left, err := t.Local(ctx)
+		if err != nil {
+			failures = append(failures, err)
+		}
+		lines = append(lines, left...)
+	}
+	switch {
+	case len(failures) > 0:
+		diags.Append(diagnostics.Warning(fmt.Sprintf("%s is deleted; whether its storage is left is unknown", capitalise(t.Object)),
+			errors.Join(failures...), "The resource stays in state with platform_deleted = true, so that terraform destroy "+
+				"finishes the cleanup; fix the cause to let a refresh tell."))
+		return true, diags
+	case len(lines) > 0:
+		why := "The platform object is gone: deleted outside Terraform, or by a destroy interrupted before it recorded its progress."
+		if prog.PlatformDeleted {
+			why = "A destroy deleted the platform object and did not finish its storage cleanup."
+		}
+		diags.AddWarning(fmt.Sprintf("%s is deleted, but storage it owns is left", capitalise(t.Object)),
+			fmt.Sprintf("%s Still left:\n  %s\n"+
+				"The resource stays in state with platform_deleted = true: terraform destroy removes what is left; "+
+				"terraform apply removes it and creates a new object.", why, strings.Join(lines, "\n  ")))
+		tflog.Info(ctx, "platform object gone, owned storage left", map[string]any{"object": t.Object, "left": lines})
+		return true, diags
+	}
+	tflog.Info(ctx, "platform object gone and nothing it owns is left; removing it from state", map[string]any{"object": t.Object})
+	return false, diags
+}
+
+func diagText(diags diag.Diagnostics) string {
+	for _, d := range diags.Errors() {
+		return d.Summary() + ": " + d.Detail()
+	}
+	return "no S3 access"
+}
+
 // Pending says whether a resource whose platform object is gone must stay in state because its
 // storage cleanup is not finished.
 func Pending(prog Progress) bool { return prog.PlatformDeleted }
@@ -98,6 +173,9 @@ type Teardown struct {
 	// and the destroy says who keeps it; the last user's destroy removes it. It must leave the
 	// resource's own platform object out: it also runs for the preview, while that is live.
 	InUse func(ctx context.Context, prefix string) (users []string, err error)
+	// Local, when set, describes owned storage outside S3 (a local tree) that is still there,
+	// one line per place; none when it is all gone. Gone keeps the resource while it has any.
+	Local func(ctx context.Context) (left []string, err error)
 }
 
 // inUse splits a scope into the prefixes other users keep (with their users) and the scope
@@ -334,10 +412,7 @@ func capitalise(s string) string {
 func Found(ctx context.Context, data *providerdata.Data, bucket string, prefixes []string, limit int64) (map[string]int64, error) {
 	engine, diags := data.Engine(ctx, storage.Options{})
 	if engine == nil {
-		for _, d := range diags.Errors() {
-			return nil, fmt.Errorf("%s: %s", d.Summary(), d.Detail())
-		}
-		return nil, errors.New("no S3 access")
+		return nil, errors.New(diagText(diags))
 	}
 	out := make(map[string]int64, len(prefixes))
 	for _, p := range prefixes {

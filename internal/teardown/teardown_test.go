@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
@@ -232,5 +233,76 @@ func TestRunKeepsPrefixesStillInUse(t *testing.T) {
 	prog, diags = teardown.Run(context.Background(), engine, td, teardown.Progress{PlatformDeleted: true})
 	if diags.HasError() || len(diags.Warnings()) != 0 || count(t, c, bucket, "data/a/") != 0 || prog.Removed.Objects != 2 {
 		t.Errorf("the last destroy: %+v %v", prog, diags)
+	}
+}
+
+func dataWith(c storage.API, err error) *providerdata.Data {
+	d := providerdata.New("test")
+	d.SetStorage(providerdata.NewStorage(func(context.Context) (storage.API, error) { return c, err }))
+	return d
+}
+
+// Gone keeps a resource whose platform object is gone while anything it owns is left, leaves
+// out what another object still uses, keeps it when it cannot tell, and lets it go once the
+// scopes are empty.
+func TestGoneKeepsWhatStorageIsLeft(t *testing.T) {
+	t.Parallel()
+	_, c, bucket := setup(t, "item-1/a", "item-1/b", "item-10/x", "shared/s", "done/d")
+	ctx := context.Background()
+	data := dataWith(c, nil)
+	noUse := func(context.Context, string) ([]string, error) { return nil, nil }
+	cases := []struct {
+		name     string
+		td       teardown.Teardown
+		prog     *teardown.Progress
+		keep     bool
+		warning  string
+		severity diag.Severity
+	}{
+		{name: "objects left", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "item-1", "empty")},
+			keep: true, warning: "s3://bucket/item-1: 2 objects (16 B)"},
+		{name: "nothing left", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "empty", "item-1/a/b")}},
+		{name: "no scopes", td: teardown.Teardown{Object: "item x"}},
+		{name: "the rest is another object's", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "shared"),
+			InUse: func(context.Context, string) ([]string, error) { return []string{"item y"}, nil }}},
+		{name: "in-use check fails", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "shared"),
+			InUse: func(context.Context, string) ([]string, error) { return nil, fmt.Errorf("V7 answered 500") }},
+			keep: true, warning: "V7 answered 500"},
+		{name: "a scope done by an earlier destroy", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "done"), InUse: noUse},
+			prog: &teardown.Progress{PlatformDeleted: true, ScopesDone: []string{scopes(t, bucket, "done")[0].String()}}},
+		{name: "a destroy that did not finish", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "done")},
+			prog: &teardown.Progress{PlatformDeleted: true}, keep: true, warning: "A destroy deleted the platform object and did not finish"},
+		{name: "local tree left", td: teardown.Teardown{Object: "item x", Local: func(context.Context) ([]string, error) {
+			return []string{"/data/derivatives/x: 3 files"}, nil
+		}}, keep: true, warning: "/data/derivatives/x: 3 files"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			private := memPrivate{}
+			if tc.prog != nil {
+				teardown.Save(ctx, private, *tc.prog)
+			}
+			keep, diags := teardown.Gone(ctx, data, tc.td, private)
+			if keep != tc.keep || diags.HasError() {
+				t.Fatalf("keep %v, want %v; %v", keep, tc.keep, diags)
+			}
+			if tc.warning == "" {
+				if len(diags) != 0 {
+					t.Fatalf("unexpected diagnostics %v", diags)
+				}
+				return
+			}
+			if len(diags) != 1 || !strings.Contains(diags[0].Detail(), tc.warning) {
+				t.Fatalf("diagnostics %v, want a warning with %q", diags, tc.warning)
+			}
+		})
+	}
+	if n := count(t, c, bucket, ""); n != 5 {
+		t.Fatalf("Gone must never delete: %d objects left of 5", n)
+	}
+	// No S3 access at all: kept, with the reason.
+	keep, diags := teardown.Gone(ctx, dataWith(nil, fmt.Errorf("no credentials")), teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "item-1")}, memPrivate{})
+	if !keep || len(diags) != 1 || !strings.Contains(diags[0].Detail(), "no credentials") {
+		t.Fatalf("without S3: keep %v, %v", keep, diags)
 	}
 }

@@ -597,11 +597,68 @@ func TestAccV7Item_versionedPartialFailureResumes(t *testing.T) {
 	})
 }
 
-func TestAccV7Item_deletedOutOfBandIsDrift(t *testing.T) {
+// An item deleted in V7's own UI leaves V7's files in the bucket. The refresh must not forget
+// them: the item stays in state with platform_deleted = true, the plan warns with the scope and
+// its count, and the next terraform destroy removes exactly them. Once nothing is left, a
+// deleted item is plain drift and leaves state.
+func TestAccV7Item_deletedOutOfBandKeepsItsStorage(t *testing.T) {
 	it := newItemTest(t, "drift")
 	source := it.base + "/scan-1.jpg"
 	cfg := config.StaticFile("testdata/item.tf")
 	vars := it.vars(v7fake.StorageRW, source, nil)
+	warnings, factories := acctest.RecordingFactories()
+	deleteOutOfBand := func() {
+		n, err := it.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{it.id}})
+		if err != nil || n != 1 {
+			t.Fatalf("deleting the item out of band: %d, %v", n, err)
+		}
+	}
+	left := regexp.MustCompile(`V7 item "scan-1" \(.*\) is deleted, but storage it owns is left.*deleted outside Terraform.*` +
+		`s3://` + sandbox.BucketPlain + `/` + regexp.QuoteMeta(v7fake.MetadataFolder("v7/darwin", source, "scan-1")) + `.*: [1-9][0-9]* objects`)
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source)
+		},
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             it.checkDestroyed,
+		Steps: []resource.TestStep{
+			{ConfigFile: cfg, ConfigVariables: vars, Check: resource.ComposeAggregateTestCheckFunc(it.capture, it.checkOwned(v7fake.DerivedPerSlot))},
+			{ // a 5xx storm on reads is retried by the transport and the refresh succeeds
+				PreConfig: func() {
+					acctest.AddFault(t, `{"platform":"v7","status":503,"count":3,"method":"GET","retry_after":"0"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true,
+			},
+			{ // deleted in V7: the refresh keeps it with platform_deleted = true, says what is
+				// left, touches none of it, and the plan replaces it
+				PreConfig: func() {
+					acctest.ClearFaults(t)
+					deleteOutOfBand()
+					warnings.Reset()
+				},
+				RefreshState: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(itemAddr, "platform_deleted", "true"),
+					it.checkOwned(v7fake.DerivedPerSlot),
+					warnings.Check("ReadResource", left),
+				),
+				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(itemAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+			// the test's destroy then removes the files and checkDestroyed proves it
+		},
+	})
+}
+
+// With nothing left of what it owns (metadata_layout = "none"), an item deleted outside
+// Terraform leaves state, and the plan creates it again.
+func TestAccV7Item_deletedOutOfBandOwningNothingIsDrift(t *testing.T) {
+	it := newItemTest(t, "drift-none")
+	source := it.base + "/scan-1.jpg"
+	cfg := config.StaticFile("testdata/item.tf")
+	vars := it.vars(v7fake.StorageRW, source, config.Variables{"metadata_layout": config.StringVariable("none")})
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			it.preCheck()
@@ -610,15 +667,8 @@ func TestAccV7Item_deletedOutOfBandIsDrift(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{ConfigFile: cfg, ConfigVariables: vars, Check: it.capture},
-			{ // a 5xx storm on reads is retried by the transport and the refresh succeeds
-				PreConfig: func() {
-					acctest.AddFault(t, `{"platform":"v7","status":503,"count":3,"method":"GET","retry_after":"0"}`)
-				},
-				ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true,
-			},
 			{
 				PreConfig: func() {
-					acctest.ClearFaults(t)
 					n, err := it.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{it.id}})
 					if err != nil || n != 1 {
 						t.Fatalf("deleting the item out of band: %d, %v", n, err)
@@ -626,6 +676,9 @@ func TestAccV7Item_deletedOutOfBandIsDrift(t *testing.T) {
 				},
 				ConfigFile: cfg, ConfigVariables: vars,
 				PlanOnly: true, ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(itemAddr, plancheck.ResourceActionCreate),
+				}},
 			},
 		},
 	})

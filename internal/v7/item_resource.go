@@ -222,15 +222,19 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	it, err := c.Item(ctx, team, m.ID.ValueString())
 	if transport.IsNotFound(err) {
-		prog, diags := teardown.Load(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if teardown.Pending(prog) {
-			m.PlatformDeleted = types.BoolValue(true)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		t, err := teardownOf(ctx, m, c)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid V7 item state", err.Error())
 			return
 		}
-		tflog.Info(ctx, "V7 item deleted outside Terraform; removing it from state", map[string]any{"item_id": m.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		keep, diags := teardown.Gone(ctx, r.data, t, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if !keep {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		m.PlatformDeleted = types.BoolValue(true)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
 	if err != nil {

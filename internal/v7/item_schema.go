@@ -195,7 +195,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 					"so that a folder V7 never wrote to shows as 0 instead of being assumed. Null until then (or with `wait_for_processing = false`).",
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()}},
 			"platform_deleted": schema.BoolAttribute{Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "`true` when a destroy deleted the V7 item but could not finish the storage cleanup; the next destroy finishes it."},
+				MarkdownDescription: "`true` when the V7 item is gone (deleted by a destroy that did not finish, or outside Terraform) while its metadata scope still holds objects. The refresh keeps the resource in state so that nothing it owns is forgotten: the next `terraform destroy` removes what is left, and an apply replaces the item."},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
