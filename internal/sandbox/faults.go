@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -38,7 +39,11 @@ type Fault struct {
 	// default; S3's 503 SlowDown for platform "s3") and RetryAfter ("1" by default; none for
 	// S3, which sends none).
 	RatePerSecond float64 `json:"rate_per_second,omitempty"`
-	Injected      int     `json:"injected"`
+	// Lose makes the fault a lost answer: the connection is reset (TCP RST) with no response,
+	// either after the platform (or S3) has acted on the request ("response": the change is
+	// made and the client never hears of it) or before it ("request": nothing happens).
+	Lose     string `json:"lose,omitempty"`
+	Injected int    `json:"injected"`
 	limiter       *rate.Limiter
 }
 
@@ -56,11 +61,21 @@ func (f *Fault) validate(known func(string) bool) error {
 		return errors.New("deny_delete_prefix applies to platform \"s3\" only")
 	case f.RatePerSecond < 0 || f.RatePerSecond > 100000:
 		return errors.New("rate_per_second must be within 0 and 100000")
-	case f.Status == 0 && f.LatencyMS == 0 && f.DenyDeletePrefix == "" && f.RatePerSecond == 0:
-		return errors.New("a fault needs a status, a latency, a rate_per_second or a deny_delete_prefix")
+	case f.Lose != "" && f.Lose != LoseResponse && f.Lose != LoseRequest:
+		return fmt.Errorf("lose must be %q or %q", LoseResponse, LoseRequest)
+	case f.Lose != "" && (f.Status != 0 || f.RatePerSecond != 0):
+		return errors.New("lose answers no status: it resets the connection")
+	case f.Status == 0 && f.LatencyMS == 0 && f.DenyDeletePrefix == "" && f.RatePerSecond == 0 && f.Lose == "":
+		return errors.New("a fault needs a status, a latency, a rate_per_second, a lose or a deny_delete_prefix")
 	}
 	return nil
 }
+
+// The ways a fault loses an answer.
+const (
+	LoseResponse = "response" // act, then reset the connection
+	LoseRequest  = "request"  // reset the connection before acting
+)
 
 // asRateLimit fills in a rate fault's defaults and its bucket.
 func (f *Fault) asRateLimit() {
@@ -191,7 +206,7 @@ func (fs *Faults) pick(platform string, r *http.Request) *Fault {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, f := range fs.active {
-		if f.Platform != platform || (f.Status == 0 && f.LatencyMS == 0) ||
+		if f.Platform != platform || (f.Status == 0 && f.LatencyMS == 0 && f.Lose == "") ||
 			(f.Method != "" && !strings.EqualFold(f.Method, r.Method)) ||
 			(f.PathContains != "" && !strings.Contains(r.URL.RequestURI(), f.PathContains)) {
 			continue
@@ -232,6 +247,17 @@ func (fs *Faults) middleware(platform string, errorBody func(int, string) (strin
 			case <-r.Context().Done():
 				return
 			}
+		}
+		if f != nil && f.Lose != "" {
+			rec.Injected = true
+			if f.Lose == LoseResponse {
+				sw := &discardWriter{header: http.Header{}, status: http.StatusOK}
+				next.ServeHTTP(sw, r) // the platform acts; its answer goes nowhere
+				rec.Status = sw.status
+			}
+			fs.record(rec)
+			reset(w)
+			return
 		}
 		if f != nil && f.Status != 0 {
 			msg := f.Message
@@ -293,4 +319,32 @@ func s3ErrorBody(status int, message string) (string, []byte) {
 
 func xmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;").Replace(s)
+}
+
+// discardWriter takes a response that is never sent.
+type discardWriter struct {
+	header http.Header
+	status int
+}
+
+func (d *discardWriter) Header() http.Header         { return d.header }
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardWriter) WriteHeader(status int)      { d.status = status }
+
+// reset drops the client's connection with a TCP RST and no response: a client sees
+// "connection reset by peer" (or an EOF), as when a load balancer or the network loses the
+// answer.
+func reset(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler) // closes the connection without a response
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
 }

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -339,5 +340,106 @@ func TestRateLimitFault(t *testing.T) {
 		if r.Injected && r.Status != 503 {
 			t.Errorf("S3's throttle answer is 503 SlowDown, got %d", r.Status)
 		}
+	}
+}
+
+// tallyFake counts the POSTs it has acted on; GET answers the tally.
+type tallyFake struct{ echoFake }
+
+var tally atomic.Int64
+
+func (tallyFake) Platform() string { return "tally" }
+func (tallyFake) Start(*sandbox.Env) (http.Handler, error) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			tally.Add(1)
+		}
+		_, _ = fmt.Fprint(w, tally.Load())
+	}), nil
+}
+
+// A lost answer resets the connection: after the platform acted ("response") or before
+// ("request"); the client sees a reset and no status either way.
+func TestLoseFaultResetsAfterOrBeforeActing(t *testing.T) {
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Fakes: []sandbox.Fake{tallyFake{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	post := func() error {
+		resp, err := http.Post(sb.Endpoints["tally"]+"/things", "application/json", strings.NewReader("{}"))
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		return err
+	}
+	before := tally.Load()
+	addFault(t, sb, `{"platform":"tally","lose":"response","count":1,"method":"POST"}`)
+	if err := post(); err == nil {
+		t.Fatal("a lost response reached the client")
+	} else if !strings.Contains(err.Error(), "reset") && !strings.Contains(err.Error(), "EOF") {
+		t.Errorf("lost response: %v, want a connection reset", err)
+	}
+	if got := tally.Load() - before; got != 1 {
+		t.Errorf("the platform acted %d times on a lost response, want 1", got)
+	}
+	addFault(t, sb, `{"platform":"tally","lose":"request","count":1,"method":"POST"}`)
+	if err := post(); err == nil {
+		t.Fatal("a lost request reached the client")
+	}
+	if got := tally.Load() - before; got != 1 {
+		t.Errorf("the platform acted on a lost request (%d)", got)
+	}
+	if err := post(); err != nil || tally.Load()-before != 2 {
+		t.Errorf("after the faults ran out: %v, %d", err, tally.Load()-before)
+	}
+	var injected int
+	for _, r := range sb.Faults().Requests("tally") {
+		if r.Injected {
+			injected++
+		}
+	}
+	if injected != 2 {
+		t.Errorf("%d injected in the log, want 2", injected)
+	}
+	if status := addFault(t, sb, `{"platform":"tally","lose":"sometimes"}`); status != http.StatusBadRequest {
+		t.Errorf("a bad lose got %d", status)
+	}
+	if status := addFault(t, sb, `{"platform":"tally","lose":"response","status":500}`); status != http.StatusBadRequest {
+		t.Errorf("lose with a status got %d", status)
+	}
+}
+
+// S3 through the sandbox loses a PutObject's and a DeleteObjects' answers after acting; the
+// SDK's retryer repeats them, and the repeat is harmless.
+func TestS3LoseFaultIsRetriedBySDK(t *testing.T) {
+	t.Parallel()
+	sb := start(t, nil)
+	c := s3Client(sb)
+	ctx := context.Background()
+	addFault(t, sb, `{"platform":"s3","lose":"response","count":1,"method":"PUT"}`)
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String("lost/a"), Body: strings.NewReader("a")}); err != nil {
+		t.Fatalf("put with its first answer lost: %v", err)
+	}
+	addFault(t, sb, `{"platform":"s3","lose":"response","count":1,"method":"POST"}`)
+	out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(sandbox.BucketPlain),
+		Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("lost/a")}}}})
+	if err != nil || len(out.Errors) != 0 {
+		t.Fatalf("delete with its first answer lost: %v %+v", err, out)
+	}
+	var puts, posts int
+	for _, r := range sb.Faults().Requests("s3") {
+		switch r.Method {
+		case http.MethodPut:
+			puts++
+		case http.MethodPost:
+			posts++
+		}
+	}
+	if puts < 2 || posts != 2 {
+		t.Errorf("%d PUTs and %d POSTs, want the lost ones repeated", puts, posts)
+	}
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String("lost/a")}); err == nil {
+		t.Error("lost/a still exists")
 	}
 }
