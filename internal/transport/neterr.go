@@ -1,9 +1,11 @@
 package transport
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"syscall"
 )
@@ -30,4 +32,23 @@ func unwrapURLError(err error) error {
 		return uerr.Err
 	}
 	return err
+}
+
+// MayHaveActed reports whether a failed request may still have been carried out: the
+// connection broke or timed out after the request was sent (no answer came), or a gateway
+// answered 502 or 504 for a backend that may have acted. A resource that gets this on a create
+// must look for what it asked for before it reports a failure or tries again: a blind retry
+// duplicates, and a blind failure orphans. A refused connection, and any answer the platform
+// itself gave, did not act.
+func MayHaveActed(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || connectionRefused(err) {
+		return false
+	}
+	switch StatusCode(err) {
+	case 0:
+		return transientNetworkError(err) || errors.Is(err, context.DeadlineExceeded)
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -233,10 +235,39 @@ func TestPostRetriedOnlyWhenServerProvablyDidNotAct(t *testing.T) {
 			t.Errorf("GET: got %v, %v after %d hits; want 200 after 2", resp, err, hits.Load())
 		}
 		hits.Store(0)
-		if _, err := do(t, newClient(&recorder{}), http.MethodPost, srv.URL, "{}"); err == nil || hits.Load() != 1 {
+		_, err = do(t, newClient(&recorder{}), http.MethodPost, srv.URL, "{}")
+		if err == nil || hits.Load() != 1 {
 			t.Errorf("POST: err = %v after %d hits; want an error after 1", err, hits.Load())
 		}
+		if !transport.MayHaveActed(err) {
+			t.Errorf("a reset after the request was sent must count as maybe acted: %v", err)
+		}
 	})
+}
+
+func TestMayHaveActed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{fmt.Errorf("post: %w", syscall.ECONNRESET), true},
+		{fmt.Errorf("post: %w", io.EOF), true},
+		{fmt.Errorf("post: %w", io.ErrUnexpectedEOF), true},
+		{fmt.Errorf("post: %w", context.DeadlineExceeded), true},
+		{fmt.Errorf("post: %w", context.Canceled), false},
+		{fmt.Errorf("dial: %w", syscall.ECONNREFUSED), false},
+		{&transport.APIError{Platform: "Test", StatusCode: 504}, true},
+		{&transport.APIError{Platform: "Test", StatusCode: 502}, true},
+		{&transport.APIError{Platform: "Test", StatusCode: 503}, false},
+		{&transport.APIError{Platform: "Test", StatusCode: 409}, false},
+		{errors.New("invalid configuration"), false},
+	} {
+		if got := transport.MayHaveActed(tc.err); got != tc.want {
+			t.Errorf("MayHaveActed(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
 }
 
 func TestPlatformCanMarkAnswerFinal(t *testing.T) {

@@ -859,3 +859,91 @@ func checkTagClassesCreatedLikeDarwinPy(t *testing.T, tags ...string) resource.T
 		return nil
 	}
 }
+
+// itemsAt lists the items named scan-1 at the test's path.
+func (it *itemTest) itemsAt() ([]v7.Item, error) {
+	return it.v7.ListItems(context.Background(), v7fake.TeamSlug, v7.ListQuery{DatasetID: v7fake.DatasetID, Names: []string{"scan-1"}, Paths: []string{"/" + it.base}})
+}
+
+func (it *itemTest) checkItemsAt(want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		items, err := it.itemsAt()
+		if err != nil || len(items) != want {
+			return fmt.Errorf("%d V7 items named scan-1 at /%s (%v), want %d", len(items), it.base, err, want)
+		}
+		return nil
+	}
+}
+
+// A registration whose answer is lost after V7 acted is found and adopted: one item, in state,
+// with a warning; one lost before V7 acted fails saying nothing was registered, and the next
+// apply registers it once. Neither leaves an orphan or a duplicate.
+func TestAccV7Item_lostRegistrationAnswerIsAdoptedNotDuplicated(t *testing.T) {
+	it := newItemTest(t, "lost")
+	source := it.base + "/scan-1.jpg"
+	cfg := config.StaticFile("testdata/item.tf")
+	vars := it.vars(v7fake.StorageRW, source, nil)
+	warnings, factories := acctest.RecordingFactories()
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source)
+		},
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(it.checkDestroyed, it.checkItemsAt(0)),
+		Steps: []resource.TestStep{
+			{ // lost before V7 acted: a clear failure, nothing registered
+				PreConfig: func() {
+					acctest.AddFault(t, `{"platform":"v7","lose":"request","count":1,"method":"POST","path_contains":"register_existing"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars,
+				ExpectError: regexp.MustCompile(`(?s)the answer was lost.*V7 holds no item at that name and path, so nothing was\s+registered`),
+			},
+			{ // lost after V7 acted: adopted
+				PreConfig: func() {
+					if err := it.checkItemsAt(0)(nil); err != nil {
+						t.Fatal(err)
+					}
+					acctest.AddFault(t, `{"platform":"v7","lose":"response","count":1,"method":"POST","path_contains":"register_existing"}`)
+					warnings.Reset()
+				},
+				ConfigFile: cfg, ConfigVariables: vars,
+				Check: resource.ComposeAggregateTestCheckFunc(it.capture, it.checkItemsAt(1), it.checkOwned(v7fake.DerivedPerSlot),
+					resource.TestCheckResourceAttr(itemAddr, "processing_status", "complete"),
+					warnings.Check("ApplyResourceChange", regexp.MustCompile(`answer to registering V7 item "scan-1".*was lost; the item it registered is adopted`))),
+			},
+			{ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true},
+		},
+	})
+}
+
+// V7 refusing a registration as ALREADY_EXISTS names the item that holds the name and path,
+// with the import id, and the import then manages it.
+func TestAccV7Item_alreadyExistsNamesTheItemToImport(t *testing.T) {
+	it := newItemTest(t, "exists")
+	source := it.base + "/scan-1.jpg"
+	cfg := config.StaticFile("testdata/item.tf")
+	vars := it.vars(v7fake.StorageRW, source, nil)
+	var existing string
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			it.preCheck()
+			it.plant(sandbox.BucketPlain, source)
+			existing = it.register(v7fake.StorageRW, "/"+it.base, source)
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             it.checkItemsAt(0),
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				ExpectError: regexp.MustCompile(`(?s)V7 already holds an item named "scan-1".*item [0-9a-f-]+ .*import id ` + v7fake.TeamSlug + `/[0-9a-f-]+.*terraform\s+import`),
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: vars, ResourceName: itemAddr, ImportState: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return v7fake.TeamSlug + "/" + existing, nil },
+				ImportStatePersist: true,
+			},
+			{ConfigFile: cfg, ConfigVariables: vars, Check: it.checkItemsAt(1)},
+		},
+	})
+}

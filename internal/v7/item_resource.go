@@ -139,15 +139,23 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	reg, err := c.Register(ctx, team, conn.Readonly, ds.Slug, conn.RegistrationName(), regItem)
+	if transport.MayHaveActed(err) {
+		// The answer was lost: V7 may have registered the item. Find it rather than fail
+		// (an orphan) or register again (refused as ALREADY_EXISTS ever after).
+		var adopted bool
+		if reg, adopted, diags = r.recoverRegistration(ctx, c, team, ds.ID, regItem, object, err); !adopted {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
+		resp.Diagnostics.Append(diags...)
+		err = nil
+	}
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Registering "+object+" failed", err, ""))
 		return
 	}
 	if len(reg.BlockedItems) > 0 {
-		resp.Diagnostics.AddError("V7 refused to register "+object,
-			fmt.Sprintf("V7 blocked the item: %s. Nothing was registered. An item with the same name in the same folder "+
-				"(%s) already existing is the usual cause; a storage_key that is not in the connection's bucket is another.",
-				reg.BlockedItems[0].Reason(), m.Path.ValueString()))
+		resp.Diagnostics.Append(blocked(ctx, c, team, ds.ID, regItem, object, reg.BlockedItems[0]))
 		return
 	}
 	if len(reg.Items) != 1 || reg.Items[0].ID == "" {
@@ -181,6 +189,56 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 			"The item stays in state, marked tainted: the next apply deletes it with its metadata and registers it again. "+
 				"Check that storage_key exists in the bucket and that V7 may read it; set wait_for_processing = false to skip the wait."))
 	}
+}
+
+// recoverRegistration looks for the item a registration whose answer was lost (lostErr) may
+// have made. adopted says it was found, and reg then holds it as the registration's answer.
+func (r *itemResource) recoverRegistration(ctx context.Context, c *Client, team string, datasetID int64, regItem RegisterItem, object string, lostErr error) (reg Registration, adopted bool, diags diag.Diagnostics) {
+	l, err := findRegistered(ctx, c, team, datasetID, regItem)
+	switch {
+	case err != nil:
+		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,
+			fmt.Sprintf("V7 may have registered the item, and looking for it failed too (%s). Run terraform apply again: it looks "+
+				"for the item first. If V7 then refuses it as ALREADY_EXISTS, the error names the item to import.", err)))
+	case l.Match != nil:
+		tflog.Warn(ctx, "V7 registration answer lost; the registered item was found and adopted", map[string]any{"item_id": l.Match.ID})
+		diags.AddWarning(fmt.Sprintf("The answer to registering %s was lost; the item it registered is adopted", object),
+			fmt.Sprintf("The connection broke after V7 received the registration (%s). V7 holds item %s at that name and path with "+
+				"exactly these storage keys, so it is this registration's and is now in state, neither orphaned nor registered twice.", lostErr, l.Match.ID))
+		return Registration{Items: []Item{*l.Match}}, true, diags
+	case len(l.Candidates) > 0:
+		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,
+			fmt.Sprintf("V7 may have registered the item, but what is at that name and path cannot be told apart from another "+
+				"registration:\n%s\nIf one of them is this item, import it (terraform import <this resource's address> <import id>); "+
+				"otherwise rename this item.", describeItems(team, l.Candidates))))
+	default:
+		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,
+			"V7 holds no item at that name and path, so nothing was registered. Run terraform apply again."))
+	}
+	return Registration{}, false, diags
+}
+
+// blocked is the error for a registration V7 refused. For ALREADY_EXISTS it names the item
+// that holds the name and path, and its import id.
+func blocked(ctx context.Context, c *Client, team string, datasetID int64, regItem RegisterItem, object string, b BlockedItem) diag.Diagnostic {
+	reason := b.Reason()
+	detail := fmt.Sprintf("V7 blocked the item: %s. Nothing was registered. An item with the same name in the same folder "+
+		"(%s) already existing is the usual cause; a storage_key that is not in the connection's bucket is another.", reason, regItem.Path)
+	if strings.Contains(reason, "ALREADY_EXISTS") {
+		l, err := findRegistered(ctx, c, team, datasetID, regItem)
+		switch {
+		case err != nil:
+			detail += fmt.Sprintf(" Looking up the existing item failed: %s.", err)
+		case len(l.Candidates) > 0:
+			detail = fmt.Sprintf("V7 already holds an item named %q at %s:\n%s\n", regItem.Name, regItem.Path, describeItems(team, l.Candidates))
+			if l.Match != nil {
+				detail += "It has exactly this item's storage keys: an earlier apply may have registered it and lost the answer. "
+			}
+			detail += "To manage it with this resource, import it: terraform import <this resource's address> <import id> " +
+				"(or an import block). Otherwise give this item another name or path."
+		}
+	}
+	return diag.NewErrorDiagnostic("V7 refused to register "+object, detail)
 }
 
 // errProcessing is a processing status of error.
