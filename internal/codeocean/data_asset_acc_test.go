@@ -14,8 +14,8 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/codeocean"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/codeoceanfake"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
 
@@ -338,5 +338,76 @@ func TestAccCodeOceanDataAsset_badCleanupIsRefusedAtPlan(t *testing.T) {
 			ConfigVariables: awsVars("x", "p", config.Variables{"cleanup_prefixes": config.ListVariable(config.StringVariable("/"))}),
 			PlanOnly:        true, ExpectError: regexp.MustCompile(`must not be empty or /`),
 		}},
+	})
+}
+
+// assetsNamed counts the assets (archived or not) with this exact name.
+func assetsNamed(t *testing.T, name string) int {
+	t.Helper()
+	n := 0
+	for _, archived := range []bool{false, true} {
+		got, err := accClient(t).Search(context.Background(), codeocean.SearchParams{Archived: archived, Filters: []codeocean.Filter{{Key: "name", Value: name}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(got)
+	}
+	return n
+}
+
+// A create whose answer is lost after Code Ocean acted is found by its marker tag and adopted:
+// one asset, the marker gone from it and never in state. One lost before Code Ocean acted
+// fails saying nothing was created, and the next apply creates one.
+func TestAccCodeOceanDataAsset_lostCreateAnswerIsAdoptedNotDuplicated(t *testing.T) {
+	acctest.PreCheck(t)
+	a := &assetTest{t: t}
+	base := acctest.Unique("co-lost")
+	name := "lost " + base
+	cfg := config.StaticFile("testdata/asset_result.tf")
+	vars := config.Variables{"name": config.StringVariable(name), "computation_id": config.StringVariable(codeoceanfake.Computation),
+		"bucket": config.StringVariable(sandbox.BucketPlain), "prefix": config.StringVariable(base + "/results")}
+	count := func(want int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if n := assetsNamed(t, name); n != want {
+				return fmt.Errorf("%d assets named %q, want %d", n, name, want)
+			}
+			return nil
+		}
+	}
+	warnings, factories := acctest.RecordingFactories()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(a.gone, count(0)),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					acctest.AddFault(t, `{"platform":"codeocean","lose":"request","count":1,"method":"POST","path_regexp":"/data_assets$"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars,
+				ExpectError: regexp.MustCompile(`(?s)the answer was lost.*No Code Ocean asset carries this create's marker tag, so nothing\s+was\s+created`),
+			},
+			{
+				PreConfig: func() {
+					if n := assetsNamed(t, name); n != 0 {
+						t.Fatalf("%d assets after a lost request", n)
+					}
+					acctest.AddFault(t, `{"platform":"codeocean","lose":"response","count":1,"method":"POST","path_regexp":"/data_assets$"}`)
+					warnings.Reset()
+				},
+				ConfigFile: cfg, ConfigVariables: vars,
+				Check: resource.ComposeAggregateTestCheckFunc(a.capture, count(1),
+					resource.TestCheckResourceAttr(assetAddr, "state", "ready"),
+					resource.TestCheckNoResourceAttr(assetAddr, "tags.#"),
+					func(*terraform.State) error {
+						got, err := accClient(t).Get(context.Background(), a.id)
+						if err != nil || len(got.Tags) != 0 {
+							return fmt.Errorf("the adopted asset holds tags %q (%v), want the marker removed", got.Tags, err)
+						}
+						return nil
+					},
+					warnings.Check("ApplyResourceChange", regexp.MustCompile(`answer to creating .* was lost; the asset it created is adopted`))),
+			},
+			{ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true},
+		},
 	})
 }

@@ -2,8 +2,12 @@ package codeocean
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -191,7 +195,21 @@ func (r *assetResource) Create(ctx context.Context, req resource.CreateRequest, 
 		resp.Diagnostics.Append(diagnostics.Error("Invalid custom_metadata", err, ""))
 		return
 	}
-	a, err := c.Create(ctx, params(ctx, m, md, secret.ValueString()))
+	p := params(ctx, m, md, secret.ValueString())
+	configured := p.Metadata
+	marker := newMarker()
+	p.Tags = append(slices.Clone(configured.Tags), marker)
+	a, err := c.Create(ctx, p)
+	if transport.MayHaveActed(err) {
+		// The answer was lost: Code Ocean may have created the asset. The marker tag finds it.
+		var found bool
+		if a, found, diags = findCreated(ctx, c, marker, assetObject(m), err); !found {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
+		resp.Diagnostics.Append(diags...)
+		err = nil
+	}
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Creating "+assetObject(m)+" failed", err, ""))
 		return
@@ -215,7 +233,64 @@ func (r *assetResource) Create(ctx context.Context, req resource.CreateRequest, 
 			"The asset stays in state, marked tainted; the next apply deletes it and creates it again."))
 		return
 	}
+	// The marker has done its job: the configured tags replace it.
+	if _, err := c.Update(ctx, a.ID, configured); err != nil {
+		resp.Diagnostics.Append(diagnostics.Warning("Removing the create marker tag of "+assetObject(m)+" failed", err,
+			"The asset is created. Its "+markerPrefix+"… tag is ignored by this provider and goes at the next update."))
+	}
 	resp.Diagnostics.Append(r.applyFlags(ctx, c, m, nil)...)
+}
+
+// markerPrefix starts the tag a create carries so that, when its answer is lost, the asset
+// it made can be found by search (Code Ocean's names are not unique). The create removes it
+// once the asset is ready, and a refresh never reports it.
+const markerPrefix = "terraform-create-"
+
+func newMarker() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return markerPrefix + hex.EncodeToString(b)
+}
+
+func isMarker(tag string) bool { return strings.HasPrefix(tag, markerPrefix) }
+
+// findCreated searches for the asset a create whose answer was lost (lostErr) made, by its
+// marker tag. found says it is there, and a holds it.
+func findCreated(ctx context.Context, c *Client, marker, object string, lostErr error) (a Asset, found bool, diags diag.Diagnostics) {
+	var all []Asset
+	var err error
+	for _, archived := range []bool{false, true} {
+		var got []Asset
+		if got, err = c.Search(ctx, SearchParams{Archived: archived, Filters: []Filter{{Key: "tags", Value: marker}}}); err != nil {
+			break
+		}
+		all = append(all, got...)
+	}
+	all = slices.DeleteFunc(all, func(a Asset) bool { return !slices.Contains(a.Tags, marker) })
+	switch {
+	case err != nil:
+		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
+			fmt.Sprintf("Code Ocean may have created the asset, and searching for it failed too (%s). Search Code Ocean for the tag %s: "+
+				"if an asset has it, import it (terraform import <this resource's address> <asset id>); otherwise apply again.", err, marker)))
+	case len(all) == 1:
+		tflog.Warn(ctx, "Code Ocean create answer lost; the asset was found by its marker and adopted", map[string]any{"id": all[0].ID})
+		diags.AddWarning(fmt.Sprintf("The answer to creating %s was lost; the asset it created is adopted", object),
+			fmt.Sprintf("The connection broke after Code Ocean received the create (%s). Asset %s carries this create's marker tag, so it "+
+				"is this create's and is now in state, neither orphaned nor created twice.", lostErr, all[0].ID))
+		return all[0], true, diags
+	case len(all) > 1:
+		ids := make([]string, len(all))
+		for i, a := range all {
+			ids[i] = a.ID
+		}
+		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
+			fmt.Sprintf("Code Ocean holds %d assets with this create's marker tag %s: %s. Import the one to keep "+
+				"(terraform import <this resource's address> <asset id>) and delete the others.", len(all), marker, strings.Join(ids, ", "))))
+	default:
+		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
+			"No Code Ocean asset carries this create's marker tag, so nothing was created. Run terraform apply again."))
+	}
+	return Asset{}, false, diags
 }
 
 var errFailed = errors.New("the data asset failed")
@@ -325,7 +400,7 @@ func (r *assetResource) refresh(ctx context.Context, c *Client, m *assetModel, a
 	var diags diag.Diagnostics
 	m.Name, m.Description, m.Mount = types.StringValue(a.Name), types.StringValue(a.Description), types.StringValue(a.Mount)
 	if len(a.Tags) > 0 || !m.Tags.IsNull() {
-		tags := a.Tags
+		tags := slices.DeleteFunc(slices.Clone(a.Tags), isMarker)
 		if tags == nil {
 			tags = []string{}
 		}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -29,8 +30,11 @@ type Fault struct {
 	RetryAfter   string `json:"retry_after,omitempty"`
 	LatencyMS    int    `json:"latency_ms,omitempty"`
 	PathContains string `json:"path_contains,omitempty"`
-	Method       string `json:"method,omitempty"`
-	Message      string `json:"message,omitempty"`
+	// PathRegexp, when set, must match the request's escaped path (without the query), e.g.
+	// `/data_assets$` for a create and not the search beside it.
+	PathRegexp string `json:"path_regexp,omitempty"`
+	Method     string `json:"method,omitempty"`
+	Message    string `json:"message,omitempty"`
 	// DenyDeletePrefix (platform "s3", embedded store) refuses deletes of keys with this
 	// prefix with a per-key AccessDenied, as a bucket policy or object lock does.
 	DenyDeletePrefix string `json:"deny_delete_prefix,omitempty"`
@@ -44,10 +48,18 @@ type Fault struct {
 	// made and the client never hears of it) or before it ("request": nothing happens).
 	Lose     string `json:"lose,omitempty"`
 	Injected int    `json:"injected"`
-	limiter       *rate.Limiter
+	limiter  *rate.Limiter
+	pathRE   *regexp.Regexp
 }
 
 func (f *Fault) validate(known func(string) bool) error {
+	if f.PathRegexp != "" {
+		re, err := regexp.Compile(f.PathRegexp)
+		if err != nil {
+			return fmt.Errorf("path_regexp: %w", err)
+		}
+		f.pathRE = re
+	}
 	switch {
 	case !known(f.Platform):
 		return fmt.Errorf("platform %q is not served by this sandbox", f.Platform)
@@ -208,7 +220,8 @@ func (fs *Faults) pick(platform string, r *http.Request) *Fault {
 	for i, f := range fs.active {
 		if f.Platform != platform || (f.Status == 0 && f.LatencyMS == 0 && f.Lose == "") ||
 			(f.Method != "" && !strings.EqualFold(f.Method, r.Method)) ||
-			(f.PathContains != "" && !strings.Contains(r.URL.RequestURI(), f.PathContains)) {
+			(f.PathContains != "" && !strings.Contains(r.URL.RequestURI(), f.PathContains)) ||
+			(f.pathRE != nil && !f.pathRE.MatchString(r.URL.EscapedPath())) {
 			continue
 		}
 		if f.Probability != nil && fs.rnd.Float64() >= *f.Probability {

@@ -940,7 +940,7 @@ func TestAccV7Item_alreadyExistsNamesTheItemToImport(t *testing.T) {
 			},
 			{
 				ConfigFile: cfg, ConfigVariables: vars, ResourceName: itemAddr, ImportState: true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) { return v7fake.TeamSlug + "/" + existing, nil },
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return v7fake.TeamSlug + "/" + existing, nil },
 				ImportStatePersist: true,
 			},
 			{ConfigFile: cfg, ConfigVariables: vars, Check: it.checkItemsAt(1)},
