@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
@@ -220,6 +221,34 @@ func (c *Client) CreateDR(ctx context.Context, zone, domain string, version int6
 		return DR{UUID: uuid}, fmt.Errorf("reading back the DR %s that YOUnite created: %w", uuid, err)
 	}
 	return d, nil
+}
+
+// ListDRs lists a domain's DRs (one version's when version > 0) with the documented
+// GET /drs?filters=<domain>,version:<n>. The docs show no paging.
+func (c *Client) ListDRs(ctx context.Context, zone, domain string, version int64) ([]DR, error) {
+	filters := domain
+	if version > 0 {
+		filters += ",version:" + strconv.FormatInt(version, 10)
+	}
+	var raw json.RawMessage
+	if err := c.do(ctx, http.MethodGet, "/drs", zone, url.Values{"filters": {filters}}, nil, &raw); err != nil {
+		return nil, err
+	}
+	trimmed := bytes.TrimSpace(raw)
+	var list []DR
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		if err := json.Unmarshal(trimmed, &list); err != nil {
+			return nil, fmt.Errorf("reading the YOUnite DR list: %w", err)
+		}
+		return list, nil
+	}
+	var env struct {
+		DRs []DR `json:"drs"`
+	}
+	if err := json.Unmarshal(trimmed, &env); err != nil {
+		return nil, fmt.Errorf("reading the YOUnite DR list: %w", err)
+	}
+	return env.DRs, nil
 }
 
 // GetDR reads a DR; a missing one is an APIError with status 404.

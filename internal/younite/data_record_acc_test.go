@@ -459,3 +459,87 @@ func TestYOUniteFake_pausedAdaptorRefusesDeletes(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// drsHolding counts the DRs of the states domain whose json names this state.
+func drsHolding(t *testing.T, name string) int {
+	t.Helper()
+	drs, err := client(t).ListDRs(context.Background(), younitefake.ZoneMain, younitefake.DomainStates, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range drs {
+		if strings.Contains(d.JSON, fmt.Sprintf("%q", name)) {
+			n++
+		}
+	}
+	return n
+}
+
+// A create whose answer is lost after YOUnite acted is found with GET /drs?filters= by the
+// record's values and adopted: one DR, in state. One lost before YOUnite acted fails saying
+// nothing was created; the next apply creates one. A 409 names the DR that holds the values.
+func TestAccYOUniteDataRecord_lostCreateAnswerIsAdoptedNotDuplicated(t *testing.T) {
+	forEachShape(t, func(t *testing.T, documented bool) {
+		name := acctest.Unique("Lost")
+		vars := config.Variables{"domain": config.StringVariable(younitefake.DomainStates),
+			"record": config.StringVariable(fmt.Sprintf(`{"name": %q, "code": "LS"}`, name))}
+		count := func(want int) resource.TestCheckFunc {
+			return func(*terraform.State) error {
+				return eventually(func() error {
+					if n := drsHolding(t, name); n != want {
+						return fmt.Errorf("%d DRs hold %q, want %d", n, name, want)
+					}
+					return nil
+				})
+			}
+		}
+		warnings, factories := acctest.RecordingFactories()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories,
+			CheckDestroy:             count(0),
+			Steps: []resource.TestStep{
+				{
+					PreConfig: func() {
+						acctest.AddFault(t, `{"platform":"younite","lose":"request","count":1,"method":"POST","path_regexp":"/drs$"}`)
+					},
+					ConfigFile: cfg, ConfigVariables: vars,
+					ExpectError: regexp.MustCompile(`(?s)the answer was lost.*No DR of the domain holds this record's values, so nothing was\s+created`),
+				},
+				{
+					PreConfig: func() {
+						if n := drsHolding(t, name); n != 0 {
+							t.Fatalf("%d DRs after a lost request", n)
+						}
+						acctest.AddFault(t, `{"platform":"younite","lose":"response","count":1,"method":"POST","path_regexp":"/drs$"}`)
+						warnings.Reset()
+					},
+					ConfigFile: cfg, ConfigVariables: vars,
+					Check: resource.ComposeAggregateTestCheckFunc(count(1),
+						resource.TestCheckResourceAttrSet(drAddr, "id"),
+						warnings.Check("ApplyResourceChange", regexp.MustCompile(`answer to creating a YOUnite DR in domain "states" was lost; the DR it created is adopted`))),
+				},
+				{ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true},
+			},
+		})
+	})
+}
+
+// YOUnite's 409 for a record whose values another DR holds names that DR and its import id.
+func TestAccYOUniteDataRecord_conflictNamesTheDRToImport(t *testing.T) {
+	acctest.PreCheck(t)
+	name := acctest.Unique("Taken")
+	record := fmt.Sprintf(`{"name": %q, "code": "TK"}`, name)
+	d, err := client(t).CreateDR(context.Background(), younitefake.ZoneMain, younitefake.DomainStates, 1, json.RawMessage(record))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client(t).DeleteDR(context.Background(), younitefake.ZoneMain, d.UUID, nil) })
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			ConfigFile: cfg, ConfigVariables: config.Variables{"domain": config.StringVariable(younitefake.DomainStates), "record": config.StringVariable(record)},
+			ExpectError: regexp.MustCompile(`(?s)409.*already holds this record's values.*DR ` + d.UUID + `.*import id ` + younitefake.ZoneMain + `/` + d.UUID),
+		}},
+	})
+}

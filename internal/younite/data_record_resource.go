@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -192,8 +193,25 @@ func (r *dataRecordResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	d, err := c.CreateDR(ctx, zone, m.Domain.ValueString(), m.DomainVersion.ValueInt64(), json.RawMessage(m.JSON.ValueString()))
+	if d.UUID == "" && transport.MayHaveActed(err) {
+		// The answer was lost: YOUnite may have created the DR. Find it by the record's values.
+		var found bool
+		if d, found, diags = findCreatedDR(ctx, c, zone, m.Domain.ValueString(), m.DomainVersion.ValueInt64(), json.RawMessage(m.JSON.ValueString()), err); !found {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
+		resp.Diagnostics.Append(diags...)
+		err = nil
+		if full, gerr := c.GetDR(ctx, zone, d.UUID); gerr == nil {
+			d = full
+		}
+	}
 	if err != nil && d.UUID == "" {
-		resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("Creating a YOUnite DR in domain %q failed", m.Domain.ValueString()), err, ""))
+		hint := ""
+		if transport.StatusCode(err) == http.StatusConflict {
+			hint = conflictHint(ctx, c, zone, m.Domain.ValueString(), m.DomainVersion.ValueInt64(), json.RawMessage(m.JSON.ValueString()))
+		}
+		resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("Creating a YOUnite DR in domain %q failed", m.Domain.ValueString()), err, hint))
 		return
 	}
 	m.ID, m.ZoneUUID = types.StringValue(d.UUID), types.StringValue(zone)

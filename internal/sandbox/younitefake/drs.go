@@ -87,6 +87,39 @@ func listShaped(d *dr) map[string]any {
 	return map[string]any{"drs": []map[string]any{{"uuid": d.UUID, "created_by_uuid": "5e2d0000-0000-4000-8000-00000000u001", "json": string(d.JSON)}}}
 }
 
+// listDRs is the documented GET /drs?filters=<domain>,version:<n>: the DRs of a domain (one
+// version when given) in the documented list shape. The filter syntax is the docs' example;
+// paging is not documented, so every DR comes in one answer.
+func (f *Fake) listDRs(w http.ResponseWriter, r *http.Request, zone string) {
+	filters := r.URL.Query().Get("filters")
+	if filters == "" {
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "filters=<domain>[,version:<n>] is required")
+		return
+	}
+	name, rest, _ := strings.Cut(filters, ",")
+	version := 0
+	if rest != "" {
+		v, ok := strings.CutPrefix(rest, "version:")
+		if _, err := fmt.Sscanf(v, "%d", &version); !ok || err != nil || version < 1 {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "filters: expected <domain>,version:<n>, got "+filters)
+			return
+		}
+	}
+	d, ok := f.domains[name]
+	if !ok || d.ZoneUUID != zone {
+		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("domain %q not found in zone %s", name, zone))
+		return
+	}
+	out := []map[string]any{}
+	for _, x := range f.drs {
+		if x.Domain == d && (version == 0 || x.Version == version) {
+			out = append(out, listShaped(x)["drs"].([]map[string]any)[0])
+		}
+	}
+	slices.SortFunc(out, func(a, b map[string]any) int { return strings.Compare(a["uuid"].(string), b["uuid"].(string)) })
+	writeJSON(w, http.StatusOK, map[string]any{"drs": out})
+}
+
 func (f *Fake) findDR(w http.ResponseWriter, r *http.Request, zone string) *dr {
 	d, ok := f.drs[r.PathValue("dr")]
 	if !ok || d.Domain.ZoneUUID != zone {

@@ -192,6 +192,7 @@ func (f *Fake) Start(*sandbox.Env) (http.Handler, error) {
 	mux.HandleFunc("GET /api/zones/{zone}/adaptors", f.auth(f.listAdaptors))
 	mux.HandleFunc("PUT /api/zones/{zone}/adaptors/{adaptor}/ops", f.auth(f.adaptorOps))
 	mux.HandleFunc("POST /api/drs", f.auth(f.createDR))
+	mux.HandleFunc("GET /api/drs", f.auth(f.listDRs))
 	mux.HandleFunc("GET /api/drs/{dr}", f.auth(f.getDR))
 	mux.HandleFunc("DELETE /api/drs/{dr}", f.auth(f.deleteDR))
 	mux.HandleFunc("POST /api/drs/{dr}/map", f.auth(f.mapDR))

@@ -1,0 +1,95 @@
+package younite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+)
+
+// holdsSameValues reports whether a listed DR's json agrees with the record on every field
+// the DR holds. A data-store DR holds the whole record; a federated one only its uniqueness
+// values (the docs), so a DR agreeing on all it holds is the one the domain's uniqueness rules
+// let exist for this record. A DR holding nothing tells nothing.
+func holdsSameValues(listed string, record map[string]any) bool {
+	var have map[string]any
+	if json.Unmarshal([]byte(listed), &have) != nil || len(have) == 0 {
+		return false
+	}
+	for k, v := range have {
+		if want, ok := record[k]; !ok || !reflect.DeepEqual(v, want) {
+			return false
+		}
+	}
+	return true
+}
+
+// findCreatedDR looks for the DR a create whose answer was lost (lostErr) may have made, with
+// the documented GET /drs?filters=<domain>,version:<n>: a DR of the domain that holds this
+// record's values. found says exactly one does, and d is it.
+func findCreatedDR(ctx context.Context, c *Client, zone, domain string, version int64, record json.RawMessage, lostErr error) (d DR, found bool, diags diag.Diagnostics) {
+	object := fmt.Sprintf("a YOUnite DR in domain %q", domain)
+	candidates, err := holders(ctx, c, zone, domain, version, record)
+	switch {
+	case err != nil:
+		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
+			fmt.Sprintf("YOUnite may have created the DR, and listing the domain's DRs failed too (%s). Run terraform apply again: "+
+				"YOUnite answers 409 if the DR exists, and the error names it.", err)))
+	case len(candidates) == 1:
+		tflog.Warn(ctx, "YOUnite create answer lost; the DR holding the record's values was found and adopted", map[string]any{"dr_uuid": candidates[0].UUID})
+		diags.AddWarning(fmt.Sprintf("The answer to creating %s was lost; the DR it created is adopted", object),
+			fmt.Sprintf("The connection broke after YOUnite received the create (%s). DR %s holds this record's values, which the "+
+				"domain's uniqueness rules give to one DR only, so it is now in state, neither orphaned nor created twice.", lostErr, candidates[0].UUID))
+		return candidates[0], true, diags
+	case len(candidates) > 1:
+		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
+			fmt.Sprintf("YOUnite may have created the DR, but %d DRs hold this record's values and cannot be told apart:\n%s\n"+
+				"Import the one that is this record (terraform import <this resource's address> <import id>).", len(candidates), describeDRs(zone, candidates))))
+	default:
+		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
+			"No DR of the domain holds this record's values, so nothing was created. Run terraform apply again."))
+	}
+	return DR{}, false, diags
+}
+
+// holders are the domain's DRs that hold the record's values.
+func holders(ctx context.Context, c *Client, zone, domain string, version int64, record json.RawMessage) ([]DR, error) {
+	var fields map[string]any
+	_ = json.Unmarshal(record, &fields)
+	drs, err := c.ListDRs(ctx, zone, domain, version)
+	if err != nil {
+		return nil, err
+	}
+	var out []DR
+	for _, x := range drs {
+		if x.UUID != "" && holdsSameValues(x.JSON, fields) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+func describeDRs(zone string, drs []DR) string {
+	lines := make([]string, len(drs))
+	for i, x := range drs {
+		lines[i] = fmt.Sprintf("  DR %s (json %s): import id %s/%s", x.UUID, x.JSON, zone, x.UUID)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// conflictHint names the DRs that hold the record's values after YOUnite refused a create
+// with 409 (a uniqueness rule), with their import ids; empty when none is found.
+func conflictHint(ctx context.Context, c *Client, zone, domain string, version int64, record json.RawMessage) string {
+	drs, err := holders(ctx, c, zone, domain, version, record)
+	if err != nil || len(drs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("A DR of the domain already holds this record's values:\n%s\nTo manage it with this resource, import it "+
+		"(terraform import <this resource's address> <import id>); an earlier apply may have created it and lost the answer.", describeDRs(zone, drs))
+}
