@@ -37,6 +37,14 @@ const (
 	ErrOpenTransactionAlreadyExists = "OpenTransactionAlreadyExists"
 	ErrFileNotFoundOnBranch         = "FileNotFoundOnBranch"
 	ErrFileNotFoundOnRange          = "FileNotFoundOnTransactionRange"
+	ErrTransactionNotOpen           = "TransactionNotOpen"
+)
+
+// Transaction statuses.
+const (
+	StatusOpen      = "OPEN"
+	StatusCommitted = "COMMITTED"
+	StatusAborted   = "ABORTED"
 )
 
 // Client talks to the Foundry datasets API.
@@ -168,6 +176,14 @@ type Transaction struct {
 	RID    string `json:"rid"`
 	Type   string `json:"transactionType"`
 	Status string `json:"status"`
+	// CreatedTime is an RFC 3339 time (the SDK's Transaction.created_time).
+	CreatedTime string `json:"createdTime,omitempty"`
+}
+
+// Created is CreatedTime parsed; zero when missing or unreadable.
+func (t Transaction) Created() time.Time {
+	at, _ := time.Parse(time.RFC3339Nano, t.CreatedTime)
+	return at
 }
 
 // Target says where a write goes: a branch (the server opens and commits its own transaction)
@@ -254,16 +270,35 @@ func (c *Client) CreateTransaction(ctx context.Context, rid, branch, typ string)
 	return tx, err
 }
 
-// CommitTransaction commits an open transaction.
+// CommitTransaction commits an open transaction. It is sent as safe to repeat: a repeated
+// commit answers TransactionNotOpen, which closeTransaction reads as done.
 func (c *Client) CommitTransaction(ctx context.Context, rid, txRID string) (Transaction, error) {
 	var tx Transaction
-	err := c.do(ctx, request{method: http.MethodPost, path: datasetPath("v1", rid, "transactions", url.PathEscape(txRID), "commit"), out: &tx})
+	err := c.do(transport.WithIdempotent(ctx), request{method: http.MethodPost, path: datasetPath("v1", rid, "transactions", url.PathEscape(txRID), "commit"), out: &tx})
 	return tx, err
 }
 
-// AbortTransaction aborts an open transaction: its writes are discarded.
+// AbortTransaction aborts an open transaction: its writes are discarded. Safe to repeat, as
+// CommitTransaction.
 func (c *Client) AbortTransaction(ctx context.Context, rid, txRID string) error {
-	return c.do(ctx, request{method: http.MethodPost, path: datasetPath("v1", rid, "transactions", url.PathEscape(txRID), "abort")})
+	return c.do(transport.WithIdempotent(ctx), request{method: http.MethodPost, path: datasetPath("v1", rid, "transactions", url.PathEscape(txRID), "abort")})
+}
+
+// GetTransaction reads a transaction.
+func (c *Client) GetTransaction(ctx context.Context, rid, txRID string) (Transaction, error) {
+	var tx Transaction
+	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "transactions", url.PathEscape(txRID)), out: &tx})
+	return tx, err
+}
+
+// BranchTransaction is the branch's transactionRid: its most recent OPEN or COMMITTED
+// transaction (never an ABORTED one), "" when it has none.
+func (c *Client) BranchTransaction(ctx context.Context, rid, branch string) (string, error) {
+	var b struct {
+		TransactionRID string `json:"transactionRid"`
+	}
+	err := c.do(ctx, request{method: http.MethodGet, path: datasetPath("v1", rid, "branches", url.PathEscape(branch)), out: &b})
+	return b.TransactionRID, err
 }
 
 // maxContent bounds what the provider reads back of a file to detect a change made outside

@@ -4,20 +4,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/wait"
 )
 
 // connect is where the Foundry client meets the provider.
@@ -115,65 +111,6 @@ func readSource(path string) ([]byte, error) {
 		return nil, fmt.Errorf("reading source %q: %w", path, err)
 	}
 	return b, nil
-}
-
-// ErrBranchBusy is another transaction open on the branch for longer than the timeout allowed.
-var ErrBranchBusy = errors.New("the branch stayed busy")
-
-// whileBranchBusy runs call until it no longer fails with OpenTransactionAlreadyExists,
-// waiting up to ctx's deadline: a build holds an open transaction on its output dataset for
-// as long as it runs.
-func whileBranchBusy(ctx context.Context, rid, branch string, call func(ctx context.Context) error) error {
-	var busy error
-	err := wait.Until(ctx, time.Second, 10*time.Second, func(ctx context.Context) (bool, error) {
-		err := call(ctx)
-		if ErrorName(err) == ErrOpenTransactionAlreadyExists {
-			tflog.Info(ctx, "another transaction is open on the branch; waiting", map[string]any{"dataset_rid": rid, "branch": branch})
-			busy = err
-			return false, err
-		}
-		return true, err
-	})
-	if busy != nil && errors.Is(err, context.DeadlineExceeded) {
-		err = busy // the timeout ran out during a retry: the branch was still busy
-	}
-	if ErrorName(err) == ErrOpenTransactionAlreadyExists {
-		return fmt.Errorf("%w: branch %q of dataset %s kept an open transaction (usually a running build writing the dataset) "+
-			"until the timeout ran out; wait for it to finish or abort it, then run the command again: %w", ErrBranchBusy, branch, rid, err)
-	}
-	return err
-}
-
-// inTransaction opens a transaction of typ on the branch (waiting while another is open),
-// runs fill with its RID and commits it. When fill or the commit fails, it aborts the
-// transaction, so that nothing of it becomes visible, and says so in the error.
-func inTransaction(ctx context.Context, c *Client, rid, branch, typ string, fill func(ctx context.Context, txRID string) error) (Transaction, error) {
-	var tx Transaction
-	err := whileBranchBusy(ctx, rid, branch, func(ctx context.Context) error {
-		var err error
-		tx, err = c.CreateTransaction(ctx, rid, branch, typ)
-		return err
-	})
-	if err != nil {
-		return tx, fmt.Errorf("opening a %s transaction on branch %q: %w", typ, branch, err)
-	}
-	abort := func(cause error) error {
-		// The abort must happen even when ctx has run out.
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if aerr := c.AbortTransaction(actx, rid, tx.RID); aerr != nil {
-			return fmt.Errorf("%w; aborting transaction %s failed too, abort it by hand: %w", cause, tx.RID, aerr)
-		}
-		return fmt.Errorf("%w; transaction %s was aborted, so the branch is unchanged", cause, tx.RID)
-	}
-	if err := fill(ctx, tx.RID); err != nil {
-		return tx, abort(err)
-	}
-	committed, err := c.CommitTransaction(ctx, rid, tx.RID)
-	if err != nil {
-		return tx, abort(fmt.Errorf("committing transaction %s: %w", tx.RID, err))
-	}
-	return committed, nil
 }
 
 // isFileGone says whether err is Foundry's "no such file" for a delete.

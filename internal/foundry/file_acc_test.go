@@ -197,9 +197,11 @@ func TestAccFoundryFile_heldTransactionDelaysThenFailsTheDestroy(t *testing.T) {
 					if held, err = c.CreateTransaction(context.Background(), rid, "master", "SNAPSHOT"); err != nil {
 						t.Fatal(err)
 					}
+					// Whatever the steps do, the branch is freed for the tests that follow.
+					t.Cleanup(func() { _ = c.AbortTransaction(context.Background(), rid, held.RID) })
 				},
 				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
-				ExpectError: regexp.MustCompile(`(?s)kept\s+an\s+open\s+transaction.*running\s+build.*OpenTransactionAlreadyExists`),
+				ExpectError: regexp.MustCompile(`(?s)held\s+by\s+SNAPSHOT\s+transaction\s+\S+,\s+opened\s+\S+,\s+which\s+this\s+provider\s+did\s+not\s+open.*running\s+build.*OpenTransactionAlreadyExists`),
 			},
 			{
 				PreConfig: func() {

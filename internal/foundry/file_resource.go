@@ -234,7 +234,7 @@ func (r *fileResource) write(ctx context.Context, timeout time.Duration, m *file
 		return
 	}
 	var f File
-	err = whileBranchBusy(ctx, m.DatasetRID.ValueString(), m.Branch.ValueString(), func(ctx context.Context) error {
+	err = whileBranchBusy(ctx, c, m.DatasetRID.ValueString(), m.Branch.ValueString(), func(ctx context.Context) error {
 		var err error
 		f, err = c.Upload(ctx, m.DatasetRID.ValueString(), m.Path.ValueString(), Target{Branch: m.Branch.ValueString()}, body)
 		return err
@@ -312,7 +312,7 @@ func (r *fileResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	rid, branch := m.DatasetRID.ValueString(), m.Branch.ValueString()
-	err := whileBranchBusy(ctx, rid, branch, func(ctx context.Context) error {
+	err := whileBranchBusy(ctx, c, rid, branch, func(ctx context.Context) error {
 		return c.DeleteFile(ctx, rid, m.Path.ValueString(), Target{Branch: branch})
 	})
 	if err != nil && !isFileGone(err) {

@@ -193,3 +193,122 @@ func TestAccFoundryFileSet_updateAndDrift(t *testing.T) {
 		},
 	})
 }
+
+// branchFree fails while the branch's latest transaction is open.
+func branchFree(t *testing.T) error {
+	c, rid := accClient(t)
+	ctx := context.Background()
+	latest, err := c.BranchTransaction(ctx, rid, "master")
+	if err != nil || latest == "" {
+		return err
+	}
+	tx, err := c.GetTransaction(ctx, rid, latest)
+	if err != nil {
+		return err
+	}
+	if tx.Status == foundry.StatusOpen {
+		return fmt.Errorf("transaction %s (%s) is still open on master", latest, tx.Type)
+	}
+	return nil
+}
+
+// The transactions the provider opens are always closed: lost answers to the open and to the
+// commit are recovered (one transaction, committed), a 503 on the abort is retried, and an
+// abort that keeps failing is recorded and done by the next run, which then applies.
+func TestAccFoundryFileSet_transactionsAlwaysClose(t *testing.T) {
+	acctest.PreCheck(t)
+	prefix := acctest.Unique("txclose")
+	cfg := config.StaticFile("testdata/file_set.tf")
+	vars := func(rev string) config.Variables {
+		return config.Variables{"dataset_rid": config.StringVariable(datasetRID(t)), "prefix": config.StringVariable(prefix),
+			"n": config.IntegerVariable(3), "revision": config.StringVariable(rev)}
+	}
+	free := func(*terraform.State) error { return branchFree(t) }
+	failUpload := `{"platform":"foundry","status":500,"method":"POST","path_contains":"file-1.csv"}`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := countUnder(t, prefix); n != 0 {
+				return fmt.Errorf("%d files of the set left", n)
+			}
+			return branchFree(t)
+		},
+		Steps: []resource.TestStep{
+			{ // the answers to opening and to committing are lost after Foundry acted
+				PreConfig: func() {
+					acctest.Sandbox(t).Faults().ClearRequests()
+					acctest.AddFault(t, `{"platform":"foundry","lose":"response","count":1,"method":"POST","path_regexp":"/transactions$"}`)
+					acctest.AddFault(t, `{"platform":"foundry","lose":"response","count":1,"method":"POST","path_regexp":"/commit$"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars("1"),
+				Check: resource.ComposeAggregateTestCheckFunc(free,
+					resource.TestCheckResourceAttr(setAddr, "files.%", "3"),
+					func(*terraform.State) error {
+						if got := foundryCalls(t); got.openTx != 1 || got.commits != 2 || got.aborts != 0 {
+							return fmt.Errorf("Foundry calls %+v: want one open (its answer lost, found), a commit repeated, no abort", got)
+						}
+						if n := countUnder(t, prefix); n != 3 {
+							return fmt.Errorf("%d files visible, want 3", n)
+						}
+						return nil
+					}),
+			},
+			{ // an update fails; the abort meets two 503s, is retried and closes the transaction
+				PreConfig: func() {
+					acctest.ClearFaults(t)
+					acctest.AddFault(t, failUpload)
+					acctest.AddFault(t, `{"platform":"foundry","status":503,"count":2,"method":"POST","path_regexp":"/abort$","retry_after":"0"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars("2"),
+				ExpectError: regexp.MustCompile(`(?s)Updating the Foundry file set.*was\s+aborted,\s+so\s+the\s+branch\s+is\s+unchanged`),
+			},
+			{ // the abort keeps failing: the transaction is recorded as left open
+				PreConfig: func() {
+					if err := branchFree(t); err != nil {
+						t.Fatal(err)
+					}
+					acctest.ClearFaults(t)
+					acctest.AddFault(t, failUpload)
+					acctest.AddFault(t, `{"platform":"foundry","status":503,"method":"POST","path_regexp":"/abort$","retry_after":"0"}`)
+				},
+				ConfigFile: cfg, ConfigVariables: vars("2"),
+				ExpectError: regexp.MustCompile(`(?s)aborting\s+transaction\s+\S+\s+failed\s+too.*still\s+open\s+and\s+holds\s+the\s+branch:\s+the\s+next\s+plan\s+or\s+apply\s+aborts\s+it`),
+			},
+			{ // the next run aborts it first, then applies
+				PreConfig: func() {
+					if err := branchFree(t); err == nil {
+						t.Fatal("the failed abort left no open transaction: the step proves nothing")
+					}
+					acctest.ClearFaults(t)
+					foundry.ForgetOpened() // a new run: only the resource's private state knows
+				},
+				ConfigFile: cfg, ConfigVariables: vars("2"),
+				Check:      resource.ComposeAggregateTestCheckFunc(free, resource.TestCheckResourceAttr(setAddr, "files.%", "3")),
+			},
+		},
+	})
+}
+
+// A branch held by a transaction the provider did not open fails, after the timeout, with an
+// error naming that transaction and saying the provider did not open it.
+func TestAccFoundryFileSet_busyBranchNamesTheHolder(t *testing.T) {
+	acctest.PreCheck(t)
+	c, rid := accClient(t)
+	tx, err := c.CreateTransaction(context.Background(), rid, "master", foundry.TypeUpdate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.AbortTransaction(context.Background(), rid, tx.RID) })
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "dataplatforms_foundry_dataset_file_set" "test" {
+  dataset_rid = %q
+  files       = { "busy/a.csv" = { content = "a" } }
+  timeouts    = { create = "3s" }
+}`, rid),
+			ExpectError: regexp.MustCompile(`(?s)held\s+by\s+UPDATE\s+transaction\s+` + regexp.QuoteMeta(tx.RID) + `.*this\s+provider\s+did\s+not\s+open`),
+		}},
+	})
+}

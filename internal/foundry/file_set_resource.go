@@ -2,6 +2,7 @@ package foundry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -220,6 +221,19 @@ func (r *fileSetResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	tx, err := r.upload(ctx, c, m, files, slices.Sorted(maps.Keys(files)))
+	var open *OpenTransactionError
+	if errors.As(err, &open) {
+		// Nothing is committed, but the transaction holds the branch: keep the set in state
+		// (tainted, owning no commit) with the transaction recorded, so that the next run
+		// aborts it. Its destroy deletes no file.
+		m.ID = types.StringValue(m.DatasetRID.ValueString() + ":" + m.Branch.ValueString() + ":" + open.RID)
+		m.TransactionRID = types.StringNull()
+		resp.Diagnostics.Append(recordUnclosed(ctx, nil, resp.Private, err)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(diagnostics.Error("Writing the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(files))+" failed", err,
+			"Nothing of the set was committed. The set stays in state, marked tainted, owning no file: the next plan or apply aborts the transaction, and the apply writes the set again."))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Writing the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(files))+" failed", err,
 			"Nothing of the set was written. Fix the cause and apply again."))
@@ -282,6 +296,7 @@ func (r *fileSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(abortRecorded(ctx, c, plan.DatasetRID.ValueString(), req.Private, resp.Private)...)
 	was, now := map[string]string{}, map[string]string{}
 	state.FileSHA256.ElementsAs(ctx, &was, false)
 	plan.FileSHA256.ElementsAs(ctx, &now, false)
@@ -308,6 +323,7 @@ func (r *fileSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	if len(write) > 0 {
 		tx, err := r.upload(ctx, c, plan, planFiles, write)
 		if err != nil {
+			resp.Diagnostics.Append(recordUnclosed(ctx, resp.Private, resp.Private, err)...)
 			resp.Diagnostics.Append(diagnostics.Error("Updating the "+object+" failed", err, "Nothing of this update was written."))
 			return
 		}
@@ -316,6 +332,7 @@ func (r *fileSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	if len(drop) > 0 {
 		tx, err := remove(ctx, c, plan.DatasetRID.ValueString(), plan.Branch.ValueString(), drop)
 		if err != nil {
+			resp.Diagnostics.Append(recordUnclosed(ctx, resp.Private, resp.Private, err)...)
 			// The uploads are committed: record them, and keep the files still to drop in state.
 			for _, p := range drop {
 				planFiles[p] = stateFiles[p]
@@ -349,6 +366,7 @@ func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(abortRecorded(ctx, c, m.DatasetRID.ValueString(), req.Private, resp.Private)...)
 	files, err := c.ListFiles(ctx, m.DatasetRID.ValueString(), m.Branch.ValueString(), 0)
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Listing the files of the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(managed))+" failed", err, ""))
@@ -407,7 +425,18 @@ func (r *fileSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(abortRecorded(ctx, c, rid, req.Private, resp.Private)...)
+	if left := loadOpen(ctx, resp.Private); len(left) > 0 {
+		resp.Diagnostics.AddError("Deleting the "+object+" is blocked by its own open transaction",
+			fmt.Sprintf("Transactions %q, which an earlier run opened and could not close, are still open and could not be aborted. "+
+				"Nothing was deleted; run terraform destroy again.", left))
+		return
+	}
+	if m.TransactionRID.IsNull() {
+		return // a create that committed nothing: it owns no file
+	}
 	if _, err := remove(ctx, c, rid, branch, slices.Sorted(maps.Keys(files))); err != nil {
+		resp.Diagnostics.Append(recordUnclosed(ctx, resp.Private, resp.Private, err)...)
 		resp.Diagnostics.Append(diagnostics.Error("Deleting the "+object+" failed", err,
 			"No file of the set was deleted: every one is still on the branch and in state. Fix the cause and run terraform destroy again."))
 	}

@@ -61,7 +61,13 @@ func (f *Fake) dispatch(w http.ResponseWriter, r *http.Request, rt route, ds *da
 		if e != nil {
 			return e
 		}
-		out := map[string]any{"transactionRid": nilIfEmpty(b.head)}
+		// The SDK's Branch.transactionRid: "the most recent OPEN or COMMITTED transaction on
+		// the branch. This will never be an ABORTED transaction."
+		latest := b.head
+		if b.open != "" {
+			latest = b.open
+		}
+		out := map[string]any{"transactionRid": nilIfEmpty(latest)}
 		if rt.version == "v2" {
 			out["name"] = b.name
 		} else {
