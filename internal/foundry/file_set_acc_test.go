@@ -283,7 +283,7 @@ func TestAccFoundryFileSet_transactionsAlwaysClose(t *testing.T) {
 					foundry.ForgetOpened() // a new run: only the resource's private state knows
 				},
 				ConfigFile: cfg, ConfigVariables: vars("2"),
-				Check:      resource.ComposeAggregateTestCheckFunc(free, resource.TestCheckResourceAttr(setAddr, "files.%", "3")),
+				Check: resource.ComposeAggregateTestCheckFunc(free, resource.TestCheckResourceAttr(setAddr, "files.%", "3")),
 			},
 		},
 	})
