@@ -100,8 +100,9 @@ func (r *ownedObjectsResource) teardownOf(ctx context.Context, m ownedObjectsMod
 		return teardown.Teardown{}, fmt.Errorf("reading prefixes")
 	}
 	t := teardown.Teardown{
-		Object:    fmt.Sprintf("test object %q", m.ID.ValueString()),
-		Protected: m.DeletionProtection.ValueBool(),
+		Object:          fmt.Sprintf("test object %q", m.ID.ValueString()),
+		Protected:       m.DeletionProtection.ValueBool(),
+		PlatformDeleted: m.PlatformDeleted.ValueBool(),
 		DeletePlatform: func(context.Context) error {
 			ProbePlatform.Delete(m.ID.ValueString()) // already gone is success
 			return nil

@@ -530,8 +530,9 @@ func (r *assetResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 // teardownOf builds the destroy from state alone: delete the asset, then its cleanup scope.
 func teardownOf(ctx context.Context, m assetModel, c *Client) (teardown.Teardown, error) {
 	t := teardown.Teardown{
-		Object:    assetObject(m),
-		Protected: m.DeletionProtection.ValueBool(),
+		Object:          assetObject(m),
+		Protected:       m.DeletionProtection.ValueBool(),
+		PlatformDeleted: m.PlatformDeleted.ValueBool(),
 		DeletePlatform: func(ctx context.Context) error {
 			if err := c.Delete(ctx, m.ID.ValueString()); err != nil && !transport.IsNotFound(err) {
 				return err

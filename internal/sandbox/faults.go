@@ -1,9 +1,11 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -255,6 +257,13 @@ func (fs *Faults) middleware(platform string, errorBody func(int, string) (strin
 		rec := RequestRecord{Platform: platform, Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery}
 		f := fs.pick(platform, r)
 		if f != nil && f.LatencyMS > 0 {
+			// Read the request first, as a server queueing it would: once the body is read,
+			// net/http notices a client that goes away, and the delayed request dies with it.
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			select {
 			case <-time.After(time.Duration(f.LatencyMS) * time.Millisecond):
 			case <-r.Context().Done():

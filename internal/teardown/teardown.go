@@ -164,6 +164,9 @@ type Teardown struct {
 	DeletePlatform func(ctx context.Context) error
 	// Scopes are the storage the object owns, emptied after the platform delete.
 	Scopes []storage.Scope
+	// PlatformDeleted is the state's platform_deleted: the platform object is known to be gone
+	// (a refresh found it so), even when no destroy could record its progress.
+	PlatformDeleted bool
 	// Protected is the resource's deletion_protection.
 	Protected bool
 	// Storage tunes the engine, e.g. BypassGovernanceRetention when the user opted in.
@@ -305,7 +308,7 @@ func Preview(ctx context.Context, engine *storage.Engine, t Teardown, prog Progr
 	}
 	if len(lines) > 0 {
 		action := "delete the platform object, then remove"
-		if prog.PlatformDeleted {
+		if prog.PlatformDeleted || t.PlatformDeleted {
 			action = "finish the storage cleanup (the platform object is already deleted) and remove"
 		}
 		diags.AddWarning(fmt.Sprintf("Destroying %s removes objects from storage", t.Object),

@@ -95,7 +95,7 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if state.PlatformDeleted.ValueBool() {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("platform_deleted"))
 		resp.Diagnostics.AddWarning(fmt.Sprintf("V7 item %q: teardown pending", state.Name.ValueString()),
-			"The V7 item is deleted but the cleanup of its metadata in the bucket is not finished. Run terraform destroy to finish it; an apply registers a new item.")
+			"The V7 item is gone but metadata it owns is left in the bucket. This apply removes what is left and registers a new item; terraform destroy only removes what is left.")
 		return
 	}
 	var plan itemModel
@@ -477,8 +477,9 @@ func (r *itemResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 func teardownOf(ctx context.Context, m itemModel, c *Client) (teardown.Teardown, error) {
 	id, team := m.ID.ValueString(), m.TeamSlug.ValueString()
 	t := teardown.Teardown{
-		Object:    fmt.Sprintf("V7 item %q (%s)", m.Name.ValueString(), id),
-		Protected: m.DeletionProtection.ValueBool(),
+		Object:          fmt.Sprintf("V7 item %q (%s)", m.Name.ValueString(), id),
+		Protected:       m.DeletionProtection.ValueBool(),
+		PlatformDeleted: m.PlatformDeleted.ValueBool(),
 		DeletePlatform: func(ctx context.Context) error {
 			n, err := c.DeleteItems(ctx, team, Filters{DatasetIDs: []int64{m.DatasetID.ValueInt64()}, ItemIDs: []string{id}})
 			if transport.IsNotFound(err) {
