@@ -271,3 +271,56 @@ func TestAccDandiAssets_customEndpointNeedsAManifestEndpoint(t *testing.T) {
 		}},
 	})
 }
+
+// A version directory that is a symbolic link in the clone: its remote assets are deleted
+// with the version's (the archive says where they are, not the local tree), the link and what
+// it points at stay, and both the plan of the destroy and the destroy say so.
+func TestAccDandiDerivativeVersion_symlinkedVersionDirectory(t *testing.T) {
+	d := newDerivative(t)
+	pipe := "derivatives/dandiset-000409/sub-01/pipeline-aind+ephys/"
+	linked := pipe + "version-" + d.version + "+linked"
+	outside := t.TempDir()
+	target := filepath.Join(outside, "results.txt")
+	if err := os.WriteFile(target, []byte("kept"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(d.root, filepath.FromSlash(linked))); err != nil {
+		t.Fatal(err)
+	}
+	remote, err := accClient(t).CreateAsset(context.Background(), dandifake.JobsDandiset, linked+"/results.txt", 4, blobID(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	warnings, factories := acctest.RecordingFactories()
+	cfg := config.StaticFile("testdata/derivative.tf")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(d.checkTornDown,
+			func(*terraform.State) error {
+				left, err := accClient(t).AssetsUnder(context.Background(), dandifake.JobsDandiset, "draft", linked)
+				if err != nil || len(left) != 0 {
+					return fmt.Errorf("%d assets under the linked directory left in the draft (%v), want 0 (asset %s)", len(left), err, remote.ID)
+				}
+				if fi, err := os.Lstat(filepath.Join(d.root, filepath.FromSlash(linked))); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+					return fmt.Errorf("the link was touched: %v %v", fi, err)
+				}
+				if b, err := os.ReadFile(target); err != nil || string(b) != "kept" {
+					return fmt.Errorf("what the link points at was touched: %q %v", b, err)
+				}
+				line := regexp.QuoteMeta(linked)
+				if err := warnings.Expect("PlanResourceChange", regexp.MustCompile(`deletes 5 assets.*symbolic links are left alone.*`+line)); err != nil {
+					return err
+				}
+				return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`had symbolic links, left alone.*`+line))
+			}),
+		Steps: []resource.TestStep{{
+			ConfigFile: cfg, ConfigVariables: d.vars(nil),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(derivAddr, "directories.#", "2"),
+				resource.TestCheckResourceAttr(derivAddr, "linked_directories.#", "1"),
+				resource.TestCheckResourceAttr(derivAddr, "linked_directories.0", linked),
+				resource.TestCheckResourceAttr(derivAddr, "remote_asset_count", "5"),
+			),
+		}},
+	})
+}

@@ -59,6 +59,7 @@ type derivativeModel struct {
 	DeleteConcurrency  types.Int64    `tfsdk:"delete_concurrency"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	Directories        types.List     `tfsdk:"directories"`
+	LinkedDirectories  types.List     `tfsdk:"linked_directories"`
 	RemoteAssetCount   types.Int64    `tfsdk:"remote_asset_count"`
 	PlatformDeleted    types.Bool     `tfsdk:"platform_deleted"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
@@ -78,8 +79,8 @@ func (r *derivativeResource) Schema(ctx context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One pipeline version's derivatives in a dandiset: its directories in a local clone (see " +
 			"`dataplatforms_dandi_version_directories`) and the assets under them in the archive's draft. Creating it records and " +
-			"checks them (nothing is created remotely). `terraform destroy` first deletes from the draft every asset inside each " +
-			"directory — filtered to the exact folder, since the archive's path filter is case-insensitive and has no folder " +
+			"checks them (nothing is created remotely). `terraform destroy` first deletes from the draft every asset inside a directory " +
+			"of the version (found in the archive, so a version directory that is a symbolic link locally loses its remote assets too) — filtered to the exact folder, since the archive's path filter is case-insensitive and has no folder " +
 			"boundary — then removes the local trees, never following a symbolic link or leaving `dandiset_directory`. It needs " +
 			"a DANDI API key. A destroy that fails half way keeps the resource; the next one finishes it.",
 		Attributes: map[string]schema.Attribute{
@@ -101,7 +102,9 @@ func (r *derivativeResource) Schema(ctx context.Context, _ resource.SchemaReques
 				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
 			"directories": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "The version's directories relative to `dandiset_directory`, at the last read: what destroy removes."},
-			"remote_asset_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Assets inside those directories in the dandiset version, at the last read."},
+			"linked_directories": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Symbolic links the scan met and did not follow, relative to `dandiset_directory`: a version directory that is a link, or a `derivatives/dandiset-*` link. Destroy leaves them and what they point at alone, and says so; the remote assets under them go with the rest."},
+			"remote_asset_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Assets of the version in the dandiset version, at the last read: every asset inside a `version-<version>` (or `version-<version>+…`) directory under `derivatives/dandiset-*/`, found in the archive whatever the local clone holds (a version directory that is a symbolic link locally included)."},
 			"platform_deleted": schema.BoolAttribute{Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "`true` when a destroy deleted the remote assets but could not remove every local tree; the next destroy finishes it."},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Delete: true}),
@@ -121,23 +124,47 @@ func noKeyDiag(object string) diag.Diagnostic {
 		"Set api_key in the provider's \"dandi\" block or DANDI_API_KEY (for the vendor sandbox, its own key). Nothing was deleted.")
 }
 
-// scan finds the version's directories and counts their remote assets.
+// scan finds the version's local directories (and the links it does not follow) and counts
+// its remote assets.
 func scan(ctx context.Context, c *Client, m *derivativeModel) error {
-	dirs, err := VersionDirectories(m.DandisetDirectory.ValueString(), m.Version.ValueString())
+	dirs, links, err := VersionTree(m.DandisetDirectory.ValueString(), m.Version.ValueString())
 	if err != nil {
 		return err
 	}
-	var n int64
-	for _, d := range dirs {
-		assets, err := c.AssetsUnder(ctx, m.DandisetID.ValueString(), m.DandisetVersion.ValueString(), d)
-		if err != nil {
-			return fmt.Errorf("listing the assets under %s: %w", d, err)
-		}
-		n += int64(len(assets))
+	assets, err := versionAssets(ctx, c, *m)
+	if err != nil {
+		return err
 	}
 	m.Directories, _ = types.ListValueFrom(ctx, types.StringType, dirs)
-	m.RemoteAssetCount = types.Int64Value(n)
+	m.LinkedDirectories, _ = types.ListValueFrom(ctx, types.StringType, links)
+	m.RemoteAssetCount = types.Int64Value(int64(len(assets)))
 	return nil
+}
+
+// versionAssets lists the version's assets in the archive: inside a version directory under
+// derivatives/dandiset-*/, whatever the local clone holds, so that the remote half of a destroy
+// never depends on the local tree.
+func versionAssets(ctx context.Context, c *Client, m derivativeModel) ([]Asset, error) {
+	all, err := c.AssetsUnder(ctx, m.DandisetID.ValueString(), m.DandisetVersion.ValueString(), "derivatives")
+	if err != nil {
+		return nil, fmt.Errorf("listing the assets under derivatives/: %w", err)
+	}
+	return slices.DeleteFunc(all, func(a Asset) bool { return !RemoteOfVersion(a.Path, m.Version.ValueString()) }), nil
+}
+
+// linksOf reads the links recorded in state.
+func linksOf(ctx context.Context, m derivativeModel) []string {
+	var links []string
+	m.LinkedDirectories.ElementsAs(ctx, &links, false)
+	return links
+}
+
+// linksLine says which links the destroy leaves alone.
+func linksLine(links []string) string {
+	if len(links) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\nThese symbolic links are left alone, with what they point at (their remote assets are deleted with the rest):\n  %s", strings.Join(links, "\n  "))
 }
 
 // dirsOf reads the directories recorded in state.
@@ -178,9 +205,9 @@ func (r *derivativeResource) ModifyPlan(ctx context.Context, req resource.Modify
 	dirs := dirsOf(ctx, state)
 	files, size := localSize(state.DandisetDirectory.ValueString(), dirs)
 	resp.Diagnostics.AddWarning("Destroying the "+object+" deletes remote assets and local files",
-		fmt.Sprintf("The destroy deletes %d assets from dandiset %s (%s), then removes %d local directories (%d files, %d bytes):\n  %s",
+		fmt.Sprintf("The destroy deletes %d assets from dandiset %s (%s), then removes %d local directories (%d files, %d bytes):\n  %s%s",
 			state.RemoteAssetCount.ValueInt64(), state.DandisetID.ValueString(), state.DandisetVersion.ValueString(),
-			len(dirs), files, size, strings.Join(dirs, "\n  ")))
+			len(dirs), files, size, strings.Join(dirs, "\n  "), linksLine(linksOf(ctx, state))))
 }
 
 // localSize counts the regular files and bytes of the directories, without following links.
@@ -210,7 +237,7 @@ func (r *derivativeResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(diagnostics.Error("Recording the "+derivativeObject(m)+" failed", err, ""))
 		return
 	}
-	if len(m.Directories.Elements()) == 0 {
+	if len(m.Directories.Elements()) == 0 && len(m.LinkedDirectories.Elements()) == 0 && m.RemoteAssetCount.ValueInt64() == 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("version"), "No directories of the "+derivativeObject(m),
 			fmt.Sprintf("No directory named version-%[1]s or version-%[1]s+… exists under %s/derivatives/dandiset-*/. Check version and dandiset_directory.",
 				m.Version.ValueString(), m.DandisetDirectory.ValueString()))
@@ -309,19 +336,19 @@ func (r *derivativeResource) Delete(ctx context.Context, req resource.DeleteRequ
 		}
 		prog.ScopesDone = append(prog.ScopesDone, d)
 	}
+	if links := linksOf(ctx, m); len(links) > 0 {
+		resp.Diagnostics.AddWarning("The "+object+" had symbolic links, left alone",
+			"The remote assets under them are deleted; the local links and what they point at are untouched:\n  "+strings.Join(links, "\n  "))
+	}
 }
 
 // deleteRemote deletes every asset inside each directory from the dandiset version, with
 // bounded concurrency through the provider's transport. An asset already gone is done. It
 // returns how many it deleted and every failure, by path.
 func deleteRemote(ctx context.Context, c *Client, m derivativeModel) (int, error) {
-	var assets []Asset
-	for _, d := range dirsOf(ctx, m) {
-		under, err := c.AssetsUnder(ctx, m.DandisetID.ValueString(), m.DandisetVersion.ValueString(), d)
-		if err != nil {
-			return 0, fmt.Errorf("listing the assets under %s: %w", d, err)
-		}
-		assets = append(assets, under...)
+	assets, err := versionAssets(ctx, c, m)
+	if err != nil {
+		return 0, err
 	}
 	var (
 		mu      sync.Mutex

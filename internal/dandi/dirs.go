@@ -33,49 +33,90 @@ func MatchesVersion(name, v string) bool {
 // derivatives/dandiset-*/ (at any depth) that belong to version v. Symbolic links are never
 // followed or listed, and nothing outside root is looked at.
 func VersionDirectories(root, v string) ([]string, error) {
+	dirs, _, err := VersionTree(root, v)
+	return dirs, err
+}
+
+// VersionTree is VersionDirectories plus the symbolic links it does not follow (links, sorted,
+// relative to root): a version directory that is a link, and a derivatives/dandiset-* entry that
+// is a link. The provider never removes them nor what they point at; the remote assets of the
+// version are found in the archive, whatever the local tree holds.
+func VersionTree(root, v string) (dirs, links []string, err error) {
 	if err := CheckVersion(v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	info, err := os.Stat(root)
 	if err != nil {
-		return nil, fmt.Errorf("dandiset_directory: %w", err)
+		return nil, nil, fmt.Errorf("dandiset_directory: %w", err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("dandiset_directory %s is not a directory", root)
+		return nil, nil, fmt.Errorf("dandiset_directory %s is not a directory", root)
 	}
 	derivatives := filepath.Join(root, "derivatives")
-	if fi, err := os.Lstat(derivatives); errors.Is(err, fs.ErrNotExist) || (err == nil && !fi.IsDir()) {
-		return []string{}, nil // no derivatives, or a symlink: nothing of ours
+	if fi, err := os.Lstat(derivatives); errors.Is(err, fs.ErrNotExist) {
+		return []string{}, []string{}, nil // no derivatives
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
+	} else if fi.Mode()&fs.ModeSymlink != 0 {
+		return []string{}, []string{"derivatives"}, nil
+	} else if !fi.IsDir() {
+		return []string{}, []string{}, nil
 	}
-	var out []string
 	err = filepath.WalkDir(derivatives, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() || p == derivatives {
-			return nil // files and symlinks (WalkDir reports links without following them)
+		if p == derivatives {
+			return nil
 		}
 		rel, _ := filepath.Rel(root, p)
-		parts := strings.Split(filepath.ToSlash(rel), "/")
+		rel = filepath.ToSlash(rel)
+		parts := strings.Split(rel, "/")
+		if d.Type()&fs.ModeSymlink != 0 { // WalkDir reports links without following them
+			if (len(parts) == 2 && strings.HasPrefix(parts[1], "dandiset-")) || (len(parts) >= 3 && MatchesVersion(d.Name(), v)) {
+				links = append(links, rel)
+			}
+			return nil
+		}
+		if !d.IsDir() {
+			return nil
+		}
 		if len(parts) == 2 && !strings.HasPrefix(parts[1], "dandiset-") {
 			return fs.SkipDir // only derivatives/dandiset-*/
 		}
 		if len(parts) >= 3 && MatchesVersion(d.Name(), v) {
-			out = append(out, filepath.ToSlash(rel))
+			dirs = append(dirs, rel)
 			return fs.SkipDir
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("scanning %s: %w", derivatives, err)
+		return nil, nil, fmt.Errorf("scanning %s: %w", derivatives, err)
 	}
-	slices.Sort(out)
-	if out == nil {
-		out = []string{}
+	slices.Sort(dirs)
+	slices.Sort(links)
+	if dirs == nil {
+		dirs = []string{}
 	}
-	return out, nil
+	if links == nil {
+		links = []string{}
+	}
+	return dirs, links, nil
+}
+
+// RemoteOfVersion reports whether an asset path in the archive lies inside a directory of
+// version v under derivatives/dandiset-*/ (at any depth), as VersionTree finds them locally.
+func RemoteOfVersion(path, v string) bool {
+	parts := strings.Split(path, "/")
+	if len(parts) < 4 || parts[0] != "derivatives" || !strings.HasPrefix(parts[1], "dandiset-") {
+		return false
+	}
+	for _, dir := range parts[2 : len(parts)-1] {
+		if MatchesVersion(dir, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // RemoveTree removes root/rel after checking that no part of the path is a symbolic link, so

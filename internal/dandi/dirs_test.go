@@ -67,6 +67,22 @@ func TestVersionDirectoriesMatchExactlyAndNeverFollowLinks(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
+	dirs, links, err := dandi.VersionTree(root, "v1.0.0")
+	if err != nil || !slices.Equal(dirs, want) || !slices.Equal(links, []string{pipe + "version-v1.0.0+linked", "derivatives/dandiset-000777"}) {
+		t.Errorf("VersionTree: %q, links %q, %v", dirs, links, err)
+	}
+	for path, want := range map[string]bool{
+		pipe + "version-v1.0.0+linked/a.txt":                         true, // the remote half ignores what is local
+		"derivatives/dandiset-000777/pipe/version-v1.0.0/secret.txt": true,
+		pipe + "version-v1.0.0":                                      false, // a file, not inside the directory
+		pipe + "version-v1.0.00/x":                                   false,
+		"derivatives/other-000409/version-v1.0.0/x":                  false,
+		"sourcedata/version-v1.0.0/x":                                false,
+	} {
+		if got := dandi.RemoteOfVersion(path, "v1.0.0"); got != want {
+			t.Errorf("RemoteOfVersion(%q) = %v, want %v", path, got, want)
+		}
+	}
 	fixes, err := dandi.VersionDirectories(root, "v1.0.0+fixes+20abeb6")
 	if err != nil || !slices.Equal(fixes, []string{pipe + "version-v1.0.0+fixes+20abeb6"}) {
 		t.Errorf("the hash-suffixed version alone: %q %v", fixes, err)
