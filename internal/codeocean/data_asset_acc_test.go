@@ -3,7 +3,9 @@ package codeocean_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -408,6 +410,54 @@ func TestAccCodeOceanDataAsset_lostCreateAnswerIsAdoptedNotDuplicated(t *testing
 					warnings.Check("ApplyResourceChange", regexp.MustCompile(`answer to creating .* was lost; the asset it created is adopted`))),
 			},
 			{ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true},
+		},
+	})
+}
+
+// Bad input is refused at terraform validate (plan's first step), before any request that
+// could change Code Ocean or S3.
+func TestAccCodeOceanDataAsset_badInputIsRefusedBeforeAnyChange(t *testing.T) {
+	acctest.PreCheck(t)
+	asset := func(mount, computation, cleanup string) string {
+		return fmt.Sprintf(`
+resource "dataplatforms_codeocean_data_asset" "test" {
+  name   = "bad input"
+  mount  = %q
+  source = { computation = { id = %q } }
+  target = { aws = { bucket = %q, prefix = "bad/results" } }
+  %s
+}`, mount, computation, sandbox.BucketPlain, cleanup)
+	}
+	ok := codeoceanfake.Computation
+	cases := []struct {
+		name, config, want string
+	}{
+		{"mount leaves /data", asset("../../etc", ok, ""), `"../../etc" must not have a ".." part, so that it stays inside its\s+parent`},
+		{"mount is absolute", asset("/etc", ok, ""), `"/etc" must be relative`},
+		{"computation id is not a UUID", asset("results", "job-42", ""), `"job-42" is not a UUID`},
+		{"prefix ..", asset("results", ok, `storage_cleanup = { prefixes = [".."] }`), `prefix ".." would own the whole bucket|must not have a ".." part`},
+		{"prefix .", asset("results", ok, `storage_cleanup = { prefixes = ["."] }`), `prefix "." must not have a "." part`},
+		{"prefix *", asset("results", ok, `storage_cleanup = { prefixes = ["*"] }`), `prefix "\*" is a pattern`},
+		{"prefix with a .. part", asset("results", ok, `storage_cleanup = { prefixes = ["bad/../other"] }`), `must not have a ".." part`},
+		{"a bucket and no prefixes", asset("results", ok, `storage_cleanup = { bucket = "`+sandbox.BucketPlain+`" }`), `storage_cleanup owns nothing`},
+	}
+	steps := make([]resource.TestStep, len(cases))
+	for i, tc := range cases {
+		steps[i] = resource.TestStep{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)` + tc.want)}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.Sandbox(t).Faults().ClearRequests() },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			for _, p := range []string{"codeocean", "s3"} {
+				for _, r := range acctest.Sandbox(t).Faults().Requests(p) {
+					if r.Method != http.MethodGet && r.Method != http.MethodHead && !strings.HasSuffix(r.Path, "/search") {
+						return fmt.Errorf("bad input reached %s: %s %s", p, r.Method, r.Path)
+					}
+				}
+			}
+			return nil
 		},
 	})
 }

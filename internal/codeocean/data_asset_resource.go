@@ -25,9 +25,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &assetResource{}
-	_ resource.ResourceWithModifyPlan  = &assetResource{}
-	_ resource.ResourceWithImportState = &assetResource{}
+	_ resource.ResourceWithConfigure      = &assetResource{}
+	_ resource.ResourceWithModifyPlan     = &assetResource{}
+	_ resource.ResourceWithImportState    = &assetResource{}
+	_ resource.ResourceWithValidateConfig = &assetResource{}
 )
 
 // NewDataAssetResource is dataplatforms_codeocean_data_asset.
@@ -549,4 +550,26 @@ func (r *assetResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), false)...)
+}
+
+// ValidateConfig refuses a storage_cleanup block that owns nothing (a bucket without prefixes
+// or owns_target), which would otherwise be accepted and remove nothing at destroy.
+func (r *assetResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cleanup types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("storage_cleanup"), &cleanup)...)
+	if resp.Diagnostics.HasError() || cleanup.IsNull() || cleanup.IsUnknown() {
+		return
+	}
+	var prefixes types.List
+	var owns types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("storage_cleanup").AtName("prefixes"), &prefixes)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("storage_cleanup").AtName("owns_target"), &owns)...)
+	if resp.Diagnostics.HasError() || prefixes.IsUnknown() || owns.IsUnknown() {
+		return
+	}
+	if len(prefixes.Elements()) == 0 && !owns.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("storage_cleanup"), "storage_cleanup owns nothing",
+			"A storage_cleanup block without prefixes (and without owns_target = true) would remove nothing at destroy. "+
+				"List the owned prefixes, set owns_target = true for an external result's target, or remove the block to own no storage.")
+	}
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
 type assetModel struct {
@@ -131,7 +133,7 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"name":        schema.StringAttribute{Required: true, MarkdownDescription: "Name.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"description": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(""), MarkdownDescription: "Description."},
 			"mount": schema.StringAttribute{Required: true, MarkdownDescription: "Folder under a capsule's `/data` the asset mounts at.",
-				Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[^/].*$`), "must be a relative folder name")}},
+				Validators: []validator.String{validate.String("a relative folder", validate.RelativeFolder)}},
 			"tags": schema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Tags."},
 			"custom_metadata": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Values of the deployment's custom metadata fields by key, as strings: numbers as `\"12\"`, dates as `\"2024-05-01\"` " +
@@ -159,7 +161,8 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 						}},
 					"computation": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: "A computation's results.",
 						Attributes: map[string]schema.Attribute{
-							"id":   schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+							"id": schema.StringAttribute{Required: true, MarkdownDescription: "The computation's UUID.",
+								Validators: []validator.String{validate.String("a computation id", validate.UUID)}},
 							"path": schema.StringAttribute{Optional: true, MarkdownDescription: "A folder of the results; all of them when unset."},
 						}},
 				}},
@@ -193,7 +196,8 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"bucket": schema.StringAttribute{Optional: true, Validators: bucketValidators(),
 						MarkdownDescription: "Bucket of the owned prefixes. Default: the target's bucket with `owns_target`, else the S3 source's."},
 					"prefixes": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-						Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.RegexMatches(regexp.MustCompile(`[^/]`), "must not be empty or /"))}},
+						MarkdownDescription: "Owned prefixes: each a key or folder of its own, relative, with no `.`, `..` or wildcard parts.",
+						Validators:          []validator.List{listvalidator.ValueStringsAre(validate.String("an owned prefix", validate.OwnedPrefix))}},
 					"owns_target": schema.BoolAttribute{Optional: true, MarkdownDescription: "The external result's target prefix is owned."},
 				}},
 			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -195,34 +196,44 @@ func TestAccDandiDerivativeVersion_missingKeyThenPartialFailureResumes(t *testin
 	})
 }
 
-func TestAccDandiDerivativeVersion_publishedVersionIsRefused(t *testing.T) {
+// A published dandiset version is immutable, so a derivative version in one could never be
+// destroyed: refused at validate. Without an API key it could be created but never destroyed:
+// refused at plan. Neither touches the archive or the clone.
+func TestAccDandiDerivativeVersion_publishedVersionAndMissingKeyAreRefusedAtPlan(t *testing.T) {
 	acctest.PreCheck(t)
 	root := t.TempDir()
 	dir := filepath.Dir(filepath.Dir(filepath.Dir(dandifake.SeedPaths[1]))) // …/version-v1.0.0
 	if err := os.MkdirAll(filepath.Join(root, dir, "attempt-1"), 0o750); err != nil {
 		t.Fatal(err)
 	}
-	vars := config.Variables{"dandiset_directory": config.StringVariable(root), "pipeline_version": config.StringVariable("v1.0.0"),
-		"dandiset_version": config.StringVariable("0.240920.1434")}
+	vars := func(version string) config.Variables {
+		return config.Variables{"dandiset_directory": config.StringVariable(root), "pipeline_version": config.StringVariable("v1.0.0"),
+			"dandiset_version": config.StringVariable(version)}
+	}
 	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.Sandbox(t).Faults().ClearRequests() },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				ConfigFile: config.StaticFile("testdata/derivative.tf"), ConfigVariables: vars,
-				Check: resource.TestCheckResourceAttr(derivAddr, "remote_asset_count", "1"),
+				ConfigFile: config.StaticFile("testdata/derivative.tf"), ConfigVariables: vars("0.240920.1434"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)"0.240920.1434" is a published version, and published versions are\s+immutable`),
 			},
 			{
-				ConfigFile: config.StaticFile("testdata/derivative.tf"), ConfigVariables: vars, Destroy: true,
-				ExpectError: regexp.MustCompile(`(?s)published\s+and\s+immutable.*405 Method Not Allowed.*Only draft versions can be\s+modified`),
+				PreConfig:  func() { t.Setenv("DANDI_API_KEY", "") },
+				ConfigFile: config.StaticFile("testdata/derivative.tf"), ConfigVariables: vars("draft"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Managing a DANDI derivative version needs an API key.*could be created\s+but\s+never\s+destroyed`),
 			},
-			{ // the draft and the local tree are untouched; let the resource go without destroying it
-				PreConfig: func() {
-					if _, err := os.Stat(filepath.Join(root, dir)); err != nil {
-						t.Errorf("a refused destroy removed the local tree: %v", err)
-					}
-				},
-				ConfigFile: config.StaticFile("testdata/forget.tf"),
-			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			for _, r := range acctest.Sandbox(t).Faults().Requests("dandi") {
+				if r.Method != http.MethodGet {
+					return fmt.Errorf("a refused plan sent %s %s", r.Method, r.Path)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(root, dir, "attempt-1")); err != nil {
+				return fmt.Errorf("a refused plan touched the clone: %w", err)
+			}
+			return nil
 		},
 	})
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
 var (
@@ -93,8 +94,8 @@ func (r *derivativeResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"version": schema.StringAttribute{Required: true, MarkdownDescription: "Pipeline version, such as `v1.0.0`: owns `version-v1.0.0` and `version-v1.0.0+…` directories.",
 				Validators: pipelineVersionValidators(), PlanModifiers: replace},
 			"dandiset_version": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("draft"),
-				MarkdownDescription: "The dandiset version the assets are deleted from. Only the draft can change; a published version is refused by the archive. Default `draft`.",
-				Validators:          versionIDValidators(), PlanModifiers: replace},
+				MarkdownDescription: "The dandiset version the assets are deleted from: `draft`, the only one that can change (a published version is immutable, so its assets could never be deleted). Default `draft`.",
+				Validators:          []validator.String{validate.String("the draft", draftOnly)}, PlanModifiers: replace},
 			"delete_concurrency": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(4),
 				MarkdownDescription: "Asset deletes in flight at once during destroy (1–16). Default 4.",
 				Validators:          []validator.Int64{int64validator.Between(1, 16)}},
@@ -174,8 +175,34 @@ func dirsOf(ctx context.Context, m derivativeModel) []string {
 	return dirs
 }
 
+// draftOnly refuses a published dandiset version: the archive answers 405 to any change of
+// one, so a destroy could never delete its assets.
+func draftOnly(v string) error {
+	if v != "draft" {
+		return fmt.Errorf("%q is a published version, and published versions are immutable: its assets could never be deleted "+
+			"at destroy. Only \"draft\" can change", v)
+	}
+	return nil
+}
+
 func (r *derivativeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.State.Raw.IsNull() {
+	if r.data == nil {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		if req.Plan.Raw.IsNull() {
+			return
+		}
+		// A version created without an API key could never be destroyed: refuse it now.
+		c, diags := r.client()
+		resp.Diagnostics.Append(diags...)
+		if c != nil && !c.HasKey() {
+			var id types.String
+			_ = req.Plan.GetAttribute(ctx, path.Root("dandiset_id"), &id)
+			resp.Diagnostics.AddError("Managing a DANDI derivative version needs an API key",
+				fmt.Sprintf("Destroying it deletes assets from dandiset %s's draft, which needs a DANDI API key; without one it could be created but never destroyed. "+
+					"Set api_key in the provider's \"dandi\" block or DANDI_API_KEY. Nothing was changed.", id.ValueString()))
+		}
 		return
 	}
 	var state derivativeModel

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
 // Metadata layouts: where V7 writes an item's derived files in a read-write bucket.
@@ -149,31 +150,10 @@ func ValidKey(k string) error {
 	return nil
 }
 
-// ValidPrefix checks a declared prefix: it must name a key or folder of its own, so not the
-// whole bucket, and no "." or ".." part that S3 would take literally but a reader would not.
-func ValidPrefix(p string) error {
-	switch {
-	case strings.Trim(p, "/ ") == "":
-		return fmt.Errorf("prefix %q would own the whole bucket; an owned prefix names a key or folder", p)
-	case strings.HasPrefix(p, "/"):
-		return fmt.Errorf("prefix %q must be relative to the bucket, without a leading /", p)
-	case strings.ContainsAny(p, "*?"):
-		return fmt.Errorf("prefix %q is a pattern; an owned prefix is a literal key or folder", p)
-	}
-	if err := cleanPath(strings.Trim(p, "/")); err != nil {
-		return fmt.Errorf("prefix %q %w", p, err)
-	}
-	return nil
-}
+// ValidPrefix checks a declared prefix (validate.OwnedPrefix).
+func ValidPrefix(p string) error { return validate.OwnedPrefix(p) }
 
-func cleanPath(p string) error {
-	for _, part := range strings.Split(p, "/") {
-		if part == "." || part == ".." {
-			return fmt.Errorf("must not have a %q part", part)
-		}
-	}
-	return nil
-}
+func cleanPath(p string) error { return validate.NoDotParts(p) }
 
 // joinKey joins key parts with "/", dropping empty parts.
 func joinKey(parts ...string) string {

@@ -5,6 +5,7 @@ package validate
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -117,4 +118,75 @@ func Duration(lo, hi time.Duration) Check {
 		}
 		return nil
 	}
+}
+
+// NoDotParts refuses a "." or ".." part in a /-separated path: S3 takes them literally, a
+// reader (and a local file system) would not.
+func NoDotParts(p string) error {
+	for _, part := range strings.Split(p, "/") {
+		if part == "." || part == ".." {
+			return fmt.Errorf("must not have a %q part", part)
+		}
+	}
+	return nil
+}
+
+// OwnedPrefix checks a prefix a resource owns in a bucket: it must name a key or folder of
+// its own, so not the whole bucket, not a pattern, and no "." or ".." part.
+func OwnedPrefix(p string) error {
+	switch {
+	case strings.Trim(p, "/ ") == "":
+		return fmt.Errorf("prefix %q would own the whole bucket; an owned prefix names a key or folder", p)
+	case strings.HasPrefix(p, "/"):
+		return fmt.Errorf("prefix %q must be relative to the bucket, without a leading /", p)
+	case strings.ContainsAny(p, "*?"):
+		return fmt.Errorf("prefix %q is a pattern; an owned prefix is a literal key or folder", p)
+	}
+	if err := NoDotParts(strings.Trim(p, "/")); err != nil {
+		return fmt.Errorf("prefix %q %w", p, err)
+	}
+	return nil
+}
+
+// RelativeFolder accepts a folder name relative to a parent (a mount point): not absolute,
+// not empty, no "." or ".." part, so that it can never leave the parent.
+func RelativeFolder(p string) error {
+	switch {
+	case strings.TrimSpace(p) == "":
+		return errors.New("must not be empty")
+	case strings.HasPrefix(p, "/"):
+		return fmt.Errorf("%q must be relative, without a leading /", p)
+	}
+	if err := NoDotParts(strings.TrimRight(p, "/")); err != nil {
+		return fmt.Errorf("%q %w, so that it stays inside its parent", p, err)
+	}
+	return nil
+}
+
+// JSONObject accepts a JSON object ({…}), not an array, a scalar or malformed JSON.
+func JSONObject(s string) error {
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return fmt.Errorf("is not valid JSON: %w", err)
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return fmt.Errorf("must be a JSON object such as {\"name\": \"Oregon\"}, not %s", jsonKind(v))
+	}
+	return nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "that"
 }

@@ -543,3 +543,32 @@ func TestAccYOUniteDataRecord_conflictNamesTheDRToImport(t *testing.T) {
 		}},
 	})
 }
+
+// A record that is not a JSON object is refused at terraform validate, before any request.
+func TestAccYOUniteDataRecord_jsonMustBeAnObject(t *testing.T) {
+	acctest.PreCheck(t)
+	steps := []resource.TestStep{}
+	for record, want := range map[string]string{
+		`[1,2]`:    `must be a JSON object such as \{"name": "Oregon"\}, not an array`,
+		`"Oregon"`: `not a string`,
+		`{"name":`: `is not valid JSON`,
+	} {
+		steps = append(steps, resource.TestStep{
+			ConfigFile: cfg, ConfigVariables: config.Variables{"domain": config.StringVariable(younitefake.DomainStates), "record": config.StringVariable(record)},
+			PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)` + want),
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.Sandbox(t).Faults().ClearRequests() },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			for _, r := range acctest.Sandbox(t).Faults().Requests("younite") {
+				if r.Method != http.MethodGet {
+					return fmt.Errorf("bad input reached YOUnite: %s %s", r.Method, r.Path)
+				}
+			}
+			return nil
+		},
+	})
+}

@@ -105,6 +105,7 @@ func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"json": schema.StringAttribute{Optional: true, Computed: true, CustomType: jsontypes.NormalizedType{},
 				MarkdownDescription: "The record as a JSON object, such as `jsonencode({ name = \"Oregon\" })`. Required to create a DR; " +
 					"when unset on an adopted DR, whatever YOUnite holds is kept. YOUnite has no documented update, so a change replaces the DR.",
+				Validators:    []validator.String{validate.String("a JSON object", validate.JSONObject)},
 				PlanModifiers: []planmodifier.String{sameJSONKeepsState{}, stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()}},
 			"delete_adaptor_uuids": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "When set, destroy deletes the DR only at these adaptors (their source entities and links); the DR stays in " +
