@@ -202,6 +202,10 @@ func (t Target) query(branchParam string) url.Values {
 
 // Upload writes one file (v2 upload endpoint).
 func (c *Client) Upload(ctx context.Context, rid, path string, to Target, content []byte) (File, error) {
+	if to.TransactionRID != "" {
+		// The same bytes to the same path of one open transaction: a repeat changes nothing.
+		ctx = transport.WithIdempotent(ctx)
+	}
 	var f File
 	err := c.do(ctx, request{method: http.MethodPost, path: datasetPath("v2", rid, "files", filePath(path), "upload"),
 		query: to.query("branchName"), raw: content, out: &f})
