@@ -28,7 +28,9 @@ var (
 func ProviderBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		out, err := exec.Command("go", "env", "GOMOD").Output()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 		if err != nil {
 			buildErr = fmt.Errorf("go env GOMOD: %w", err)
 			return
@@ -40,7 +42,7 @@ func ProviderBinary(t testing.TB) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "terraform-provider-dataplatforms")
-		cmd := exec.Command("go", "build", "-o", builtBin, ".")
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", builtBin, ".")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("building the provider: %w\n%s", err, out)

@@ -227,7 +227,7 @@ func TestAccCodeOceanDataAsset_ownedSourceIsRemovedExactly(t *testing.T) {
 					func(*terraform.State) error {
 						keys, err := acctest.ListKeys(context.Background(), acctest.S3(t), storage.Scope{Bucket: sandbox.BucketPlain, Prefixes: []string{owned}})
 						if err != nil || len(keys) != 2 {
-							return fmt.Errorf("the owned prefix holds %q (%v) after the refresh, want its 2 objects untouched", keys, err)
+							return fmt.Errorf("the owned prefix holds %q (%w) after the refresh, want its 2 objects untouched", keys, err)
 						}
 						return nil
 					},
@@ -391,7 +391,7 @@ func TestAccCodeOceanDataAsset_lostCreateAnswerIsAdoptedNotDuplicated(t *testing
 					func(*terraform.State) error {
 						got, err := accClient(t).Get(context.Background(), a.id)
 						if err != nil || len(got.Tags) != 0 {
-							return fmt.Errorf("the adopted asset holds tags %q (%v), want the marker removed", got.Tags, err)
+							return fmt.Errorf("the adopted asset holds tags %q (%w), want the marker removed", got.Tags, err)
 						}
 						return nil
 					},

@@ -310,13 +310,13 @@ func TestAccDandiDerivativeVersion_symlinkedVersionDirectory(t *testing.T) {
 			func(*terraform.State) error {
 				left, err := accClient(t).AssetsUnder(context.Background(), dandifake.JobsDandiset, "draft", linked)
 				if err != nil || len(left) != 0 {
-					return fmt.Errorf("%d assets under the linked directory left in the draft (%v), want 0 (asset %s)", len(left), err, remote.ID)
+					return fmt.Errorf("%d assets under the linked directory left in the draft (%w), want 0 (asset %s)", len(left), err, remote.ID)
 				}
 				if fi, err := os.Lstat(filepath.Join(d.root, filepath.FromSlash(linked))); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-					return fmt.Errorf("the link was touched: %v %v", fi, err)
+					return fmt.Errorf("the link was touched: %v %w", fi, err)
 				}
 				if b, err := os.ReadFile(target); err != nil || string(b) != "kept" {
-					return fmt.Errorf("what the link points at was touched: %q %v", b, err)
+					return fmt.Errorf("what the link points at was touched: %q %w", b, err)
 				}
 				line := regexp.QuoteMeta(linked)
 				if err := warnings.Expect("PlanResourceChange", regexp.MustCompile(`deletes 5 assets.*symbolic links are left alone.*`+line)); err != nil {

@@ -869,7 +869,7 @@ func (it *itemTest) checkItemsAt(want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		items, err := it.itemsAt()
 		if err != nil || len(items) != want {
-			return fmt.Errorf("%d V7 items named scan-1 at /%s (%v), want %d", len(items), it.base, err, want)
+			return fmt.Errorf("%d V7 items named scan-1 at /%s (%w), want %d", len(items), it.base, err, want)
 		}
 		return nil
 	}

@@ -111,9 +111,9 @@ func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 	if err := destroy.Start(); err != nil {
 		t.Fatal(err)
 	}
-	killed, left := 0, owned
+	killed := 0
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if left = it.under(folder); left < owned {
+		if it.under(folder) < owned {
 			killed = w.KillPlugin()
 			break
 		}
@@ -124,7 +124,7 @@ func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 	if killed == 0 || err == nil {
 		t.Fatalf("the plugin was not killed mid-cleanup (killed %d, terraform: %v)\n%s", killed, err, out.String())
 	}
-	left = it.under(folder)
+	left := it.under(folder)
 	t.Logf("killed the plugin with %d of %d objects left; terraform said:\n%s", left, owned, out.String())
 	if left == 0 {
 		t.Fatal("the cleanup had finished before the kill: the test proves nothing")
