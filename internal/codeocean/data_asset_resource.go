@@ -116,7 +116,7 @@ func (r *assetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		if state.PlatformDeleted.ValueBool() {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("platform_deleted"))
 			resp.Diagnostics.AddWarning(assetObject(state)+": teardown pending",
-				"The data asset is deleted but the cleanup of its owned storage is not finished. Run terraform destroy to finish it.")
+				"The data asset is gone but storage it owns is left. This apply removes what is left and creates a new asset; terraform destroy only removes what is left.")
 		}
 	}
 	// Bad input is refused here, before anything changes: the owned scope and the metadata keys.

@@ -284,11 +284,30 @@ func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	prog, diags := teardown.Load(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if teardown.Pending(prog) {
-		return // a destroy is half done: keep what it must finish
-	}
 	if err := scan(ctx, c, &m); err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Reading the "+derivativeObject(m)+" failed", err, ""))
+		return
+	}
+	if teardown.Pending(prog) && m.RemoteAssetCount.ValueInt64() == 0 {
+		// A destroy deleted the remote assets and did not finish the local trees: keep the
+		// resource while any is left, for the next destroy.
+		root := m.DandisetDirectory.ValueString()
+		t := teardown.Teardown{Object: derivativeObject(m), Local: func(context.Context) ([]string, error) {
+			var left []string
+			for _, d := range dirsOf(ctx, m) {
+				files, size := localSize(root, []string{d})
+				left = append(left, fmt.Sprintf("%s/%s: %d files (%d bytes)", root, d, files, size))
+			}
+			return left, nil
+		}}
+		keep, diags := teardown.Gone(ctx, r.data, t, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if !keep {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		m.PlatformDeleted = types.BoolValue(true)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
 	if len(m.Directories.Elements()) == 0 && m.RemoteAssetCount.ValueInt64() == 0 {
