@@ -138,6 +138,18 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// What is at the name and path before the registration: V7 refuses a second item there, so
+	// one found now is another registration's (refused at once, naming it), and one found after
+	// a lost answer can only be this registration's.
+	before, err := findRegistered(ctx, c, team, ds.ID, regItem)
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.Error("Registering "+object+" failed", err, "Nothing was registered: looking for an item already at that name and path failed."))
+		return
+	}
+	if len(before.Candidates) > 0 {
+		resp.Diagnostics.Append(alreadyThere(team, regItem, object, before))
+		return
+	}
 	reg, err := c.Register(ctx, team, conn.Readonly, ds.Slug, conn.RegistrationName(), regItem)
 	if transport.MayHaveActed(err) {
 		// The answer was lost: V7 may have registered the item. Find it rather than fail
@@ -200,12 +212,18 @@ func (r *itemResource) recoverRegistration(ctx context.Context, c *Client, team 
 		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,
 			fmt.Sprintf("V7 may have registered the item, and looking for it failed too (%s). Run terraform apply again: it looks "+
 				"for the item first. If V7 then refuses it as ALREADY_EXISTS, the error names the item to import.", err)))
-	case l.Match != nil:
-		tflog.Warn(ctx, "V7 registration answer lost; the registered item was found and adopted", map[string]any{"item_id": l.Match.ID})
+	case l.Match != nil || len(l.Candidates) == 1:
+		// Nothing was at the name and path before the registration (Create checked), and V7
+		// allows one item there: the one there now is this registration's.
+		found := l.Candidates[0]
+		if l.Match != nil {
+			found = *l.Match
+		}
+		tflog.Warn(ctx, "V7 registration answer lost; the registered item was found and adopted", map[string]any{"item_id": found.ID})
 		diags.AddWarning(fmt.Sprintf("The answer to registering %s was lost; the item it registered is adopted", object),
-			fmt.Sprintf("The connection broke after V7 received the registration (%s). V7 holds item %s at that name and path with "+
-				"exactly these storage keys, so it is this registration's and is now in state, neither orphaned nor registered twice.", lostErr, l.Match.ID))
-		return Registration{Items: []Item{*l.Match}}, true, diags
+			fmt.Sprintf("The connection broke after V7 received the registration (%s). V7 now holds item %s at that name and path, "+
+				"where nothing was before, so it is this registration's and is now in state, neither orphaned nor registered twice.", lostErr, found.ID))
+		return Registration{Items: []Item{found}}, true, diags
 	case len(l.Candidates) > 0:
 		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,
 			fmt.Sprintf("V7 may have registered the item, but what is at that name and path cannot be told apart from another "+
@@ -230,14 +248,22 @@ func blocked(ctx context.Context, c *Client, team string, datasetID int64, regIt
 		case err != nil:
 			detail += fmt.Sprintf(" Looking up the existing item failed: %s.", err)
 		case len(l.Candidates) > 0:
-			detail = fmt.Sprintf("V7 already holds an item named %q at %s:\n%s\n", regItem.Name, regItem.Path, describeItems(team, l.Candidates))
-			if l.Match != nil {
-				detail += "It has exactly this item's storage keys: an earlier apply may have registered it and lost the answer. "
-			}
-			detail += "To manage it with this resource, import it: terraform import <this resource's address> <import id> " +
-				"(or an import block). Otherwise give this item another name or path."
+			return alreadyThere(team, regItem, object, l)
 		}
 	}
+	return diag.NewErrorDiagnostic("V7 refused to register "+object, detail)
+}
+
+// alreadyThere is the error for a name and path another item holds: it names the item and
+// its import id. Nothing is registered.
+func alreadyThere(team string, regItem RegisterItem, object string, l lookup) diag.Diagnostic {
+	detail := fmt.Sprintf("V7 already holds an item named %q at %s (V7 refuses a second one there, as ALREADY_EXISTS):\n%s\n",
+		regItem.Name, regItem.Path, describeItems(team, l.Candidates))
+	if l.Match != nil {
+		detail += "It has exactly this item's storage keys: an earlier apply may have registered it and lost the answer. "
+	}
+	detail += "To manage it with this resource, import it: terraform import <this resource's address> <import id> " +
+		"(or an import block). Otherwise give this item another name or path. Nothing was registered."
 	return diag.NewErrorDiagnostic("V7 refused to register "+object, detail)
 }
 
