@@ -8,8 +8,9 @@
 //   - deletion_protection refuses the destroy before anything is touched.
 //
 // A resource calls PlanDestroy from ModifyPlan when its plan is a destroy, Destroy from Delete
-// (and on failure keeps the returned progress in its platform_deleted attribute), and Load with
-// Pending from Read to decide whether a platform 404 is drift or a pending cleanup.
+// (and on failure keeps the returned progress in its platform_deleted attribute), and Gone from
+// Read when the platform object is gone, to decide whether the resource leaves state (nothing
+// it owns is left) or stays with platform_deleted = true for the next destroy to finish.
 package teardown
 
 import (
@@ -127,7 +128,7 @@ func Gone(ctx context.Context, data *providerdata.Data, t Teardown, private Priv
 	case len(failures) > 0:
 		diags.Append(diagnostics.Warning(fmt.Sprintf("%s is deleted; whether its storage is left is unknown", capitalise(t.Object)),
 			errors.Join(failures...), "The resource stays in state with platform_deleted = true, so that terraform destroy "+
-				"finishes the cleanup; fix the cause to let a refresh tell."))
+				"finishes the cleanup; fix the cause to let a refresh tell, or forget it and what it owns with terraform state rm."))
 		return true, diags
 	case len(lines) > 0:
 		why := "The platform object is gone: deleted outside Terraform, or by a destroy interrupted before it recorded its progress."
