@@ -64,9 +64,9 @@ func (it *itemTest) under(folder string) int {
 }
 
 // The real terraform binary runs the built provider as its plugin. A destroy of an item
-// owning 6,000 objects is killed (SIGKILL to the plugin's own pid) once part of its
-// cleanup has landed, with S3's deletes slowed; the next terraform destroy leaves 0 objects
-// of the item and every neighbour byte-identical. Then an item deleted in V7 outside Terraform:
+// owning 6,000 objects is killed (SIGKILL to the plugin's own pid; then to terraform and the
+// plugin) once part of its cleanup has landed, with S3's deletes slowed; the next terraform
+// destroy leaves 0 objects of the item and every neighbour byte-identical. Then an item deleted in V7 outside Terraform:
 // the plan keeps it and says what is left, and terraform destroy removes it all.
 func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 	it := newItemTest(t, "kill")
@@ -98,50 +98,55 @@ func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 		intact()
 	}
 
-	// 1. A destroy killed half way.
-	w.MustRun("apply", "-auto-approve")
-	owned := it.fill(folder, 6000) // 7 DeleteObjects batches: more than the engine sends at once
-	t.Logf("the item owns %d objects", owned)
-	acctest.AddFault(t, `{"platform":"s3","latency_ms":3000,"method":"POST"}`) // DeleteObjects is a POST
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var out bytes.Buffer
-	destroy := w.Command(ctx, "destroy", "-auto-approve", "-no-color")
-	destroy.Stdout, destroy.Stderr = &out, &out
-	if err := destroy.Start(); err != nil {
-		t.Fatal(err)
-	}
-	killed := 0
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if it.under(folder) < owned {
-			killed = w.KillPlugin()
-			break
+	// 1. A destroy whose provider plugin is killed half way; 2. one whose terraform is (the
+	// plugin it leaves behind is killed too, as a machine going down would).
+	for _, victim := range []string{"the provider plugin", "terraform"} {
+		w.MustRun("apply", "-auto-approve")
+		owned := it.fill(folder, 6000) // 7 DeleteObjects batches: more than the engine sends at once
+		acctest.AddFault(t, `{"platform":"s3","latency_ms":3000,"method":"POST"}`) // DeleteObjects is a POST
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		var out bytes.Buffer
+		destroy := w.Command(ctx, "destroy", "-auto-approve", "-no-color")
+		destroy.Stdout, destroy.Stderr = &out, &out
+		if err := destroy.Start(); err != nil {
+			t.Fatal(err)
 		}
+		killed := 0
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if it.under(folder) < owned {
+				if victim == "terraform" && destroy.Process.Kill() == nil {
+					killed++
+				}
+				killed += w.KillPlugin()
+				break
+			}
+		}
+		err := destroy.Wait()
+		cancel()
+		acctest.ClearFaults(t)
+		time.Sleep(4 * time.Second) // batches S3 took before the kill land; those still delayed died with it
+		if killed == 0 || err == nil {
+			t.Fatalf("%s was not killed mid-cleanup (killed %d, terraform: %v)\n%s", victim, killed, err, out.String())
+		}
+		left := it.under(folder)
+		t.Logf("killed %s with %d of %d owned objects left; terraform said:\n%s", victim, left, owned, tail(out.String(), 12))
+		if left == 0 {
+			t.Fatal("the cleanup had finished before the kill: the test proves nothing")
+		}
+		intact()
+		plan := w.MustRun("plan", "-destroy")
+		flat := strings.Join(strings.Fields(plan), " ") // terraform wraps diagnostics
+		if !strings.Contains(flat, "platform_deleted = true") || !strings.Contains(flat, "dataplatforms_v7_item.test will be destroyed") ||
+			!strings.Contains(flat, fmt.Sprintf("finish the storage cleanup (the platform object is already deleted) and remove: s3://%s/%s: %d objects", sandbox.BucketPlain, folder, left)) {
+			t.Errorf("the plan after killing %s does not keep the item and say what is left:\n%s", victim, plan)
+		}
+		w.MustRun("destroy", "-auto-approve")
+		gone()
 	}
-	err := destroy.Wait()
-	acctest.ClearFaults(t)
-	time.Sleep(4 * time.Second) // batches S3 took before the kill land; those still delayed died with it
-	if killed == 0 || err == nil {
-		t.Fatalf("the plugin was not killed mid-cleanup (killed %d, terraform: %v)\n%s", killed, err, out.String())
-	}
-	left := it.under(folder)
-	t.Logf("killed the plugin with %d of %d objects left; terraform said:\n%s", left, owned, out.String())
-	if left == 0 {
-		t.Fatal("the cleanup had finished before the kill: the test proves nothing")
-	}
-	intact()
-	plan := w.MustRun("plan", "-destroy")
-	flat := strings.Join(strings.Fields(plan), " ") // terraform wraps diagnostics
-	if !strings.Contains(flat, "platform_deleted = true") || !strings.Contains(flat, "dataplatforms_v7_item.test will be destroyed") ||
-		!strings.Contains(flat, fmt.Sprintf("finish the storage cleanup (the platform object is already deleted) and remove: s3://%s/%s: %d objects", sandbox.BucketPlain, folder, left)) {
-		t.Errorf("the plan after the kill does not keep the item and say what is left:\n%s", plan)
-	}
-	w.MustRun("destroy", "-auto-approve")
-	gone()
 
 	// 2. An item deleted in V7's UI.
 	w.MustRun("apply", "-auto-approve")
-	owned = it.fill(folder, 500)
+	owned := it.fill(folder, 500)
 	items, err := it.itemsAt()
 	if err != nil || len(items) != 1 {
 		t.Fatalf("%d items after the apply (%v)", len(items), err)
@@ -149,8 +154,8 @@ func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 	if n, err := it.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{items[0].ID}}); err != nil || n != 1 {
 		t.Fatalf("deleting the item in V7: %d, %v", n, err)
 	}
-	plan = w.MustRun("plan")
-	flat = strings.Join(strings.Fields(plan), " ")
+	plan := w.MustRun("plan")
+	flat := strings.Join(strings.Fields(plan), " ")
 	if !strings.Contains(flat, "is deleted, but storage it owns is left") || !strings.Contains(flat, "The platform object is gone: deleted outside Terraform") ||
 		!strings.Contains(flat, fmt.Sprintf("s3://%s/%s: %d objects", sandbox.BucketPlain, folder, owned)) || !strings.Contains(flat, "must be replaced") {
 		t.Errorf("the plan after the out-of-band delete does not keep the item with its %d objects:\n%s", owned, plan)
@@ -160,4 +165,12 @@ func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 	}
 	w.MustRun("destroy", "-auto-approve")
 	gone()
+}
+
+func tail(s string, lines int) string {
+	parts := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return strings.Join(parts, "\n")
 }
