@@ -102,8 +102,9 @@ func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 	// plugin it leaves behind is killed too, as a machine going down would).
 	for _, victim := range []string{"the provider plugin", "terraform"} {
 		w.MustRun("apply", "-auto-approve")
-		owned := it.fill(folder, 6000)                                             // 7 DeleteObjects batches: more than the engine sends at once
-		acctest.AddFault(t, `{"platform":"s3","latency_ms":3000,"method":"POST"}`) // DeleteObjects is a POST
+		// 7 DeleteObjects batches (more than the engine sends at once), each delayed 3 s (a POST).
+		owned := it.fill(folder, 6000)
+		acctest.AddFault(t, `{"platform":"s3","latency_ms":3000,"method":"POST"}`)
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		var out bytes.Buffer
 		destroy := w.Command(ctx, "destroy", "-auto-approve", "-no-color")
