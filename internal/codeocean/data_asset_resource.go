@@ -262,7 +262,7 @@ func findCreated(ctx context.Context, c *Client, marker, object string, lostErr 
 	var err error
 	for _, archived := range []bool{false, true} {
 		var got []Asset
-		if got, err = c.Search(ctx, SearchParams{Archived: archived, Filters: []Filter{{Key: "tags", Value: marker}}}); err != nil {
+		if got, err = c.Search(transport.WithPersistence(ctx), SearchParams{Archived: archived, Filters: []Filter{{Key: "tags", Value: marker}}}); err != nil {
 			break
 		}
 		all = append(all, got...)

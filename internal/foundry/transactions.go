@@ -92,7 +92,7 @@ func closeTransaction(ctx context.Context, c *Client, rid, txRID string, commit 
 		tx = Transaction{RID: txRID, Status: StatusAborted}
 	}
 	if err != nil && (ErrorName(err) == ErrTransactionNotOpen || transport.MayHaveActed(err)) {
-		if got, gerr := c.GetTransaction(ctx, rid, txRID); gerr == nil {
+		if got, gerr := c.GetTransaction(transport.WithPersistence(ctx), rid, txRID); gerr == nil {
 			switch {
 			case got.Status == StatusCommitted && commit, got.Status == StatusAborted && !commit:
 				tx, err = got, nil
@@ -184,6 +184,7 @@ func openTransaction(ctx context.Context, c *Client, rid, branch, typ string) (T
 
 // findOpened looks for the transaction a create whose answer was lost (lostErr) opened.
 func findOpened(ctx context.Context, c *Client, rid, branch, typ string, sent time.Time, lostErr error) (Transaction, error) {
+	ctx = transport.WithPersistence(ctx)
 	holder, err := c.BranchTransaction(ctx, rid, branch)
 	if err != nil {
 		return Transaction{}, fmt.Errorf("%w; Foundry may have opened the transaction, and reading the branch failed too (%w)", lostErr, err)

@@ -104,6 +104,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Header.Set("User-Agent", t.cfg.UserAgent)
 	}
 	st := &requestState{cfg: t.cfg, method: req.Method, idempotent: isIdempotent(req)}
+	if persistentFrom(req.Context()) {
+		st.cfg.MaxAttempts = max(st.cfg.MaxAttempts, PersistentMaxAttempts)
+		st.cfg.MaxWait = max(st.cfg.MaxWait, PersistentMaxWait)
+	}
 	req = req.WithContext(context.WithValue(req.Context(), stateKey{}, st))
 
 	rreq, err := retryablehttp.FromRequest(req)
@@ -112,7 +116,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	client := &retryablehttp.Client{
 		HTTPClient: t.attemptClient,
-		RetryMax:   t.cfg.MaxAttempts - 1,
+		RetryMax:   st.cfg.MaxAttempts - 1,
 		CheckRetry: st.checkRetry,
 		// checkRetry has already waited; the library's own timer must not add to it.
 		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
@@ -271,6 +275,27 @@ type idempotentKey struct{}
 // is not, such as a search sent as POST.
 func WithIdempotent(ctx context.Context) context.Context {
 	return context.WithValue(ctx, idempotentKey{}, true)
+}
+
+// The retry budget of a persistent request (WithPersistence).
+const (
+	PersistentMaxAttempts = 20
+	PersistentMaxWait     = 5 * time.Minute
+)
+
+type persistentKey struct{}
+
+// WithPersistence gives the requests made with ctx a larger retry budget (at least
+// PersistentMaxAttempts attempts and PersistentMaxWait of waiting): the lookups that follow
+// a lost answer, which are all that stands between a create that may have acted and an orphan
+// or a duplicate. The requests must be safe to repeat.
+func WithPersistence(ctx context.Context) context.Context {
+	return context.WithValue(WithIdempotent(ctx), persistentKey{}, true)
+}
+
+func persistentFrom(ctx context.Context) bool {
+	v, _ := ctx.Value(persistentKey{}).(bool)
+	return v
 }
 
 func idempotentFrom(ctx context.Context) bool {

@@ -443,3 +443,29 @@ func TestPacerAdaptsToAServerThatAllowsLess(t *testing.T) {
 		t.Errorf("%d 429s, pace now %g/s: a pace above the server's must meet 429s and slow down", limited.Load(), pacer.Rate(""))
 	}
 }
+
+// A persistent request (a lookup after a lost answer) outlasts a run of resets that exhausts
+// the ordinary budget, and repeats even a POST.
+func TestPersistentLookupOutlastsTheOrdinaryBudget(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if hits.Add(1) <= 8 {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			_ = conn.(*net.TCPConn).SetLinger(0)
+			_ = conn.Close()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(&recorder{})
+	if _, err := do(t, c, http.MethodGet, srv.URL, ""); err == nil || hits.Load() != 4 {
+		t.Fatalf("ordinary GET: %v after %d attempts, want a failure after 4", err, hits.Load())
+	}
+	hits.Store(0)
+	req, _ := http.NewRequestWithContext(transport.WithPersistence(context.Background()), http.MethodPost, srv.URL+"/search", strings.NewReader("{}"))
+	resp, err := c.Do(req)
+	if err != nil || resp.StatusCode != 200 || hits.Load() != 9 {
+		t.Fatalf("persistent POST: %v, %v after %d attempts, want 200 after 9", resp, err, hits.Load())
+	}
+	_ = resp.Body.Close()
+}

@@ -206,7 +206,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 // recoverRegistration looks for the item a registration whose answer was lost (lostErr) may
 // have made. adopted says it was found, and reg then holds it as the registration's answer.
 func (r *itemResource) recoverRegistration(ctx context.Context, c *Client, team string, datasetID int64, regItem RegisterItem, object string, lostErr error) (reg Registration, adopted bool, diags diag.Diagnostics) {
-	l, err := findRegistered(ctx, c, team, datasetID, regItem)
+	l, err := findRegistered(transport.WithPersistence(ctx), c, team, datasetID, regItem)
 	switch {
 	case err != nil:
 		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,

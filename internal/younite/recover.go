@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
 
 // holdsSameValues reports whether a listed DR's json agrees with the record on every field
@@ -35,7 +36,7 @@ func holdsSameValues(listed string, record map[string]any) bool {
 // record's values. found says exactly one does, and d is it.
 func findCreatedDR(ctx context.Context, c *Client, zone, domain string, version int64, record json.RawMessage, lostErr error) (d DR, found bool, diags diag.Diagnostics) {
 	object := fmt.Sprintf("a YOUnite DR in domain %q", domain)
-	candidates, err := holders(ctx, c, zone, domain, version, record)
+	candidates, err := holders(transport.WithPersistence(ctx), c, zone, domain, version, record)
 	switch {
 	case err != nil:
 		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
