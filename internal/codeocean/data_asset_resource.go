@@ -259,15 +259,25 @@ func isMarker(tag string) bool { return strings.HasPrefix(tag, markerPrefix) }
 // marker tag. found says it is there, and a holds it.
 func findCreated(ctx context.Context, c *Client, marker, object string, lostErr error) (a Asset, found bool, diags diag.Diagnostics) {
 	var all []Asset
-	var err error
-	for _, archived := range []bool{false, true} {
-		var got []Asset
-		if got, err = c.Search(transport.WithPersistence(ctx), SearchParams{Archived: archived, Filters: []Filter{{Key: "tags", Value: marker}}}); err != nil {
-			break
+	// Search may lag behind a create (an index; inferred): an empty answer is asked again for a
+	// few seconds before it counts as "nothing was created".
+	settle, cancel := context.WithTimeout(ctx, markerSettle)
+	defer cancel()
+	err := wait.Until(settle, 2*time.Second, 4*time.Second, func(context.Context) (bool, error) {
+		all = nil
+		for _, archived := range []bool{false, true} {
+			got, err := c.Search(transport.WithPersistence(ctx), SearchParams{Archived: archived, Filters: []Filter{{Key: "tags", Value: marker}}})
+			if err != nil {
+				return true, err
+			}
+			all = append(all, got...)
 		}
-		all = append(all, got...)
+		all = slices.DeleteFunc(all, func(a Asset) bool { return !slices.Contains(a.Tags, marker) })
+		return len(all) > 0, nil
+	})
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		err = nil // settled: nothing carries the marker
 	}
-	all = slices.DeleteFunc(all, func(a Asset) bool { return !slices.Contains(a.Tags, marker) })
 	switch {
 	case err != nil:
 		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
@@ -293,6 +303,9 @@ func findCreated(ctx context.Context, c *Client, marker, object string, lostErr 
 	}
 	return Asset{}, false, diags
 }
+
+// markerSettle is how long an empty marker search is asked again before it counts.
+const markerSettle = 7 * time.Second
 
 var errFailed = errors.New("the data asset failed")
 
