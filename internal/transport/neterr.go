@@ -34,6 +34,9 @@ func unwrapURLError(err error) error {
 	return err
 }
 
+// errNotSent marks an error that came before the request left: it cannot have acted.
+var errNotSent = errors.New("the request was not sent")
+
 // MayHaveActed reports whether a failed request may still have been carried out: the
 // connection broke or timed out after the request was sent (no answer came), or a gateway
 // answered 502 or 504 for a backend that may have acted. A resource that gets this on a create
@@ -41,7 +44,7 @@ func unwrapURLError(err error) error {
 // duplicates, and a blind failure orphans. A refused connection, and any answer the platform
 // itself gave, did not act.
 func MayHaveActed(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || connectionRefused(err) {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, errNotSent) || connectionRefused(err) {
 		return false
 	}
 	switch StatusCode(err) {

@@ -2,6 +2,8 @@ package transport
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -84,6 +86,11 @@ func (p *Pacer) Wait(ctx context.Context, req *http.Request) error {
 	}
 	for _, c := range p.classesOf(req) {
 		if err := c.lim.Wait(ctx); err != nil {
+			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+				// The limiter refuses a wait that would outlast ctx's deadline before the
+				// deadline comes: say so as the deadline it is, so that callers see time run out.
+				return fmt.Errorf("%w: waiting for the request rate: %w (%w)", errNotSent, context.DeadlineExceeded, err)
+			}
 			return err
 		}
 	}

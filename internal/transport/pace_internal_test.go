@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -60,5 +61,24 @@ func TestPacerSpacesRequests(t *testing.T) {
 	}
 	if took := time.Since(start); took < 450*time.Millisecond {
 		t.Errorf("11 requests at 20/s took %s", took)
+	}
+}
+
+// A wait the limiter refuses because it would outlast the deadline is the deadline, and a
+// request that never left cannot have acted.
+func TestPacerRefusalIsTheDeadlineAndNotAnAct(t *testing.T) {
+	p := NewPacer(1)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://x/", nil)
+	if err := p.Wait(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err := p.Wait(ctx, req)
+	if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+		t.Fatalf("refused wait: %v (ctx %v), want the deadline before ctx ends", err, ctx.Err())
+	}
+	if MayHaveActed(err) {
+		t.Errorf("a request the pacer held back counts as maybe acted: %v", err)
 	}
 }

@@ -433,8 +433,8 @@ func verifyGone(ctx context.Context, c *Client, zone, id string, adaptors []stri
 		var still []string
 		for i, a := range pending {
 			linked, err := c.CheckLink(ctx, zone, id, a)
-			if err != nil && ctx.Err() != nil {
-				still = append(still, pending[i:]...) // the window closed during the call
+			if err != nil && (ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded)) {
+				still = append(still, pending[i:]...) // the window closed during the call (or before it could go)
 				break
 			}
 			if err != nil {
