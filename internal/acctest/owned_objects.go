@@ -182,14 +182,7 @@ func (r *ownedObjectsResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.AddError("Invalid state", err.Error())
 		return
 	}
-	keep, diags := teardown.Gone(ctx, r.data, t, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if !keep {
-		resp.State.RemoveResource(ctx) // gone, and nothing it owns is left
-		return
-	}
-	m.PlatformDeleted = types.BoolValue(true) // gone from the platform, storage left to clean
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	teardown.ReadGone(ctx, r.data, t, req, resp)
 }
 
 func (r *ownedObjectsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

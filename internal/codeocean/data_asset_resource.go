@@ -390,14 +390,7 @@ func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp
 			resp.Diagnostics.AddError("Invalid Code Ocean data asset state", err.Error())
 			return
 		}
-		keep, diags := teardown.Gone(ctx, r.data, t, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if !keep {
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		m.PlatformDeleted = types.BoolValue(true)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		teardown.ReadGone(ctx, r.data, t, req, resp)
 		return
 	}
 	if err != nil {

@@ -300,14 +300,8 @@ func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest,
 			}
 			return left, nil
 		}}
-		keep, diags := teardown.Gone(ctx, r.data, t, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if !keep {
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		m.PlatformDeleted = types.BoolValue(true)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...) // what the scan found, then what Gone decides
+		teardown.ReadGone(ctx, r.data, t, req, resp)
 		return
 	}
 	if len(m.Directories.Elements()) == 0 && m.RemoteAssetCount.ValueInt64() == 0 {

@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
@@ -431,4 +433,16 @@ func Found(ctx context.Context, data *providerdata.Data, bucket string, prefixes
 		out[p] = n.Objects
 	}
 	return out, nil
+}
+
+// ReadGone is Read's use of Gone once the platform object is gone: the resource leaves state
+// when nothing it owns is left, and otherwise stays, marked platform_deleted = true.
+func ReadGone(ctx context.Context, data *providerdata.Data, t Teardown, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keep, diags := Gone(ctx, data, t, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if !keep {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), true)...)
 }

@@ -311,14 +311,7 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 			resp.Diagnostics.AddError("Invalid V7 item state", err.Error())
 			return
 		}
-		keep, diags := teardown.Gone(ctx, r.data, t, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if !keep {
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		m.PlatformDeleted = types.BoolValue(true)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		teardown.ReadGone(ctx, r.data, t, req, resp)
 		return
 	}
 	if err != nil {
