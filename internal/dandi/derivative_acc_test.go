@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -225,10 +224,8 @@ func TestAccDandiDerivativeVersion_publishedVersionAndMissingKeyAreRefusedAtPlan
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
-			for _, r := range acctest.Sandbox(t).Faults().Requests("dandi") {
-				if r.Method != http.MethodGet {
-					return fmt.Errorf("a refused plan sent %s %s", r.Method, r.Path)
-				}
+			if err := acctest.CheckNoWrites(t, "dandi")(nil); err != nil {
+				return err
 			}
 			if _, err := os.Stat(filepath.Join(root, dir, "attempt-1")); err != nil {
 				return fmt.Errorf("a refused plan touched the clone: %w", err)

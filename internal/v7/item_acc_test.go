@@ -607,12 +607,6 @@ func TestAccV7Item_deletedOutOfBandKeepsItsStorage(t *testing.T) {
 	cfg := config.StaticFile("testdata/item.tf")
 	vars := it.vars(v7fake.StorageRW, source, nil)
 	warnings, factories := acctest.RecordingFactories()
-	deleteOutOfBand := func() {
-		n, err := it.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{it.id}})
-		if err != nil || n != 1 {
-			t.Fatalf("deleting the item out of band: %d, %v", n, err)
-		}
-	}
 	left := regexp.MustCompile(`V7 item "scan-1" \(.*\) is deleted, but storage it owns is left.*deleted outside Terraform.*` +
 		`s3://` + sandbox.BucketPlain + `/` + regexp.QuoteMeta(v7fake.MetadataFolder("v7/darwin", source, "scan-1")) + `.*: [1-9][0-9]* objects`)
 	resource.Test(t, resource.TestCase{
@@ -634,7 +628,7 @@ func TestAccV7Item_deletedOutOfBandKeepsItsStorage(t *testing.T) {
 				// left, touches none of it, and the plan replaces it
 				PreConfig: func() {
 					acctest.ClearFaults(t)
-					deleteOutOfBand()
+					it.deleteInV7(it.id)
 					warnings.Reset()
 				},
 				RefreshState: true, ExpectNonEmptyPlan: true,
@@ -668,12 +662,7 @@ func TestAccV7Item_deletedOutOfBandOwningNothingIsDrift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{ConfigFile: cfg, ConfigVariables: vars, Check: it.capture},
 			{
-				PreConfig: func() {
-					n, err := it.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{it.id}})
-					if err != nil || n != 1 {
-						t.Fatalf("deleting the item out of band: %d, %v", n, err)
-					}
-				},
+				PreConfig:  func() { it.deleteInV7(it.id) },
 				ConfigFile: cfg, ConfigVariables: vars,
 				PlanOnly: true, ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
@@ -857,6 +846,15 @@ func checkTagClassesCreatedLikeDarwinPy(t *testing.T, tags ...string) resource.T
 			}
 		}
 		return nil
+	}
+}
+
+// deleteInV7 deletes an item as V7's own UI would, outside Terraform.
+func (it *itemTest) deleteInV7(id string) {
+	it.t.Helper()
+	n, err := it.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{id}})
+	if err != nil || n != 1 {
+		it.t.Fatalf("deleting item %s in V7: %d, %v", id, n, err)
 	}
 }
 

@@ -17,7 +17,6 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
-	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
 )
 
 const killTF = `
@@ -152,9 +151,7 @@ func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 	if err != nil || len(items) != 1 {
 		t.Fatalf("%d items after the apply (%v)", len(items), err)
 	}
-	if n, err := it.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{items[0].ID}}); err != nil || n != 1 {
-		t.Fatalf("deleting the item in V7: %d, %v", n, err)
-	}
+	it.deleteInV7(items[0].ID)
 	plan := w.MustRun("plan")
 	flat := strings.Join(strings.Fields(plan), " ")
 	if !strings.Contains(flat, "is deleted, but storage it owns is left") || !strings.Contains(flat, "The platform object is gone: deleted outside Terraform") ||
