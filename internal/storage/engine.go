@@ -23,9 +23,9 @@ type API interface {
 
 const (
 	maxBatch = 1000 // the most keys one DeleteObjects request may carry
-	// maxPagesPerPass bounds the memory of one pass (the ids it has seen and submitted, some
-	// 10,000 of each) before it re-lists, so that a teardown's heap does not grow with the
-	// scope. Re-listing costs no extra request: the deleted keys are gone from the listing.
+	// maxPagesPerPass bounds what one pass remembers (a 16-byte tag and a byte for each entry
+	// it listed, some 10,000) before it re-lists, so that a teardown's heap does not grow with
+	// the scope. Re-listing costs no extra request: the deleted keys are gone from the listing.
 	maxPagesPerPass = 10
 	// maxPasses ends a teardown that keeps finding objects, e.g. because something writes them anew.
 	maxPasses = 1000
@@ -111,8 +111,9 @@ type Preview struct {
 func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, error) {
 	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: e.pageSize}
 	var p Preview
+	tags := newTagger()
 	for _, u := range scope.units() {
-		seen := map[string]struct{}{}
+		seen := map[tag]struct{}{}
 		from := marker{}
 		for {
 			pg, err := l.list(ctx, u, from)
@@ -126,10 +127,14 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 			for _, en := range pg.entries {
 				owned, beyond := u.owns(en.key)
 				past = past || beyond
-				if _, dup := seen[en.id()]; dup || !owned {
+				if !owned {
 					continue
 				}
-				seen[en.id()] = struct{}{}
+				t := tags.of(en)
+				if _, dup := seen[t]; dup {
+					continue
+				}
+				seen[t] = struct{}{}
 				progressed = true
 				p.add(en)
 				if p.Total() >= limit {
@@ -190,18 +195,18 @@ func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
 
 // drain runs passes over one unit until a pass submits nothing new.
 func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error {
-	var previous map[string]int // what the previous pass submitted, and how often it was deleted
+	d.led.startUnit()
 	for pass := 0; pass < maxPasses; pass++ {
-		submitted, seen, complete, err := e.pass(ctx, l, u, d, previous)
+		d.led.startPass()
+		submitted, complete, err := e.pass(ctx, l, u, d)
 		if err != nil {
 			return err
 		}
 		if complete {
-			d.settle(seen) // what an earlier pass left for retry and is no longer listed is gone
+			d.led.settle(false) // what an earlier pass left for retry and is no longer listed is gone
 		}
 		d.wait() // let this pass's deletions land before listing again
-		d.forgetCounted(submitted)
-		if len(submitted) == 0 {
+		if submitted == 0 {
 			return nil
 		}
 		if complete && !l.versioned {
@@ -213,39 +218,38 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 				return err
 			}
 			if !left {
-				d.settle(nil)
+				d.led.settle(true)
 				return nil
 			}
 		}
-		previous = submitted
 	}
 	return fmt.Errorf("objects keep appearing under s3://%s/%s after %d passes", l.bucket, u.prefix, maxPasses)
 }
 
-// pass lists pages of a unit from the start and submits what it has not seen for deletion.
-// An entry that the previous pass already deleted but that is listed again is deleted again at
-// most maxDeletes times, then reported as a failure instead of being deleted forever. complete
-// says the listing reached its end rather than stopping for lack of progress.
+// pass lists pages of a unit from the start and submits what it has not seen for deletion,
+// returning how many entries it submitted. An entry that the previous pass already deleted but
+// that is listed again is deleted again at most maxDeletes times, then reported as a failure
+// instead of being deleted forever. complete says the listing reached its end rather than
+// stopping for lack of progress.
 //
 // The versions of one key are always deleted in the same request: on a truncated page the
 // entries of its last key wait for the next page. Deleting a key's newest version while another
 // request deletes an older one races on real servers (versitygw reports errors for either) and
 // would blur which version was current.
-func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previous map[string]int) (submitted map[string]int, seen map[string]struct{}, complete bool, err error) {
-	seen = map[string]struct{}{}
-	submitted = map[string]int{}
+func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter) (submitted int, complete bool, err error) {
 	var held []entry // the last key's versions, waiting for the rest of them
 	defer func() { d.submit(held) }()
 	from := marker{}
 	for pages := 0; pages < maxPagesPerPass; pages++ {
 		if err := ctx.Err(); err != nil {
-			return submitted, seen, false, err
+			return submitted, false, err
 		}
 		pg, err := l.list(ctx, u, from)
 		if err != nil {
-			return submitted, seen, false, err
+			return submitted, false, err
 		}
-		batch, progressed, past := e.fresh(pg, u, d, seen, submitted, previous)
+		batch, progressed, past := d.led.pick(pg, u)
+		submitted += len(batch)
 		batch = append(held, batch...)
 		held = nil
 		if pg.truncated && l.versioned {
@@ -253,42 +257,14 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, previou
 		}
 		d.submit(batch)
 		if !pg.truncated || past {
-			return submitted, seen, true, nil
+			return submitted, true, nil
 		}
 		if !progressed || pg.next == from {
 			break
 		}
 		from = pg.next
 	}
-	return submitted, seen, false, nil
-}
-
-// fresh picks the entries of a page to delete now: owned, not seen earlier in this pass, not
-// failed, and not deleted too often already.
-func (e *Engine) fresh(pg page, u unit, d *deleter, seen map[string]struct{}, submitted, previous map[string]int) (batch []entry, progressed, past bool) {
-	for _, en := range pg.entries {
-		owned, beyond := u.owns(en.key)
-		past = past || beyond
-		id := en.id()
-		if _, dup := seen[id]; dup || !owned {
-			continue
-		}
-		seen[id] = struct{}{}
-		progressed = true
-		switch {
-		case d.failed(id):
-		case previous[id] >= maxDeletes:
-			cause := fmt.Errorf("still listed after it was deleted %d times", maxDeletes)
-			if last := d.lastTransient(id); last != nil {
-				cause = fmt.Errorf("%w; the last attempt answered %w", cause, last)
-			}
-			d.fail(en, cause)
-		default:
-			submitted[id] = previous[id] + 1
-			batch = append(batch, en)
-		}
-	}
-	return batch, progressed, past
+	return submitted, false, nil
 }
 
 // holdLastKey splits off the entries of the greatest key, unless they are all there is.
