@@ -85,8 +85,8 @@ func (l *ledger) startUnit() {
 	l.cur, l.prev = map[tag]record{}, map[tag]record{}
 }
 
-// startPass makes the pass that ended the previous one. Only what it submitted can be listed
-// and deleted again; what it saw and did not submit (failed entries) is known from failures.
+// startPass begins a pass: what the pass before listed becomes the previous pass's, and what
+// came before that is forgotten (failed entries stay known from failures).
 func (l *ledger) startPass() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
