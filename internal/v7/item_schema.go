@@ -174,7 +174,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "More prefixes of the connection's bucket that the item owns: the thumbnails and sections the customer " +
 					"made for a read-only connection, or the metadata of an item registered before 2023. Each owns the key itself and keys " +
 					"under `<prefix>/`, never a longer name; no `.`, `..` or wildcard parts.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(validate.String("an owned prefix", ValidPrefix))}},
+				Validators: []validator.List{listvalidator.ValueStringsAre(validate.String("an owned prefix", validate.OwnedPrefix))}},
 			"wait_for_processing": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Wait at create until V7 has processed the item (`complete`); `error` fails the apply. Default `true`."},
 			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),

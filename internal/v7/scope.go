@@ -73,7 +73,7 @@ func NameFolders(in ScopeInput) ([]NameFolder, error) {
 	var out []NameFolder
 	for _, k := range in.StorageKeys {
 		dir := SourceFolder(k)
-		if err := cleanPath(dir); err != nil {
+		if err := validate.NoDotParts(dir); err != nil {
 			return nil, fmt.Errorf("storage key %q %w", k, err)
 		}
 		f := NameFolder{Prefix: joinKey(in.Storage.Prefix, dir, "data", in.ItemName), SourceFolder: dir}
@@ -98,7 +98,7 @@ func MetadataPrefixes(in ScopeInput) ([]string, error) {
 		out = append(out, f.Prefix)
 	}
 	for _, p := range in.Extra {
-		if err := ValidPrefix(p); err != nil {
+		if err := validate.OwnedPrefix(p); err != nil {
 			return nil, fmt.Errorf("extra metadata %w", err)
 		}
 		out = append(out, strings.Trim(p, "/"))
@@ -144,16 +144,11 @@ func ValidKey(k string) error {
 	case len(k) > maxKey:
 		return fmt.Errorf("an object key must be at most %d bytes, not %d", maxKey, len(k))
 	}
-	if err := cleanPath(k); err != nil {
+	if err := validate.NoDotParts(k); err != nil {
 		return fmt.Errorf("object key %q %w", k, err)
 	}
 	return nil
 }
-
-// ValidPrefix checks a declared prefix (validate.OwnedPrefix).
-func ValidPrefix(p string) error { return validate.OwnedPrefix(p) }
-
-func cleanPath(p string) error { return validate.NoDotParts(p) }
 
 // joinKey joins key parts with "/", dropping empty parts.
 func joinKey(parts ...string) string {
