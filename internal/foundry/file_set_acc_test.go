@@ -68,25 +68,26 @@ func TestAccFoundryFileSet_200FilesOneTransactionEachAndAnAbortedDestroy(t *test
 	cfg := config.StaticFile("testdata/file_set.tf")
 	vars := config.Variables{"dataset_rid": config.StringVariable(datasetRID(t)), "prefix": config.StringVariable(prefix), "n": config.IntegerVariable(200)}
 	var createTx string
+	destroyed := func(*terraform.State) error {
+		if n := countUnder(t, prefix); n != 0 {
+			return fmt.Errorf("%d files of the set left on the branch", n)
+		}
+		if got := foundryCalls(t); got != (calls{openTx: 1, commits: 1, deletes: 200}) {
+			return fmt.Errorf("the destroy made %+v, want one DELETE transaction with 200 deletes and one commit", got)
+		}
+		c, rid := accClient(t)
+		if _, err := c.GetFileAt(context.Background(), rid, createTx, prefix+"/file-0.csv"); err != nil {
+			return fmt.Errorf("the deleted files must stay in the historical view: %w", err)
+		}
+		return nil
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
 			acctest.Sandbox(t).Faults().ClearRequests()
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := countUnder(t, prefix); n != 0 {
-				return fmt.Errorf("%d files of the set left on the branch", n)
-			}
-			if got := foundryCalls(t); got != (calls{openTx: 1, commits: 1, deletes: 200}) {
-				return fmt.Errorf("the destroy made %+v, want one DELETE transaction with 200 deletes and one commit", got)
-			}
-			c, rid := accClient(t)
-			if _, err := c.GetFileAt(context.Background(), rid, createTx, prefix+"/file-0.csv"); err != nil {
-				return fmt.Errorf("the deleted files must stay in the historical view: %w", err)
-			}
-			return nil
-		},
+		CheckDestroy:             destroyed,
 		Steps: []resource.TestStep{
 			{
 				ConfigFile: cfg, ConfigVariables: vars,
@@ -128,6 +129,7 @@ func TestAccFoundryFileSet_200FilesOneTransactionEachAndAnAbortedDestroy(t *test
 			{
 				PreConfig:  func() { acctest.Sandbox(t).Faults().ClearRequests() },
 				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
+				Check: destroyed, // here: CheckDestroy does not run once a step emptied the state
 			},
 		},
 	})
@@ -284,6 +286,53 @@ func TestAccFoundryFileSet_transactionsAlwaysClose(t *testing.T) {
 				},
 				ConfigFile: cfg, ConfigVariables: vars("2"),
 				Check: resource.ComposeAggregateTestCheckFunc(free, resource.TestCheckResourceAttr(setAddr, "files.%", "3")),
+			},
+		},
+	})
+}
+
+// A create whose commit went through with its answer lost, and whose transaction could be
+// neither read back nor aborted, is recorded as left open and owns no file yet. The next run
+// finds the transaction COMMITTED: the files are the set's, and the destroy deletes them
+// instead of leaving them on the branch.
+func TestAccFoundryFileSet_lostCommitFoundLaterIsDestroyed(t *testing.T) {
+	acctest.PreCheck(t)
+	prefix := acctest.Unique("latecommit")
+	destroyed := func(*terraform.State) error {
+		if n := countUnder(t, prefix); n != 0 {
+			return fmt.Errorf("%d files of the set left on the branch: the committed set was orphaned", n)
+		}
+		return branchFree(t)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             destroyed,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					acctest.Sandbox(t).Faults().ClearRequests()
+					acctest.AddFault(t, `{"platform":"foundry","lose":"response","count":1,"method":"POST","path_regexp":"/commit$"}`)
+					acctest.AddFault(t, `{"platform":"foundry","status":400,"method":"GET","path_regexp":"/transactions/[^/]+$"}`)
+					acctest.AddFault(t, `{"platform":"foundry","status":400,"method":"POST","path_regexp":"/abort$"}`)
+				},
+				ConfigFile: config.StaticFile("testdata/file_set.tf"),
+				ConfigVariables: config.Variables{"dataset_rid": config.StringVariable(datasetRID(t)), "prefix": config.StringVariable(prefix),
+					"n": config.IntegerVariable(3)},
+				ExpectError: regexp.MustCompile(`(?s)aborting\s+transaction\s+\S+\s+failed\s+too.*commit\s+went\s+through\s+after\s+all`),
+			},
+			{
+				PreConfig: func() {
+					if n := countUnder(t, prefix); n != 3 {
+						t.Fatalf("%d files committed, want 3: the step proves nothing", n)
+					}
+					acctest.ClearFaults(t)
+					foundry.ForgetOpened() // a new run: only the resource's private state knows
+				},
+				ConfigFile: config.StaticFile("testdata/file_set.tf"),
+				ConfigVariables: config.Variables{"dataset_rid": config.StringVariable(datasetRID(t)), "prefix": config.StringVariable(prefix),
+					"n": config.IntegerVariable(3)},
+				Destroy: true,
+				Check:   destroyed, // here: CheckDestroy does not run once a step emptied the state
 			},
 		},
 	})

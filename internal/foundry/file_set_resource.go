@@ -223,15 +223,17 @@ func (r *fileSetResource) Create(ctx context.Context, req resource.CreateRequest
 	tx, err := r.upload(ctx, c, m, files, slices.Sorted(maps.Keys(files)))
 	var open *OpenTransactionError
 	if errors.As(err, &open) {
-		// Nothing is committed, but the transaction holds the branch: keep the set in state
-		// (tainted, owning no commit) with the transaction recorded, so that the next run
-		// aborts it. Its destroy deletes no file.
+		// The transaction holds the branch, and whether it committed is unknown (a commit whose
+		// answer was lost may have gone through): keep the set in state, tainted, owning no
+		// commit yet, with the transaction recorded. The next run aborts it, or finds it
+		// committed and takes its files as the set's; otherwise its destroy deletes no file.
 		m.ID = types.StringValue(m.DatasetRID.ValueString() + ":" + m.Branch.ValueString() + ":" + open.RID)
 		m.TransactionRID = types.StringNull()
 		resp.Diagnostics.Append(recordUnclosed(ctx, nil, resp.Private, err)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		resp.Diagnostics.Append(diagnostics.Error("Writing the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(files))+" failed", err,
-			"Nothing of the set was committed. The set stays in state, marked tainted, owning no file: the next plan or apply aborts the transaction, and the apply writes the set again."))
+			"The set stays in state, marked tainted, with the transaction recorded. The next plan, apply or destroy aborts it; "+
+				"if its commit went through after all (its answer lost), the files it wrote are taken as the set's, and a destroy deletes them."))
 		return
 	}
 	if err != nil {
@@ -296,7 +298,8 @@ func (r *fileSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(abortRecorded(ctx, c, plan.DatasetRID.ValueString(), req.Private, resp.Private)...)
+	_, diags = abortRecorded(ctx, c, plan.DatasetRID.ValueString(), req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
 	was, now := map[string]string{}, map[string]string{}
 	state.FileSHA256.ElementsAs(ctx, &was, false)
 	plan.FileSHA256.ElementsAs(ctx, &now, false)
@@ -366,7 +369,12 @@ func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(abortRecorded(ctx, c, m.DatasetRID.ValueString(), req.Private, resp.Private)...)
+	committed, diags := abortRecorded(ctx, c, m.DatasetRID.ValueString(), req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if len(committed) > 0 && m.TransactionRID.IsNull() {
+		// The create's commit went through, its answer lost: the files it wrote are the set's.
+		m.TransactionRID = types.StringValue(committed[len(committed)-1])
+	}
 	files, err := c.ListFiles(ctx, m.DatasetRID.ValueString(), m.Branch.ValueString(), 0)
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Listing the files of the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(managed))+" failed", err, ""))
@@ -425,14 +433,15 @@ func (r *fileSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(abortRecorded(ctx, c, rid, req.Private, resp.Private)...)
+	committed, diags := abortRecorded(ctx, c, rid, req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
 	if left := loadOpen(ctx, resp.Private); len(left) > 0 {
 		resp.Diagnostics.AddError("Deleting the "+object+" is blocked by its own open transaction",
 			fmt.Sprintf("Transactions %q, which an earlier run opened and could not close, are still open and could not be aborted. "+
 				"Nothing was deleted; run terraform destroy again.", left))
 		return
 	}
-	if m.TransactionRID.IsNull() {
+	if m.TransactionRID.IsNull() && len(committed) == 0 {
 		return // a create that committed nothing: it owns no file
 	}
 	if _, err := remove(ctx, c, rid, branch, slices.Sorted(maps.Keys(files))); err != nil {

@@ -283,18 +283,21 @@ func recordUnclosed(ctx context.Context, in, out privateState, err error) diag.D
 
 // abortRecorded aborts the transactions a resource recorded as left open by an earlier run,
 // before it does anything else, and keeps in the response's private state those it still
-// cannot close. One already closed (or gone) is done.
-func abortRecorded(ctx context.Context, c *Client, rid string, in, out privateState) diag.Diagnostics {
+// cannot close. One already closed (or gone) is done. committed are those it found COMMITTED:
+// a commit whose answer was lost went through after all, so what it wrote is the resource's.
+func abortRecorded(ctx context.Context, c *Client, rid string, in, out privateState) (committed []string, diags diag.Diagnostics) {
 	rids := loadOpen(ctx, in)
 	if len(rids) == 0 {
-		return nil
+		return nil, nil
 	}
 	var left []string
-	var diags diag.Diagnostics
 	for _, tx := range rids {
 		_, err := closeTransaction(ctx, c, rid, tx, false)
 		switch {
-		case err == nil, errors.Is(err, errCommitted), transport.IsNotFound(err):
+		case errors.Is(err, errCommitted):
+			tflog.Info(ctx, "a transaction an earlier run left open was committed after all", map[string]any{"dataset_rid": rid, "transaction_rid": tx})
+			committed = append(committed, tx)
+		case err == nil, transport.IsNotFound(err):
 			tflog.Info(ctx, "aborted a transaction an earlier run left open", map[string]any{"dataset_rid": rid, "transaction_rid": tx})
 		default:
 			left = append(left, tx)
@@ -302,5 +305,5 @@ func abortRecorded(ctx context.Context, c *Client, rid string, in, out privateSt
 				fmt.Sprintf("Transaction %s on dataset %s holds its branch; aborting it failed: %s. The next run tries again.", tx, rid, err))
 		}
 	}
-	return append(diags, saveOpen(ctx, out, left)...)
+	return committed, append(diags, saveOpen(ctx, out, left)...)
 }
