@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
@@ -49,18 +47,18 @@ func ClearFaults(t testing.TB) {
 	}
 }
 
-// CheckNoWrites fails if the sandbox served any request to the platforms that could change
+// AssertNoWrites fails t if the sandbox served any request to the platforms that could change
 // something: anything but GET and HEAD, and the searches sent as POST (paths ending in
-// /search). It proves that refused input reached nothing.
-func CheckNoWrites(t testing.TB, platforms ...string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		for _, p := range platforms {
-			for _, r := range Sandbox(t).Faults().Requests(p) {
-				if r.Method != http.MethodGet && r.Method != http.MethodHead && !strings.HasSuffix(r.Path, "/search") {
-					return fmt.Errorf("refused input reached %s: %s %s", p, r.Method, r.Path)
-				}
+// /search). It proves that refused input reached nothing. Call it after resource.Test: a
+// TestCase's CheckDestroy does not run when the steps leave nothing in state, as refused
+// input does.
+func AssertNoWrites(t testing.TB, platforms ...string) {
+	t.Helper()
+	for _, p := range platforms {
+		for _, r := range Sandbox(t).Faults().Requests(p) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead && !strings.HasSuffix(r.Path, "/search") {
+				t.Errorf("refused input reached %s: %s %s", p, r.Method, r.Path)
 			}
 		}
-		return nil
 	}
 }

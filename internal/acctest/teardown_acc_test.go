@@ -118,6 +118,18 @@ func TestAccTeardown_protectedThenPartialFailureThenResume(t *testing.T) {
 		block      blocker
 	)
 	base := unique("teardown")
+	destroyed := resource.ComposeAggregateTestCheckFunc(
+		func(*terraform.State) error {
+			return acctest.CheckScopeEmpty(c, sandbox.BucketLocked, base+"/item-1", base+"/item-2")(nil)
+		},
+		func(*terraform.State) error { return neighbours.CheckIntact()(nil) },
+		func(*terraform.State) error {
+			if acctest.ProbePlatform.Has(id) {
+				return fmt.Errorf("platform object %s still exists", id)
+			}
+			return nil
+		},
+	)
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
@@ -126,18 +138,7 @@ func TestAccTeardown_protectedThenPartialFailureThenResume(t *testing.T) {
 			block = blocker{t: t, sb: acctest.Sandbox(t), c: c, key: base + "/item-2/derived-0.bin"}
 		},
 		ProtoV6ProviderFactories: acctest.ProbeFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			func(*terraform.State) error {
-				return acctest.CheckScopeEmpty(c, sandbox.BucketLocked, base+"/item-1", base+"/item-2")(nil)
-			},
-			func(*terraform.State) error { return neighbours.CheckIntact()(nil) },
-			func(*terraform.State) error {
-				if acctest.ProbePlatform.Has(id) {
-					return fmt.Errorf("platform object %s still exists", id)
-				}
-				return nil
-			},
-		),
+		CheckDestroy:             destroyed,
 		Steps: []resource.TestStep{
 			{
 				ConfigFile:      config.StaticFile("testdata/owned_objects.tf"),
@@ -183,11 +184,12 @@ func TestAccTeardown_protectedThenPartialFailureThenResume(t *testing.T) {
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
-			{ // the next destroy finishes the job
+			{ // the next destroy finishes the job (checked here: CheckDestroy does not run once a step emptied the state)
 				PreConfig:       func() { block.unblock() },
 				ConfigFile:      config.StaticFile("testdata/owned_objects.tf"),
 				ConfigVariables: ownedVars(base, false),
 				Destroy:         true,
+				Check:           destroyed,
 			},
 		},
 	})

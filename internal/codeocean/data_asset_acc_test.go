@@ -250,16 +250,17 @@ func TestAccCodeOceanDataAsset_externalResultTargetOwnedAndResumable(t *testing.
 	cfg := config.StaticFile("testdata/asset_result.tf")
 	vars := config.Variables{"name": config.StringVariable("result " + base), "computation_id": config.StringVariable(codeoceanfake.Computation),
 		"bucket": config.StringVariable(sandbox.BucketVersioned), "prefix": config.StringVariable(target)}
+	destroyed := resource.ComposeAggregateTestCheckFunc(a.gone,
+		func(*terraform.State) error {
+			return acctest.CheckScopeEmpty(acctest.S3(t), sandbox.BucketVersioned, target)(nil)
+		})
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
 			a.plant(sandbox.BucketVersioned, base+"/results-old/x", base+"/results.txt")
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(a.gone,
-			func(*terraform.State) error {
-				return acctest.CheckScopeEmpty(acctest.S3(t), sandbox.BucketVersioned, target)(nil)
-			}),
+		CheckDestroy:             destroyed,
 		Steps: []resource.TestStep{
 			{
 				ConfigFile: cfg, ConfigVariables: vars,
@@ -284,7 +285,8 @@ func TestAccCodeOceanDataAsset_externalResultTargetOwnedAndResumable(t *testing.
 				},
 				ConfigFile: cfg, ConfigVariables: vars, PlanOnly: true, ExpectNonEmptyPlan: true,
 			},
-			{ConfigFile: cfg, ConfigVariables: vars, Destroy: true},
+			// Checked here: CheckDestroy does not run once a step emptied the state.
+			{ConfigFile: cfg, ConfigVariables: vars, Destroy: true, Check: destroyed},
 		},
 	})
 }
@@ -301,14 +303,12 @@ func TestAccCodeOceanDataAsset_failedCreationLeavesNothing(t *testing.T) {
 				"prefix": config.StringVariable("x")},
 			ExpectError: regexp.MustCompile(`(?s)Code Ocean could not create.*AccessDenied.*failed draft was\s+deleted`),
 		}},
-		CheckDestroy: func(*terraform.State) error {
-			found, err := accClient(t).Search(context.Background(), codeocean.SearchParams{Filters: []codeocean.Filter{{Key: "name", Value: name}}})
-			if err != nil || len(found) != 0 {
-				return fmt.Errorf("a failed creation left %d assets (err %w)", len(found), err)
-			}
-			return nil
-		},
 	})
+	// After the test, not in CheckDestroy: that does not run when the steps leave nothing in state.
+	found, err := accClient(t).Search(context.Background(), codeocean.SearchParams{Filters: []codeocean.Filter{{Key: "name", Value: name}}})
+	if err != nil || len(found) != 0 {
+		t.Errorf("a failed creation left %d assets (err %v)", len(found), err)
+	}
 }
 
 func TestAccCodeOceanDataAsset_gcpSecretIsWriteOnly(t *testing.T) {
@@ -436,6 +436,6 @@ resource "dataplatforms_codeocean_data_asset" "test" {
 		PreCheck:                 func() { acctest.Sandbox(t).Faults().ClearRequests() },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy:             acctest.CheckNoWrites(t, "codeocean", "s3"),
 	})
+	acctest.AssertNoWrites(t, "codeocean", "s3")
 }

@@ -190,7 +190,8 @@ func TestAccDandiDerivativeVersion_missingKeyThenPartialFailureResumes(t *testin
 				ConfigFile: cfg, ConfigVariables: d.vars(nil), PlanOnly: true,
 				Check: resource.TestCheckResourceAttr(derivAddr, "remote_asset_count", "1"),
 			},
-			{ConfigFile: cfg, ConfigVariables: d.vars(nil), Destroy: true},
+			// Checked here: CheckDestroy does not run once a step emptied the state.
+			{ConfigFile: cfg, ConfigVariables: d.vars(nil), Destroy: true, Check: d.checkTornDown},
 		},
 	})
 }
@@ -223,16 +224,12 @@ func TestAccDandiDerivativeVersion_publishedVersionAndMissingKeyAreRefusedAtPlan
 				ExpectError: regexp.MustCompile(`(?s)Managing a DANDI derivative version needs an API key.*could be created\s+but\s+never\s+destroyed`),
 			},
 		},
-		CheckDestroy: func(*terraform.State) error {
-			if err := acctest.CheckNoWrites(t, "dandi")(nil); err != nil {
-				return err
-			}
-			if _, err := os.Stat(filepath.Join(root, dir, "attempt-1")); err != nil {
-				return fmt.Errorf("a refused plan touched the clone: %w", err)
-			}
-			return nil
-		},
 	})
+	// After the test, not in CheckDestroy: that does not run when the steps leave nothing in state.
+	acctest.AssertNoWrites(t, "dandi")
+	if _, err := os.Stat(filepath.Join(root, dir, "attempt-1")); err != nil {
+		t.Errorf("a refused plan touched the clone: %v", err)
+	}
 }
 
 func TestAccDandiReads_versionsDirectoriesAndManifest(t *testing.T) {

@@ -180,15 +180,16 @@ func TestAccFoundryFile_heldTransactionDelaysThenFailsTheDestroy(t *testing.T) {
 	var rid string
 	var held foundry.Transaction
 	vars := fileVars(t, p, config.Variables{"content": config.StringVariable("x"), "delete_timeout": config.StringVariable("3s")})
+	destroyed := func(*terraform.State) error {
+		if _, err := c.GetFile(context.Background(), rid, "master", p); foundry.ErrorName(err) != foundry.ErrFileNotFoundOnBranch {
+			return fmt.Errorf("%s still on the branch (err %w)", p, err)
+		}
+		return nil
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t); c, rid = accClient(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if _, err := c.GetFile(context.Background(), rid, "master", p); foundry.ErrorName(err) != foundry.ErrFileNotFoundOnBranch {
-				return fmt.Errorf("%s still on the branch (err %w)", p, err)
-			}
-			return nil
-		},
+		CheckDestroy:             destroyed,
 		Steps: []resource.TestStep{
 			{ConfigFile: cfg, ConfigVariables: vars},
 			{
@@ -213,6 +214,7 @@ func TestAccFoundryFile_heldTransactionDelaysThenFailsTheDestroy(t *testing.T) {
 					}
 				},
 				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
+				Check: destroyed, // here: CheckDestroy does not run once a step emptied the state
 			},
 		},
 	})

@@ -590,8 +590,8 @@ func TestAccV7Item_versionedPartialFailureResumes(t *testing.T) {
 				ConfigFile: cfg, ConfigVariables: vars,
 				PlanOnly: true, ExpectNonEmptyPlan: true,
 			},
-			{ // the next destroy finishes the cleanup
-				ConfigFile: cfg, ConfigVariables: vars, Destroy: true,
+			{ // the next destroy finishes the cleanup (checked here: CheckDestroy does not run once a step emptied the state)
+				ConfigFile: cfg, ConfigVariables: vars, Destroy: true, Check: it.checkDestroyed,
 			},
 		},
 	})

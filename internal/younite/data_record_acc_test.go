@@ -562,6 +562,6 @@ func TestAccYOUniteDataRecord_jsonMustBeAnObject(t *testing.T) {
 		PreCheck:                 func() { acctest.Sandbox(t).Faults().ClearRequests() },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy:             acctest.CheckNoWrites(t, "younite"),
 	})
+	acctest.AssertNoWrites(t, "younite")
 }
