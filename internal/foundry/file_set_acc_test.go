@@ -361,3 +361,47 @@ resource "dataplatforms_foundry_dataset_file_set" "test" {
 		}},
 	})
 }
+
+// A file written while a file set's transaction is open waits for it: before, the file's write
+// aborted the set's transaction (it was "opened by this provider and not closed"), and the set's
+// next upload failed with TransactionNotOpen. Ten applies in a row, each writing both.
+func TestAccFoundryFileSet_fileBesideSetNeverAbortsItsTransaction(t *testing.T) {
+	acctest.PreCheck(t)
+	prefix := acctest.Unique("beside")
+	cfg := config.StaticFile("testdata/file_beside_set.tf")
+	vars := func(revision int) config.Variables {
+		return config.Variables{"dataset_rid": config.StringVariable(datasetRID(t)), "prefix": config.StringVariable(prefix),
+			"revision": config.StringVariable(fmt.Sprint(revision))}
+	}
+	noAborts := func(*terraform.State) error {
+		if got := foundryCalls(t); got.aborts != 0 {
+			return fmt.Errorf("the apply aborted %d transactions, want none: %+v", got.aborts, got)
+		}
+		if n := countUnder(t, prefix+"/set"); n != 20 {
+			return fmt.Errorf("%d files of the set on the branch, want 20", n)
+		}
+		return nil
+	}
+	var steps []resource.TestStep
+	for i := range 10 {
+		steps = append(steps, resource.TestStep{
+			PreConfig:  func() { acctest.Sandbox(t).Faults().ClearRequests() },
+			ConfigFile: cfg, ConfigVariables: vars(i),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				noAborts,
+				resource.TestCheckResourceAttr(setAddr, "files.%", "20"),
+				resource.TestCheckResourceAttr(fileAddr, "content", fmt.Sprintf("id,revision\n0,%d\n", i)),
+			),
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := countUnder(t, prefix); n != 0 {
+				return fmt.Errorf("%d files left under %s", n, prefix)
+			}
+			return nil
+		},
+		Steps: steps,
+	})
+}

@@ -32,11 +32,15 @@ type openedTx struct {
 	dataset, branch, typ string
 	at                   time.Time
 	closed               bool
+	// abandoned is a transaction given up on: its fill or commit failed and its abort failed
+	// too (an *OpenTransactionError). Only such a one is aborted by another write that finds
+	// the branch busy; one still open and not abandoned is being filled by another resource.
+	abandoned bool
 }
 
 // opened records every transaction this provider process opened, so that a busy branch held
-// by one of them that could not be closed is aborted rather than waited out, and the busy
-// error says whose transaction holds the branch.
+// by one of them that was given up on is aborted rather than waited out, and the busy error
+// says whose transaction holds the branch.
 var opened = struct {
 	sync.Mutex
 	m map[string]*openedTx
@@ -53,6 +57,14 @@ func recordClosed(txRID string) {
 	defer opened.Unlock()
 	if o := opened.m[txRID]; o != nil {
 		o.closed = true
+	}
+}
+
+func recordAbandoned(txRID string) {
+	opened.Lock()
+	defer opened.Unlock()
+	if o := opened.m[txRID]; o != nil {
+		o.abandoned = true
 	}
 }
 
@@ -112,7 +124,8 @@ func closeTransaction(ctx context.Context, c *Client, rid, txRID string, commit 
 // whileBranchBusy runs call until it no longer fails with OpenTransactionAlreadyExists,
 // waiting up to ctx's deadline: a build holds an open transaction on its output dataset for
 // as long as it runs. A branch held by a transaction this provider opened and could not close
-// is freed by aborting it. The final error names the transaction that holds the branch.
+// is freed by aborting it only when it was abandoned (its abort failed); one another resource
+// is still filling is waited for. The final error names the transaction that holds the branch.
 func whileBranchBusy(ctx context.Context, c *Client, rid, branch string, call func(ctx context.Context) error) error {
 	var busy error
 	err := wait.Until(ctx, time.Second, 10*time.Second, func(ctx context.Context) (bool, error) {
@@ -122,8 +135,8 @@ func whileBranchBusy(ctx context.Context, c *Client, rid, branch string, call fu
 		}
 		busy = err
 		if holder, _ := c.BranchTransaction(ctx, rid, branch); holder != "" {
-			if o, ours := openedByUs(holder); ours && !o.closed {
-				tflog.Warn(ctx, "the branch is held by a transaction this provider opened and could not close; aborting it",
+			if o, ours := openedByUs(holder); ours && o.abandoned && !o.closed {
+				tflog.Warn(ctx, "the branch is held by a transaction this provider opened and gave up on; aborting it",
 					map[string]any{"dataset_rid": rid, "branch": branch, "transaction_rid": holder})
 				if _, aerr := closeTransaction(ctx, c, rid, holder, false); aerr == nil {
 					return false, err // try again at once
@@ -156,7 +169,11 @@ func describeHolder(ctx context.Context, c *Client, rid, branch string) string {
 		what = fmt.Sprintf("%s transaction %s, opened %s,", tx.Type, holder, tx.CreatedTime)
 	}
 	if o, ours := openedByUs(holder); ours {
-		return fmt.Sprintf("branch %q of dataset %s is held by %s which this provider opened at %s and could not close", branch, rid, what, o.at.UTC().Format(time.RFC3339))
+		state := "another resource of this run is still writing in it"
+		if o.abandoned {
+			state = "could not close"
+		}
+		return fmt.Sprintf("branch %q of dataset %s is held by %s which this provider opened at %s and %s", branch, rid, what, o.at.UTC().Format(time.RFC3339), state)
 	}
 	return fmt.Sprintf("branch %q of dataset %s is held by %s which this provider did not open in this run (usually a running build "+
 		"writing the dataset; or an earlier run killed before it could record it): wait for it to finish or abort it, then run the command again", branch, rid, what)
@@ -225,6 +242,7 @@ func inTransaction(ctx context.Context, c *Client, rid, branch, typ string, fill
 		case errors.Is(aerr, errCommitted):
 			return got, nil // the commit went through; its answer was lost
 		case aerr != nil:
+			recordAbandoned(tx.RID)
 			return tx, &OpenTransactionError{Dataset: rid, RID: tx.RID, Err: fmt.Errorf("%w; aborting transaction %s failed too: %w", cause, tx.RID, aerr)}
 		}
 		return tx, fmt.Errorf("%w; transaction %s was aborted, so the branch is unchanged", cause, tx.RID)
