@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -94,11 +95,9 @@ func (r *ownedObjectsResource) Configure(_ context.Context, req resource.Configu
 }
 
 // teardownOf builds the teardown from state alone, as the contract requires.
-func (r *ownedObjectsResource) teardownOf(ctx context.Context, m ownedObjectsModel) (teardown.Teardown, error) {
+func (r *ownedObjectsResource) teardownOf(ctx context.Context, m ownedObjectsModel) (teardown.Teardown, diag.Diagnostics) {
 	var prefixes []string
-	if diags := m.Prefixes.ElementsAs(ctx, &prefixes, false); diags.HasError() {
-		return teardown.Teardown{}, fmt.Errorf("reading prefixes")
-	}
+	diags := m.Prefixes.ElementsAs(ctx, &prefixes, false)
 	t := teardown.Teardown{
 		Object:          fmt.Sprintf("test object %q", m.ID.ValueString()),
 		Protected:       m.DeletionProtection.ValueBool(),
@@ -111,35 +110,18 @@ func (r *ownedObjectsResource) teardownOf(ctx context.Context, m ownedObjectsMod
 	for _, p := range prefixes {
 		scope, err := storage.NewScope(m.Bucket.ValueString(), p)
 		if err != nil {
-			return t, err
+			diags.AddAttributeError(path.Root("prefixes"), "Invalid prefix", err.Error())
+			return t, diags
 		}
 		t.Scopes = append(t.Scopes, scope)
 	}
-	return t, nil
+	return t, diags
 }
 
 func (r *ownedObjectsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || r.data == nil {
-		return
+	if r.data != nil {
+		teardown.ModifyPlan(ctx, r.data, r.teardownOf, req, resp)
 	}
-	var state ownedObjectsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !req.Plan.Raw.IsNull() {
-		if state.PlatformDeleted.ValueBool() {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("platform_deleted"))
-			resp.Diagnostics.AddWarning("Teardown pending", "The platform object is deleted but its storage cleanup is not finished; run terraform destroy to finish it.")
-		}
-		return
-	}
-	t, err := r.teardownOf(ctx, state)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid state", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(teardown.PlanDestroy(ctx, r.data, t, req.Private)...)
 }
 
 func (r *ownedObjectsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -151,9 +133,9 @@ func (r *ownedObjectsResource) Create(ctx context.Context, req resource.CreateRe
 	id := make([]byte, 6)
 	_, _ = rand.Read(id)
 	m.ID = types.StringValue(hex.EncodeToString(id))
-	t, err := r.teardownOf(ctx, m)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid prefixes", err.Error())
+	t, diags := r.teardownOf(ctx, m)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
 	c := shared.Store().Client()
@@ -177,12 +159,7 @@ func (r *ownedObjectsResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() || ProbePlatform.Has(m.ID.ValueString()) {
 		return
 	}
-	t, err := r.teardownOf(ctx, m)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid state", err.Error())
-		return
-	}
-	teardown.ReadGone(ctx, r.data, t, req, resp)
+	teardown.ReadNotFound(ctx, r.data, r.teardownOf, m, req, resp)
 }
 
 func (r *ownedObjectsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -192,19 +169,5 @@ func (r *ownedObjectsResource) Update(ctx context.Context, req resource.UpdateRe
 }
 
 func (r *ownedObjectsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m ownedObjectsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	t, err := r.teardownOf(ctx, m)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid state", err.Error())
-		return
-	}
-	prog, diags := teardown.Destroy(ctx, r.data, t, req.Private, resp.Private)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), prog.PlatformDeleted)...)
-	}
+	teardown.Delete(ctx, r.data, r.teardownOf, req, resp)
 }

@@ -4,11 +4,8 @@
 package codeocean
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,46 +20,20 @@ const PlatformName = "Code Ocean"
 // minServerVersion is the platform version whose API this client speaks (the SDK sends the same header).
 const minServerVersion = "4.6.0"
 
-// Client talks to the Code Ocean API.
-type Client struct {
-	base  string
-	token string
-	http  *http.Client
-}
+// Client talks to the Code Ocean API over the provider's one transport stack.
+type Client struct{ api *transport.API }
 
 // NewClient returns a client for the API base (such as https://acme.codeocean.com/api/v1).
 func NewClient(endpoint, token string, hc *http.Client) *Client {
-	return &Client{base: strings.TrimRight(endpoint, "/"), token: token, http: hc}
+	return &Client{api: &transport.API{
+		Platform: PlatformName, Base: strings.TrimRight(endpoint, "/"), HTTP: hc,
+		Header:    http.Header{"Min-Server-Version": {minServerVersion}},
+		Authorize: func(r *http.Request) { r.SetBasicAuth(token, "") },
+	}}
 }
 
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	u := c.base + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
-	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return err
-	}
-	req.SetBasicAuth(c.token, "")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Min-Server-Version", minServerVersion)
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req) //nolint:bodyclose // transport.ReadJSON or NewAPIError closes it
-	if err != nil {
-		return err
-	}
-	return transport.ReadJSON(PlatformName, resp, transport.DecodeGenericError, out)
+	return c.api.Do(ctx, transport.Request{Method: method, Path: path, Query: query, JSON: in}, out)
 }
 
 // AWSSource is an S3 source or target.

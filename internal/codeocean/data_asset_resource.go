@@ -94,30 +94,13 @@ func (r *assetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		resp.Diagnostics.Append(diags...)
 		return
 	}
-	if req.Plan.Raw.IsNull() {
-		var state assetModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		t, err := teardownOf(ctx, state, nil)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid Code Ocean data asset state", err.Error())
-			return
-		}
-		resp.Diagnostics.Append(teardown.PlanDestroy(ctx, r.data, t, req.Private)...)
+	if teardown.ModifyPlan(ctx, r.data, teardownOf(r), req, resp) {
 		return
 	}
 	var plan assetModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
-	}
-	if !req.State.Raw.IsNull() {
-		var state assetModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.PlatformDeleted.ValueBool() {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("platform_deleted"))
-			resp.Diagnostics.AddWarning(assetObject(state)+": teardown pending",
-				"The data asset is gone but storage it owns is left. This apply removes what is left and creates a new asset; terraform destroy only removes what is left.")
-		}
 	}
 	// Bad input is refused here, before anything changes: the owned scope and the metadata keys.
 	scope, err := scopeOf(ctx, plan)
@@ -278,30 +261,22 @@ func findCreated(ctx context.Context, c *Client, marker, object string, lostErr 
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		err = nil // settled: nothing carries the marker
 	}
-	switch {
-	case err != nil:
-		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
-			fmt.Sprintf("Code Ocean may have created the asset, and searching for it failed too (%s). Search Code Ocean for the tag %s: "+
-				"if an asset has it, import it (terraform import <this resource's address> <asset id>); otherwise apply again.", err, marker)))
-	case len(all) == 1:
-		tflog.Warn(ctx, "Code Ocean create answer lost; the asset was found by its marker and adopted", map[string]any{"id": all[0].ID})
-		diags.AddWarning(fmt.Sprintf("The answer to creating %s was lost; the asset it created is adopted", object),
-			fmt.Sprintf("The connection broke after Code Ocean received the create (%s). Asset %s carries this create's marker tag, so it "+
-				"is this create's and is now in state, neither orphaned nor created twice.", lostErr, all[0].ID))
-		return all[0], true, diags
-	case len(all) > 1:
-		ids := make([]string, len(all))
+	return teardown.Adopt(ctx, teardown.Lost{
+		Platform: "Code Ocean", Verb: "creating", Done: "created", Object: object, Kind: "asset", Err: lostErr,
+		Retry: fmt.Sprintf("Search Code Ocean for the tag %s: if an asset has it, import it "+
+			"(terraform import <this resource's address> <asset id>); otherwise apply again.", marker),
+		Several: "They all carry this create's marker tag " + marker + ". Import the one to keep " +
+			"(terraform import <this resource's address> <asset id>) and delete the others.",
+		Nothing: "No Code Ocean asset carries this create's marker tag, so nothing was created.",
+	}, all, err, func(a Asset) string {
+		return fmt.Sprintf("Asset %s carries this create's marker tag", a.ID)
+	}, func(all []Asset) string {
+		lines := make([]string, len(all))
 		for i, a := range all {
-			ids[i] = a.ID
+			lines[i] = fmt.Sprintf("  asset %s (%q): import id %s", a.ID, a.Name, a.ID)
 		}
-		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
-			fmt.Sprintf("Code Ocean holds %d assets with this create's marker tag %s: %s. Import the one to keep "+
-				"(terraform import <this resource's address> <asset id>) and delete the others.", len(all), marker, strings.Join(ids, ", "))))
-	default:
-		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
-			"No Code Ocean asset carries this create's marker tag, so nothing was created. Run terraform apply again."))
-	}
-	return Asset{}, false, diags
+		return strings.Join(lines, "\n")
+	})
 }
 
 // markerSettle is how long an empty marker search is asked again before it counts.
@@ -385,12 +360,7 @@ func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	a, err := c.Get(ctx, m.ID.ValueString())
 	if transport.IsNotFound(err) {
-		t, err := teardownOf(ctx, m, c)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid Code Ocean data asset state", err.Error())
-			return
-		}
-		teardown.ReadGone(ctx, r.data, t, req, resp)
+		teardown.ReadNotFound(ctx, r.data, teardownOf(r), m, req, resp)
 		return
 	}
 	if err != nil {
@@ -506,50 +476,35 @@ func (r *assetResource) Update(ctx context.Context, req resource.UpdateRequest, 
 }
 
 func (r *assetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m assetModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := m.Timeouts.Delete(ctx, 30*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var c *Client
-	if !m.DeletionProtection.ValueBool() {
-		if c, diags = r.client(); diags.HasError() {
-			resp.Diagnostics.Append(diags...)
-			return
-		}
-	}
-	t, err := teardownOf(ctx, m, c)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Code Ocean data asset state", err.Error())
-		return
-	}
-	prog, diags := teardown.Destroy(ctx, r.data, t, req.Private, resp.Private)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), prog.PlatformDeleted)...)
-	}
+	teardown.Delete(ctx, r.data, teardownOf(r), req, resp)
 }
 
 // teardownOf builds the destroy from state alone: delete the asset, then its cleanup scope.
-func teardownOf(ctx context.Context, m assetModel, c *Client) (teardown.Teardown, error) {
-	t := teardown.Teardown{
-		Object:          assetObject(m),
-		Protected:       m.DeletionProtection.ValueBool(),
-		PlatformDeleted: m.PlatformDeleted.ValueBool(),
-		DeletePlatform: func(ctx context.Context) error {
-			if err := c.Delete(ctx, m.ID.ValueString()); err != nil && !transport.IsNotFound(err) {
-				return err
-			}
-			return nil
-		},
+func teardownOf(r *assetResource) teardown.Of[assetModel] {
+	return func(ctx context.Context, m assetModel) (teardown.Teardown, diag.Diagnostics) {
+		timeout, diags := m.Timeouts.Delete(ctx, 30*time.Minute)
+		t := teardown.Teardown{
+			Object:          assetObject(m),
+			Protected:       m.DeletionProtection.ValueBool(),
+			PlatformDeleted: m.PlatformDeleted.ValueBool(),
+			Timeout:         timeout,
+			DeletePlatform: func(ctx context.Context) error {
+				c, diags := r.client()
+				if err := diagnostics.AsError(diags); err != nil {
+					return err
+				}
+				if err := c.Delete(ctx, m.ID.ValueString()); err != nil && !transport.IsNotFound(err) {
+					return err
+				}
+				return nil
+			},
+		}
+		var err error
+		if t.Scopes, err = teardown.ScopesFrom(ctx, "cleanup_scope", m.CleanupScope); err != nil {
+			diags.AddError("Invalid Code Ocean data asset state", err.Error())
+		}
+		return t, diags
 	}
-	var err error
-	t.Scopes, err = teardown.ScopesFrom(ctx, "cleanup_scope", m.CleanupScope)
-	return t, err
 }
 
 func (r *assetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

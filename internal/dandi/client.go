@@ -4,7 +4,6 @@
 package dandi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -25,13 +24,21 @@ const PlatformName = "DANDI Archive"
 type Client struct {
 	api, manifests string
 	apiKey         string
-	http           *http.Client
+	// http carries the API key; public reads of the manifests' bucket never do.
+	http, public *transport.API
 }
 
 // NewClient returns a client of the API root (https://api.dandiarchive.org/api) and the
 // manifest base (https://dandiarchive.s3.amazonaws.com). apiKey may be empty for reads.
 func NewClient(api, manifests, apiKey string, hc *http.Client) *Client {
-	return &Client{api: strings.TrimRight(api, "/"), manifests: strings.TrimRight(manifests, "/"), apiKey: apiKey, http: hc}
+	c := &Client{api: strings.TrimRight(api, "/"), manifests: strings.TrimRight(manifests, "/"), apiKey: apiKey}
+	c.public = &transport.API{Platform: PlatformName, HTTP: hc, Decode: decodeError}
+	c.http = &transport.API{Platform: PlatformName, HTTP: hc, Decode: decodeError, Authorize: func(r *http.Request) {
+		if c.HasKey() {
+			r.Header.Set("Authorization", "token "+c.apiKey)
+		}
+	}}
+	return c
 }
 
 // HasKey reports whether the client can write.
@@ -56,30 +63,7 @@ func decodeError(body []byte) transport.ErrorDetails {
 // send sends a request to a full URL (the API's next links are absolute) with an optional JSON
 // body and decodes the JSON answer into out.
 func (c *Client) send(ctx context.Context, method, u string, in any, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return err
-	}
-	if c.HasKey() {
-		req.Header.Set("Authorization", "token "+c.apiKey)
-	}
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req) //nolint:bodyclose // transport.ReadJSON or NewAPIError closes it
-	if err != nil {
-		return err
-	}
-	return transport.ReadJSON(PlatformName, resp, decodeError, out)
+	return c.http.Do(ctx, transport.Request{Method: method, URL: u, JSON: in}, out)
 }
 
 // maxPages bounds a listing whose next link never ends (a server bug).
@@ -212,16 +196,12 @@ func (c *Client) CreateAsset(ctx context.Context, dandiset, path string, size in
 // OpenManifest streams a version's assets.jsonld; the caller closes it.
 func (c *Client) OpenManifest(ctx context.Context, dandiset, version string) (io.ReadCloser, error) {
 	u := c.manifests + "/dandisets/" + url.PathEscape(dandiset) + "/" + url.PathEscape(version) + "/assets.jsonld"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.http.Do(req)
+	resp, err := c.public.Send(ctx, transport.Request{Method: http.MethodGet, URL: u, Accept: "*/*"})
 	if err != nil {
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, transport.NewAPIError(PlatformName, resp, decodeError)
+		return nil, c.public.Error(resp)
 	}
 	return resp.Body, nil
 }

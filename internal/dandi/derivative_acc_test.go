@@ -178,7 +178,7 @@ func TestAccDandiDerivativeVersion_missingKeyThenPartialFailureResumes(t *testin
 					acctest.AddFault(t, `{"platform":"dandi","status":500,"method":"DELETE","path_contains":"`+blocked+`"}`)
 				},
 				ConfigFile: cfg, ConfigVariables: d.vars(nil), Destroy: true,
-				ExpectError: regexp.MustCompile(`(?s)Deleting the remote assets.*failed.*run\.log.*3 assets were\s+deleted`),
+				ExpectError: regexp.MustCompile(`(?s)Deleting the derivative version.*failed.*deleting\s+the\s+remote\s+assets.*run\.log.*3\s+assets\s+were\s+deleted`),
 			},
 			{
 				PreConfig: func() {
@@ -313,7 +313,7 @@ func TestAccDandiDerivativeVersion_symlinkedVersionDirectory(t *testing.T) {
 					return fmt.Errorf("what the link points at was touched: %q %w", b, err)
 				}
 				line := regexp.QuoteMeta(linked)
-				if err := warnings.Expect("PlanResourceChange", regexp.MustCompile(`deletes 5 assets.*symbolic links are left alone.*`+line)); err != nil {
+				if err := warnings.Expect("PlanResourceChange", regexp.MustCompile(`delete 5 assets from dandiset.*then remove.*symbolic links are left alone.*`+line)); err != nil {
 					return err
 				}
 				return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`had symbolic links, left alone.*`+line))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -214,27 +215,60 @@ func (r *derivativeResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 		return
 	}
-	object := derivativeObject(state)
-	diags := teardown.Guard(object, state.DeletionProtection.ValueBool())
-	if diags.HasError() {
-		resp.Diagnostics.Append(diags...)
+	teardown.ModifyPlan(ctx, r.data, r.teardownOf, req, resp)
+	if resp.Diagnostics.HasError() || state.DeletionProtection.ValueBool() || state.PlatformDeleted.ValueBool() {
 		return
 	}
+	// The remote assets are deleted with an API key: without one, refuse the destroy now.
 	c, diags := r.client()
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
+	if c != nil && !c.HasKey() {
+		resp.Diagnostics.Append(noKeyDiag(derivativeObject(state)))
 	}
-	if !c.HasKey() {
-		resp.Diagnostics.Append(noKeyDiag(object))
-		return
+}
+
+// teardownOf builds the destroy from state alone: the platform part deletes the version's
+// assets from the archive, then each local tree goes.
+func (r *derivativeResource) teardownOf(ctx context.Context, m derivativeModel) (teardown.Teardown, diag.Diagnostics) {
+	timeout, diags := m.Timeouts.Delete(ctx, 60*time.Minute)
+	object, root := derivativeObject(m), m.DandisetDirectory.ValueString()
+	t := teardown.Teardown{
+		Object:          "the " + object,
+		Protected:       m.DeletionProtection.ValueBool(),
+		PlatformDeleted: m.PlatformDeleted.ValueBool(),
+		Timeout:         timeout,
+		PlatformPreview: fmt.Sprintf("%d assets from dandiset %s (%s)", m.RemoteAssetCount.ValueInt64(), m.DandisetID.ValueString(), m.DandisetVersion.ValueString()),
+		Note:            linksLine(linksOf(ctx, m)),
+		DeletePlatform: func(ctx context.Context) error {
+			c, diags := r.client()
+			if err := diagnostics.AsError(diags); err != nil {
+				return err
+			}
+			if !c.HasKey() {
+				return errors.New(noKeyDiag(object).Detail())
+			}
+			n, err := deleteRemote(ctx, c, m)
+			if err != nil {
+				return fmt.Errorf("deleting the remote assets: %w\n\n%d assets were deleted; the rest and the local directories are untouched", err, n)
+			}
+			tflog.Info(ctx, "remote assets deleted", map[string]any{"object": object, "assets": n})
+			return nil
+		},
 	}
-	dirs := dirsOf(ctx, state)
-	files, size := localSize(state.DandisetDirectory.ValueString(), dirs)
-	resp.Diagnostics.AddWarning("Destroying the "+object+" deletes remote assets and local files",
-		fmt.Sprintf("The destroy deletes %d assets from dandiset %s (%s), then removes %d local directories (%d files, %d bytes):\n  %s%s",
-			state.RemoteAssetCount.ValueInt64(), state.DandisetID.ValueString(), state.DandisetVersion.ValueString(),
-			len(dirs), files, size, strings.Join(dirs, "\n  "), linksLine(linksOf(ctx, state))))
+	for _, d := range dirsOf(ctx, m) {
+		t.Local = append(t.Local, teardown.LocalTree{
+			Path: filepath.Join(root, filepath.FromSlash(d)),
+			Left: func() (string, error) {
+				if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(d))); errors.Is(err, fs.ErrNotExist) {
+					return "", nil
+				}
+				files, size := localSize(root, []string{d})
+				return fmt.Sprintf("%d files (%s)", files, teardown.BytesText(size)), nil
+			},
+			Remove: func() error { return RemoveTree(root, d) },
+		})
+	}
+	return t, diags
 }
 
 // localSize counts the regular files and bytes of the directories, without following links.
@@ -288,20 +322,11 @@ func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.Append(diagnostics.Error("Reading the "+derivativeObject(m)+" failed", err, ""))
 		return
 	}
-	if teardown.Pending(prog) && m.RemoteAssetCount.ValueInt64() == 0 {
+	if (prog.PlatformDeleted || m.PlatformDeleted.ValueBool()) && m.RemoteAssetCount.ValueInt64() == 0 {
 		// A destroy deleted the remote assets and did not finish the local trees: keep the
 		// resource while any is left, for the next destroy.
-		root := m.DandisetDirectory.ValueString()
-		t := teardown.Teardown{Object: derivativeObject(m), Local: func(context.Context) ([]string, error) {
-			var left []string
-			for _, d := range dirsOf(ctx, m) {
-				files, size := localSize(root, []string{d})
-				left = append(left, fmt.Sprintf("%s/%s: %d files (%d bytes)", root, d, files, size))
-			}
-			return left, nil
-		}}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...) // what the scan found, then what Gone decides
-		teardown.ReadGone(ctx, r.data, t, req, resp)
+		teardown.ReadNotFound(ctx, r.data, r.teardownOf, m, req, resp)
 		return
 	}
 	if len(m.Directories.Elements()) == 0 && m.RemoteAssetCount.ValueInt64() == 0 {
@@ -328,57 +353,9 @@ func (r *derivativeResource) Update(ctx context.Context, req resource.UpdateRequ
 }
 
 func (r *derivativeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m derivativeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	object := derivativeObject(m)
-	if diags := teardown.Guard(object, m.DeletionProtection.ValueBool()); diags.HasError() {
-		resp.Diagnostics.Append(diags...)
-		return
-	}
-	c, diags := r.client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !c.HasKey() {
-		resp.Diagnostics.Append(noKeyDiag(object))
-		return
-	}
-	timeout, diags := m.Timeouts.Delete(ctx, 60*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	prog, diags := teardown.Load(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if !prog.PlatformDeleted {
-		n, err := deleteRemote(ctx, c, m)
-		if err != nil {
-			resp.Diagnostics.Append(diagnostics.Error("Deleting the remote assets of the "+object+" failed", err,
-				fmt.Sprintf("%d assets were deleted; the rest and the local directories are untouched. Fix the cause and run terraform destroy again.", n)))
-			return
-		}
-		prog.PlatformDeleted = true
-		tflog.Info(ctx, "remote assets deleted", map[string]any{"object": object, "assets": n})
-	}
-	for _, d := range dirsOf(ctx, m) {
-		if slices.Contains(prog.ScopesDone, d) {
-			continue
-		}
-		if err := RemoveTree(m.DandisetDirectory.ValueString(), d); err != nil {
-			resp.Diagnostics.AddError("Removing the local trees of the "+object+" is incomplete",
-				fmt.Sprintf("%s: %s\n\nThe remote assets are deleted; the resource stays in state with platform_deleted = true. Fix the cause and run terraform destroy again.", d, err))
-			resp.Diagnostics.Append(teardown.Save(ctx, resp.Private, prog)...)
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), true)...)
-			return
-		}
-		prog.ScopesDone = append(prog.ScopesDone, d)
-	}
-	if links := linksOf(ctx, m); len(links) > 0 {
-		resp.Diagnostics.AddWarning("The "+object+" had symbolic links, left alone",
-			"The remote assets under them are deleted; the local links and what they point at are untouched:\n  "+strings.Join(links, "\n  "))
+	t := teardown.Delete(ctx, r.data, r.teardownOf, req, resp)
+	if !resp.Diagnostics.HasError() && t.Note != "" {
+		resp.Diagnostics.AddWarning(strings.ToUpper(t.Object[:1])+t.Object[1:]+" had symbolic links, left alone", strings.TrimSpace(t.Note))
 	}
 }
 

@@ -94,3 +94,12 @@ func sortedKeys(m map[string]string) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// AsError is the first error of diags as an error (its summary and detail), or nil: for a
+// diagnostic that must travel where only an error can, such as a teardown step's connection.
+func AsError(diags diag.Diagnostics) error {
+	for _, d := range diags.Errors() {
+		return fmt.Errorf("%s: %s", d.Summary(), d.Detail())
+	}
+	return nil
+}

@@ -8,7 +8,6 @@
 package foundry
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,16 +46,15 @@ const (
 	StatusAborted   = "ABORTED"
 )
 
-// Client talks to the Foundry datasets API.
-type Client struct {
-	base  string
-	token string
-	http  *http.Client
-}
+// Client talks to the Foundry datasets API over the provider's one transport stack.
+type Client struct{ api *transport.API }
 
 // NewClient returns a client for the API base (such as https://acme.palantirfoundry.com/api).
 func NewClient(endpoint, token string, hc *http.Client) *Client {
-	return &Client{base: strings.TrimRight(endpoint, "/"), token: token, http: hc}
+	return &Client{api: &transport.API{
+		Platform: PlatformName, Base: strings.TrimRight(endpoint, "/"), HTTP: hc, Decode: decodeError,
+		Authorize: func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) },
+	}}
 }
 
 // ErrorName returns Foundry's errorName of an APIError in err's chain, or "".
@@ -94,43 +92,17 @@ type request struct {
 }
 
 func (c *Client) do(ctx context.Context, r request) error {
-	u := c.base + r.path
-	if len(r.query) > 0 {
-		u += "?" + r.query.Encode()
-	}
-	var body io.Reader
-	contentType := ""
-	switch {
-	case r.raw != nil:
-		body, contentType = bytes.NewReader(r.raw), "application/octet-stream"
-	case r.json != nil:
-		b, err := json.Marshal(r.json)
-		if err != nil {
-			return err
-		}
-		body, contentType = bytes.NewReader(b), "application/json"
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Accept", "application/json")
-	if r.rawOut != nil {
-		req.Header.Set("Accept", "*/*")
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
+	req := transport.Request{Method: r.method, Path: r.path, Query: r.query, JSON: r.json, Raw: r.raw}
 	if r.rawOut == nil {
-		return transport.ReadJSON(PlatformName, resp, decodeError, r.out)
+		return c.api.Do(ctx, req, r.out)
+	}
+	req.Accept = "*/*"
+	resp, err := c.api.Send(ctx, req)
+	if err != nil {
+		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return transport.NewAPIError(PlatformName, resp, decodeError)
+		return c.api.Error(resp)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxContent+1))

@@ -52,8 +52,8 @@ func configure(t *testing.T, blocks map[string]map[string]string) (*providerdata
 
 // clearEnv unsets every provider variable for the test (tests using it cannot run in parallel).
 func clearEnv(t *testing.T) {
-	for _, vars := range providerdata.EnvVars {
-		for _, v := range vars {
+	for _, p := range providerdata.Platforms {
+		for _, v := range providerdata.EnvVars(p.Platform) {
 			t.Setenv(v, "")
 		}
 	}

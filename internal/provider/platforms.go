@@ -9,10 +9,10 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
-// field is one attribute of a platform block and where its value may come from.
+// field is one attribute of a platform block and where its value may come from (its
+// environment variable is in providerdata's table).
 type field struct {
 	attr        string
-	env         string
 	description string
 	secret      bool
 	// required: the platform cannot be used without it (after defaults).
@@ -32,6 +32,9 @@ type platformSpec struct {
 	// final marks a platform's retryable-looking answers that retrying cannot fix.
 	final func(resp *http.Response, body []byte) bool
 }
+
+// env is the environment variable of a field, from providerdata's table.
+func (s platformSpec) env(f field) string { return providerdata.EnvOf(s.platform, f.attr) }
 
 func constant(s string) func(map[string]string) string {
 	return func(map[string]string) string { return s }
@@ -55,11 +58,11 @@ var platformSpecs = []platformSpec{
 		description: "V7 Darwin (`dataplatforms_v7_*`).",
 		final:       v7.Final,
 		fields: []field{
-			{attr: "api_key", env: "V7_API_KEY", secret: true, required: true, check: validate.Secret,
+			{attr: "api_key", secret: true, required: true, check: validate.Secret,
 				description: "V7 API key, sent as `Authorization: ApiKey <key>`."},
-			{attr: "endpoint", env: "V7_ENDPOINT", check: validate.HTTPURL, def: constant("https://darwin.v7labs.com/api"),
+			{attr: "endpoint", check: validate.HTTPURL, def: constant("https://darwin.v7labs.com/api"),
 				description: endpointHelp + " Default `https://darwin.v7labs.com/api`."},
-			{attr: "team_slug", env: "V7_TEAM_SLUG", check: validate.Slug,
+			{attr: "team_slug", check: validate.Slug,
 				description: "Team used by resources that do not set `team_slug`."},
 		},
 	},
@@ -67,11 +70,11 @@ var platformSpecs = []platformSpec{
 		platform:    providerdata.CodeOcean,
 		description: "Code Ocean (`dataplatforms_codeocean_*`).",
 		fields: []field{
-			{attr: "domain", env: "CODEOCEAN_DOMAIN", check: validate.Hostname,
+			{attr: "domain", check: validate.Hostname,
 				description: "Host name of the Code Ocean deployment, such as `acme.codeocean.com`."},
-			{attr: "token", env: "CODEOCEAN_API_TOKEN", secret: true, required: true, check: validate.Secret,
+			{attr: "token", secret: true, required: true, check: validate.Secret,
 				description: "Code Ocean access token (`cop_…`), sent as the Basic auth user name."},
-			{attr: "endpoint", env: "CODEOCEAN_ENDPOINT", required: true, check: validate.HTTPURL, def: fromHost("domain", "/api/v1"),
+			{attr: "endpoint", required: true, check: validate.HTTPURL, def: fromHost("domain", "/api/v1"),
 				description: endpointHelp + " Default `https://<domain>/api/v1`; `domain` or `endpoint` must be set."},
 		},
 	},
@@ -80,11 +83,11 @@ var platformSpecs = []platformSpec{
 		description: "DANDI Archive (`dataplatforms_dandi_*`). Reading public dandisets needs no configuration; deleting needs an API key.",
 		anonymous:   true,
 		fields: []field{
-			{attr: "api_key", env: "DANDI_API_KEY", secret: true, check: validate.Secret,
+			{attr: "api_key", secret: true, check: validate.Secret,
 				description: "DANDI API key, sent as `Authorization: token <key>`."},
-			{attr: "endpoint", env: "DANDI_ENDPOINT", check: validate.HTTPURL, def: constant("https://api.dandiarchive.org/api"),
+			{attr: "endpoint", check: validate.HTTPURL, def: constant("https://api.dandiarchive.org/api"),
 				description: endpointHelp + " Default `https://api.dandiarchive.org/api`; the vendor sandbox is `https://api.sandbox.dandiarchive.org/api`."},
-			{attr: "manifest_endpoint", env: "DANDI_MANIFEST_ENDPOINT", check: validate.HTTPURL,
+			{attr: "manifest_endpoint", check: validate.HTTPURL,
 				def: func(v map[string]string) string { return dandi.ManifestBase(v["endpoint"]) },
 				description: "Base URL of the published manifests (`dandisets/<id>/<version>/assets.jsonld`), which live in the instance's own bucket. " +
 					"Default: the bucket of the instance `endpoint` names, `https://dandiarchive.s3.amazonaws.com` for production and " +
@@ -96,11 +99,11 @@ var platformSpecs = []platformSpec{
 		platform:    providerdata.YOUnite,
 		description: "YOUnite (`dataplatforms_younite_*`).",
 		fields: []field{
-			{attr: "endpoint", env: "YOUNITE_ENDPOINT", required: true, check: validate.HTTPURL,
+			{attr: "endpoint", required: true, check: validate.HTTPURL,
 				description: "Base URL of the YOUnite API, such as `https://younite.example.com/api`. There is no public default."},
-			{attr: "token", env: "YOUNITE_TOKEN", secret: true, required: true, check: validate.Secret,
+			{attr: "token", secret: true, required: true, check: validate.Secret,
 				description: "YOUnite bearer token."},
-			{attr: "zone_uuid", env: "YOUNITE_ZONE_UUID", check: validate.UUID,
+			{attr: "zone_uuid", check: validate.UUID,
 				description: "Zone to act in when the token belongs to several zones."},
 		},
 	},
@@ -108,11 +111,11 @@ var platformSpecs = []platformSpec{
 		platform:    providerdata.Foundry,
 		description: "Palantir Foundry (`dataplatforms_foundry_*`).",
 		fields: []field{
-			{attr: "hostname", env: "FOUNDRY_HOSTNAME", check: validate.Hostname,
+			{attr: "hostname", check: validate.Hostname,
 				description: "Host name of the Foundry stack, such as `acme.palantirfoundry.com`."},
-			{attr: "token", env: "FOUNDRY_TOKEN", secret: true, required: true, check: validate.Secret,
+			{attr: "token", secret: true, required: true, check: validate.Secret,
 				description: "Foundry bearer token."},
-			{attr: "endpoint", env: "FOUNDRY_ENDPOINT", required: true, check: validate.HTTPURL, def: fromHost("hostname", "/api"),
+			{attr: "endpoint", required: true, check: validate.HTTPURL, def: fromHost("hostname", "/api"),
 				description: endpointHelp + " Default `https://<hostname>/api`; `hostname` or `endpoint` must be set."},
 		},
 	},

@@ -50,14 +50,14 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	V7        types.Object    `tfsdk:"v7"`
-	CodeOcean types.Object    `tfsdk:"codeocean"`
-	DANDI     types.Object    `tfsdk:"dandi"`
-	YOUnite   types.Object    `tfsdk:"younite"`
-	Foundry   types.Object    `tfsdk:"foundry"`
-	S3        *s3Model        `tfsdk:"s3"`
-	Retry     *retryModel     `tfsdk:"retry"`
-	RateLimit *rateLimitModel `tfsdk:"rate_limit"`
+	V7        types.Object `tfsdk:"v7"`
+	CodeOcean types.Object `tfsdk:"codeocean"`
+	DANDI     types.Object `tfsdk:"dandi"`
+	YOUnite   types.Object `tfsdk:"younite"`
+	Foundry   types.Object `tfsdk:"foundry"`
+	S3        *s3Model     `tfsdk:"s3"`
+	Retry     *retryModel  `tfsdk:"retry"`
+	RateLimit types.Object `tfsdk:"rate_limit"`
 }
 
 func (m providerModel) block(p providerdata.Platform) types.Object {
@@ -108,7 +108,7 @@ func (s platformSpec) block() schema.SingleNestedBlock {
 	attrs := map[string]schema.Attribute{}
 	for _, f := range s.fields {
 		attrs[f.attr] = schema.StringAttribute{
-			MarkdownDescription: f.description + " Environment variable: `" + f.env + "`.",
+			MarkdownDescription: f.description + " Environment variable: `" + s.env(f) + "`.",
 			Optional:            true,
 			Sensitive:           f.secret,
 			Validators:          []validator.String{validate.String(f.description, f.check)},

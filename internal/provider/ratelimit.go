@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -18,43 +19,40 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
 
-// rateLimitModel is the rate_limit block: requests per second per platform (0: not paced).
-type rateLimitModel struct {
-	V7             types.Float64 `tfsdk:"v7"`
-	V7Registration types.Float64 `tfsdk:"v7_registration"`
-	CodeOcean      types.Float64 `tfsdk:"codeocean"`
-	DANDI          types.Float64 `tfsdk:"dandi"`
-	YOUnite        types.Float64 `tfsdk:"younite"`
-	Foundry        types.Float64 `tfsdk:"foundry"`
-}
-
-// rateSetting is one attribute of the rate_limit block with its default and where it comes from.
+// rateSetting is one attribute of the rate_limit block (requests per second; 0: not paced)
+// with its default and where that comes from.
 type rateSetting struct {
 	attr        string
 	def         float64
 	description string
-	get         func(*rateLimitModel) types.Float64
 }
 
-// The defaults follow each platform's published limits where ../shared/platforms has them, and
-// a moderate pace where nothing is published.
-var rateSettings = []rateSetting{
-	{"v7", 10, "V7 Darwin as a whole. V7 publishes no API-wide figure; default 10.", func(m *rateLimitModel) types.Float64 { return m.V7 }},
-	{"v7_registration", 100.0 / 60, "V7's item registration (`register_existing*`), on top of `v7`: V7 documents 100 requests a minute; default 1.667.",
-		func(m *rateLimitModel) types.Float64 { return m.V7Registration }},
-	{"codeocean", 10, "Code Ocean. It publishes no limit (only that it answers 429); default 10.", func(m *rateLimitModel) types.Float64 { return m.CodeOcean }},
-	{"dandi", 8, "DANDI Archive. Its production settings define 500 requests a minute for anonymous users; default 8.",
-		func(m *rateLimitModel) types.Float64 { return m.DANDI }},
-	{"younite", 10, "YOUnite. It publishes no limit; default 10.", func(m *rateLimitModel) types.Float64 { return m.YOUnite }},
-	{"foundry", 80, "Palantir Foundry. It documents 5,000 requests a minute for a user (service users: none); default 80.",
-		func(m *rateLimitModel) types.Float64 { return m.Foundry }},
+// registrationRate is V7's registration, paced on top of V7 as a whole.
+const registrationRate = "v7_registration"
+
+// rateSettings are one per platform of providerdata's table (its block name, default and why),
+// and V7's registration. The defaults follow each platform's published limits where
+// ../shared/platforms has them, and a moderate pace where nothing is published.
+func rateSettings() []rateSetting {
+	var out []rateSetting
+	for _, p := range providerdata.Platforms {
+		if p.RateHelp == "" {
+			continue
+		}
+		out = append(out, rateSetting{string(p.Platform), p.Rate, p.RateHelp})
+		if p.Platform == providerdata.V7 {
+			out = append(out, rateSetting{registrationRate, 100.0 / 60,
+				"V7's item registration (`register_existing*`), on top of `v7`: V7 documents 100 requests a minute; default 1.667."})
+		}
+	}
+	return out
 }
 
 func rateEnv(attr string) string { return "DATAPLATFORMS_RATE_LIMIT_" + strings.ToUpper(attr) }
 
 func rateLimitBlock() schema.SingleNestedBlock {
 	attrs := map[string]schema.Attribute{}
-	for _, s := range rateSettings {
+	for _, s := range rateSettings() {
 		attrs[s.attr] = schema.Float64Attribute{
 			MarkdownDescription: fmt.Sprintf("Requests per second to %s 0 turns the pacing off. Environment variable: `%s`.", s.description, rateEnv(s.attr)),
 			Optional:            true,
@@ -70,9 +68,13 @@ func rateLimitBlock() schema.SingleNestedBlock {
 }
 
 // pacers builds one Pacer per platform from the block, the environment and the defaults.
-func pacers(m *rateLimitModel, diags *diag.Diagnostics) map[providerdata.Platform]*transport.Pacer {
+func pacers(block types.Object, diags *diag.Diagnostics) map[providerdata.Platform]*transport.Pacer {
+	configured := map[string]attr.Value{}
+	if !block.IsNull() && !block.IsUnknown() {
+		configured = block.Attributes()
+	}
 	rates := map[string]float64{}
-	for _, s := range rateSettings {
+	for _, s := range rateSettings() {
 		rates[s.attr] = s.def
 		if env := os.Getenv(rateEnv(s.attr)); env != "" {
 			v, err := strconv.ParseFloat(env, 64)
@@ -82,10 +84,8 @@ func pacers(m *rateLimitModel, diags *diag.Diagnostics) map[providerdata.Platfor
 			}
 			rates[s.attr] = v
 		}
-		if m == nil {
-			continue
-		}
-		switch v := s.get(m); {
+		v, _ := configured[s.attr].(types.Float64)
+		switch {
 		case v.IsUnknown():
 			diags.AddAttributeError(path.Root("rate_limit").AtName(s.attr), "Provider setting not known until apply",
 				"rate_limit."+s.attr+" depends on a value only known after apply; the provider must be configured during plan.")
@@ -93,14 +93,19 @@ func pacers(m *rateLimitModel, diags *diag.Diagnostics) map[providerdata.Platfor
 			rates[s.attr] = v.ValueFloat64()
 		}
 	}
-	registration := transport.Route{Name: "registration", PerSecond: rates["v7_registration"], Match: func(r *http.Request) bool {
+	registration := transport.Route{Name: "registration", PerSecond: rates[registrationRate], Match: func(r *http.Request) bool {
 		return strings.Contains(r.URL.Path, "/items/register_existing")
 	}}
-	return map[providerdata.Platform]*transport.Pacer{
-		providerdata.V7:        transport.NewPacer(rates["v7"], registration),
-		providerdata.CodeOcean: transport.NewPacer(rates["codeocean"]),
-		providerdata.DANDI:     transport.NewPacer(rates["dandi"]),
-		providerdata.YOUnite:   transport.NewPacer(rates["younite"]),
-		providerdata.Foundry:   transport.NewPacer(rates["foundry"]),
+	out := map[providerdata.Platform]*transport.Pacer{}
+	for _, p := range providerdata.Platforms {
+		if p.RateHelp == "" {
+			continue
+		}
+		var routes []transport.Route
+		if p.Platform == providerdata.V7 {
+			routes = append(routes, registration)
+		}
+		out[p.Platform] = transport.NewPacer(rates[string(p.Platform)], routes...)
 	}
+	return out
 }

@@ -41,13 +41,13 @@ func (s platformSpec) resolve(_ context.Context, block types.Object) resolved {
 		case v.IsUnknown():
 			r.diags.AddAttributeError(p, "Provider setting not known until apply",
 				fmt.Sprintf("%s depends on a value that is only known after apply. The provider must be configured during plan: "+
-					"use a literal, a variable, or %s.", p, f.env))
+					"use a literal, a variable, or %s.", p, s.env(f)))
 			continue
 		case !v.IsNull():
 			r.values[f.attr], source[f.attr] = v.ValueString(), p.String()
 		default:
-			if env, ok := os.LookupEnv(f.env); ok && env != "" {
-				r.values[f.attr], source[f.attr] = env, "environment variable "+f.env
+			if env, ok := os.LookupEnv(s.env(f)); ok && env != "" {
+				r.values[f.attr], source[f.attr] = env, "environment variable "+s.env(f)
 				r.present = true
 			}
 		}
@@ -65,7 +65,7 @@ func (s platformSpec) resolve(_ context.Context, block types.Object) resolved {
 		if !ok || v == "" {
 			if f.required && (r.present || !s.anonymous) {
 				r.diags.AddAttributeError(p, fmt.Sprintf("Missing %s", p),
-					fmt.Sprintf("The %s block needs %s: set it in the provider configuration or in %s.", s.platform, f.attr, f.env))
+					fmt.Sprintf("The %s block needs %s: set it in the provider configuration or in %s.", s.platform, f.attr, s.env(f)))
 			}
 			continue
 		}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -87,44 +86,6 @@ func (d *Data) Require(p Platform, typeName string) (*Conn, diag.Diagnostics) {
 	}
 	diags.AddError(fmt.Sprintf("The %s platform is not configured", DisplayName(p)), detail)
 	return nil, diags
-}
-
-// DisplayName is how diagnostics name a platform.
-func DisplayName(p Platform) string {
-	switch p {
-	case V7:
-		return "V7 Darwin"
-	case CodeOcean:
-		return "Code Ocean"
-	case DANDI:
-		return "DANDI Archive"
-	case YOUnite:
-		return "YOUnite"
-	case Foundry:
-		return "Palantir Foundry"
-	case S3:
-		return "S3"
-	}
-	return string(p)
-}
-
-// EnvHelp lists the environment variables of a platform, for messages.
-func EnvHelp(p Platform) string {
-	vars := EnvVars[p]
-	if len(vars) == 1 {
-		return vars[0]
-	}
-	return strings.Join(vars[:len(vars)-1], ", ") + " and " + vars[len(vars)-1]
-}
-
-// EnvVars are the variables each platform block reads, credentials first.
-var EnvVars = map[Platform][]string{
-	V7:        {"V7_API_KEY", "V7_ENDPOINT", "V7_TEAM_SLUG"},
-	CodeOcean: {"CODEOCEAN_DOMAIN", "CODEOCEAN_API_TOKEN", "CODEOCEAN_ENDPOINT"},
-	DANDI:     {"DANDI_API_KEY", "DANDI_ENDPOINT", "DANDI_MANIFEST_ENDPOINT"},
-	YOUnite:   {"YOUNITE_ENDPOINT", "YOUNITE_TOKEN", "YOUNITE_ZONE_UUID"},
-	Foundry:   {"FOUNDRY_HOSTNAME", "FOUNDRY_TOKEN", "FOUNDRY_ENDPOINT"},
-	S3:        {"AWS_REGION", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE", "AWS_S3_USE_PATH_STYLE"},
 }
 
 // Storage gives resources the S3 teardown engine. The S3 client is built on first use, so a

@@ -154,7 +154,7 @@ func (m memPrivate) SetKey(_ context.Context, k string, v []byte) diag.Diagnosti
 func TestProgressRoundTrip(t *testing.T) {
 	t.Parallel()
 	p := memPrivate{}
-	if got, d := teardown.Load(context.Background(), p); d.HasError() || teardown.Pending(got) {
+	if got, d := teardown.Load(context.Background(), p); d.HasError() || got.PlatformDeleted {
 		t.Fatalf("empty private state: %+v %v", got, d)
 	}
 	want := teardown.Progress{PlatformDeleted: true, ScopesDone: []string{"s3://b/p"}, Removed: storage.Result{Objects: 3, Bytes: 9}}
@@ -162,7 +162,7 @@ func TestProgressRoundTrip(t *testing.T) {
 		t.Fatal(d)
 	}
 	got, d := teardown.Load(context.Background(), p)
-	if d.HasError() || !teardown.Pending(got) || fmt.Sprint(got) != fmt.Sprint(want) {
+	if d.HasError() || !got.PlatformDeleted || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("loaded %+v, want %+v", got, want)
 	}
 	p["teardown_progress"] = []byte("{not json")
@@ -272,9 +272,12 @@ func TestGoneKeepsWhatStorageIsLeft(t *testing.T) {
 			prog: &teardown.Progress{PlatformDeleted: true, ScopesDone: []string{scopes(t, bucket, "done")[0].String()}}},
 		{name: "a destroy that did not finish", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "done")},
 			prog: &teardown.Progress{PlatformDeleted: true}, keep: true, warning: "A destroy deleted the platform object and did not finish"},
-		{name: "local tree left", td: teardown.Teardown{Object: "item x", Local: func(context.Context) ([]string, error) {
-			return []string{"/data/derivatives/x: 3 files"}, nil
+		{name: "local tree left", td: teardown.Teardown{Object: "item x", Local: []teardown.LocalTree{
+			{Path: "/data/derivatives/x", Left: func() (string, error) { return "3 files", nil }},
 		}}, keep: true, warning: "/data/derivatives/x: 3 files"},
+		{name: "local tree removed by an earlier destroy", td: teardown.Teardown{Object: "item x", Local: []teardown.LocalTree{
+			{Path: "/data/derivatives/x", Left: func() (string, error) { return "", fmt.Errorf("must not be asked") }},
+		}}, prog: &teardown.Progress{PlatformDeleted: true, LocalDone: []string{"/data/derivatives/x"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -304,5 +307,43 @@ func TestGoneKeepsWhatStorageIsLeft(t *testing.T) {
 	keep, diags := teardown.Gone(ctx, dataWith(nil, fmt.Errorf("no credentials")), teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "item-1")}, memPrivate{})
 	if !keep || len(diags) != 1 || !strings.Contains(diags[0].Detail(), "no credentials") {
 		t.Fatalf("without S3: keep %v, %v", keep, diags)
+	}
+}
+
+// Local trees go after the platform and the S3 scopes, each recorded once removed: a failure
+// keeps the progress, and the resumed destroy removes only what is left, without an S3
+// engine when the teardown owns no scope.
+func TestRunRemovesLocalTreesAndResumes(t *testing.T) {
+	t.Parallel()
+	removed := map[string]int{}
+	fail := true
+	tree := func(p string) teardown.LocalTree {
+		return teardown.LocalTree{Path: p, Left: func() (string, error) { return "", nil }, Remove: func() error {
+			if p == "/clone/b" && fail {
+				return fmt.Errorf("permission denied")
+			}
+			removed[p]++
+			return nil
+		}}
+	}
+	calls := 0
+	td := teardown.Teardown{
+		Object:         `test version "v1"`,
+		DeletePlatform: func(context.Context) error { calls++; return nil },
+		Local:          []teardown.LocalTree{tree("/clone/a"), tree("/clone/b"), tree("/clone/c")},
+	}
+	prog, diags := teardown.Run(context.Background(), nil, td, teardown.Progress{})
+	if !diags.HasError() || !strings.Contains(diags[0].Detail(), "/clone/b: permission denied") {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if !prog.PlatformDeleted || fmt.Sprint(prog.LocalDone) != "[/clone/a]" || len(prog.ScopesDone) != 0 {
+		t.Fatalf("progress after the failure: %+v", prog)
+	}
+	fail = false
+	if prog, diags = teardown.Run(context.Background(), nil, td, prog); diags.HasError() {
+		t.Fatalf("resume: %v", diags)
+	}
+	if calls != 1 || fmt.Sprint(removed) != "map[/clone/a:1 /clone/b:1 /clone/c:1]" || len(prog.LocalDone) != 3 {
+		t.Errorf("platform deletes %d, removed %v, progress %+v", calls, removed, prog)
 	}
 }

@@ -4,12 +4,10 @@
 package v7
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,16 +23,15 @@ const PlatformName = "V7 Darwin"
 // CodeInsufficientStorage is the 429 that means "out of storage quota", not throttling.
 const CodeInsufficientStorage = "INSUFFICIENT_REMAINING_STORAGE"
 
-// Client talks to the V7 API. Its HTTP client is the provider's one transport stack.
-type Client struct {
-	base   string
-	apiKey string
-	http   *http.Client
-}
+// Client talks to the V7 API over the provider's one transport stack.
+type Client struct{ api *transport.API }
 
 // NewClient returns a client for the API root endpoint (such as https://darwin.v7labs.com/api).
 func NewClient(endpoint, apiKey string, hc *http.Client) *Client {
-	return &Client{base: strings.TrimRight(endpoint, "/"), apiKey: apiKey, http: hc}
+	return &Client{api: &transport.API{
+		Platform: PlatformName, Base: strings.TrimRight(endpoint, "/"), HTTP: hc, Decode: decodeError,
+		Authorize: func(r *http.Request) { r.Header.Set("Authorization", "ApiKey "+apiKey) },
+	}}
 }
 
 // Final marks V7's quota 429 as final for the transport: retrying it cannot succeed.
@@ -77,32 +74,7 @@ func decodeError(body []byte) transport.ErrorDetails {
 
 // do sends one request and decodes a 2xx JSON answer into out (when not nil).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	u := c.base + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
-	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return fmt.Errorf("encoding the %s %s request: %w", method, path, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "ApiKey "+c.apiKey)
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req) //nolint:bodyclose // transport.ReadJSON or NewAPIError closes it
-	if err != nil {
-		return err
-	}
-	return transport.ReadJSON(PlatformName, resp, decodeError, out)
+	return c.api.Do(ctx, transport.Request{Method: method, Path: path, Query: query, JSON: in}, out)
 }
 
 func teamPath(team string, parts ...string) string {

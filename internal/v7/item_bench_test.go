@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
@@ -51,15 +52,19 @@ func benchItemTeardown(b *testing.B, kind string) {
 		b.Fatal(err)
 	}
 	defer sb.Close()
-	c := NewClient(sb.Endpoints["v7"]+"/api", v7fake.APIKey, transport.New(transport.Config{Platform: PlatformName}))
+	httpc := transport.New(transport.Config{Platform: PlatformName})
+	c := NewClient(sb.Endpoints["v7"]+"/api", v7fake.APIKey, httpc)
+	data := providerdata.New("bench")
+	data.Set(providerdata.V7, &providerdata.Conn{Endpoint: sb.Endpoints["v7"] + "/api", Secret: v7fake.APIKey, HTTP: httpc})
+	r := &itemResource{data: data, typeName: "dataplatforms_v7_item"}
 	s3c := sb.Store().Client()
 	engine := storage.New(s3c, storage.Options{})
 	for i := range b.N {
 		b.StopTimer()
 		m := benchItem(ctx, b, c, s3c, i)
-		t, err := teardownOf(ctx, m, c)
-		if err != nil {
-			b.Fatal(err)
+		t, diags := r.teardownOf(ctx, m)
+		if diags.HasError() {
+			b.Fatal(diags)
 		}
 		b.StartTimer()
 		prog, diags := teardown.Run(ctx, engine, t, teardown.Progress{})

@@ -133,7 +133,7 @@ func emptyFolderWarnings(ctx context.Context, m itemModel, bucket string, counts
 // be using it, so it counts too: a folder is kept rather than guessed free. The storage
 // connection of another item is not in V7's answer; items of another connection with the same
 // name and source folder are counted as users too.
-func folderUsers(ctx context.Context, c *Client, team string, m itemModel) func(ctx context.Context, prefix string) ([]string, error) {
+func folderUsers(ctx context.Context, connect func(context.Context) (*Client, string, error), m itemModel) func(ctx context.Context, prefix string) ([]string, error) {
 	folders := map[string]NameFolder{}
 	for _, f := range nameFoldersOf(ctx, m) {
 		folders[f.Prefix] = f
@@ -147,7 +147,10 @@ func folderUsers(ctx context.Context, c *Client, team string, m itemModel) func(
 			return nil, nil // not a name-keyed folder: the item's alone
 		}
 		if datasets == nil {
-			var err error
+			c, team, err := connect(ctx)
+			if err != nil {
+				return nil, err
+			}
 			if sameName, datasets, err = itemsNamed(ctx, c, team, name); err != nil {
 				return nil, err
 			}

@@ -66,39 +66,11 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.Append(diags...)
 		return
 	}
-	if req.State.Raw.IsNull() {
+	if teardown.ModifyPlan(ctx, r.data, r.teardownOf, req, resp) || req.State.Raw.IsNull() {
 		return
 	}
-	var state itemModel
+	var state, plan itemModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if req.Plan.Raw.IsNull() {
-		var c *Client
-		if !state.DeletionProtection.ValueBool() && len(nameFoldersOf(ctx, state)) > 0 {
-			// The preview asks V7 who else uses the name-keyed folders.
-			var diags diag.Diagnostics
-			if c, _, diags = r.client(ctx, state.TeamSlug); diags.HasError() {
-				resp.Diagnostics.Append(diags...)
-				return
-			}
-		}
-		t, err := teardownOf(ctx, state, c)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid V7 item state", err.Error())
-			return
-		}
-		resp.Diagnostics.Append(teardown.PlanDestroy(ctx, r.data, t, req.Private)...)
-		return
-	}
-	if state.PlatformDeleted.ValueBool() {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("platform_deleted"))
-		resp.Diagnostics.AddWarning(fmt.Sprintf("V7 item %q: teardown pending", state.Name.ValueString()),
-			"The V7 item is gone but metadata it owns is left in the bucket. This apply removes what is left and registers a new item; terraform destroy only removes what is left.")
-		return
-	}
-	var plan itemModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -205,35 +177,27 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 
 // recoverRegistration looks for the item a registration whose answer was lost (lostErr) may
 // have made. adopted says it was found, and reg then holds it as the registration's answer.
+// Nothing was at the name and path before the registration (Create checked), and V7 allows one
+// item there: the one there now is this registration's.
 func (r *itemResource) recoverRegistration(ctx context.Context, c *Client, team string, datasetID int64, regItem RegisterItem, object string, lostErr error) (reg Registration, adopted bool, diags diag.Diagnostics) {
 	l, err := findRegistered(transport.WithPersistence(ctx), c, team, datasetID, regItem)
-	switch {
-	case err != nil:
-		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,
-			fmt.Sprintf("V7 may have registered the item, and looking for it failed too (%s). Run terraform apply again: it looks "+
-				"for the item first. If V7 then refuses it as ALREADY_EXISTS, the error names the item to import.", err)))
-	case l.Match != nil || len(l.Candidates) == 1:
-		// Nothing was at the name and path before the registration (Create checked), and V7
-		// allows one item there: the one there now is this registration's.
-		found := l.Candidates[0]
-		if l.Match != nil {
-			found = *l.Match
-		}
-		tflog.Warn(ctx, "V7 registration answer lost; the registered item was found and adopted", map[string]any{"item_id": found.ID})
-		diags.AddWarning(fmt.Sprintf("The answer to registering %s was lost; the item it registered is adopted", object),
-			fmt.Sprintf("The connection broke after V7 received the registration (%s). V7 now holds item %s at that name and path, "+
-				"where nothing was before, so it is this registration's and is now in state, neither orphaned nor registered twice.", lostErr, found.ID))
-		return Registration{Items: []Item{found}}, true, diags
-	case len(l.Candidates) > 0:
-		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,
-			fmt.Sprintf("V7 may have registered the item, but what is at that name and path cannot be told apart from another "+
-				"registration:\n%s\nIf one of them is this item, import it (terraform import <this resource's address> <import id>); "+
-				"otherwise rename this item.", describeItems(team, l.Candidates))))
-	default:
-		diags.Append(diagnostics.Error("Registering "+object+" failed: the answer was lost", lostErr,
-			"V7 holds no item at that name and path, so nothing was registered. Run terraform apply again."))
+	candidates := l.Candidates
+	if l.Match != nil {
+		candidates = []Item{*l.Match}
 	}
-	return Registration{}, false, diags
+	found, adopted, diags := teardown.Adopt(ctx, teardown.Lost{
+		Platform: "V7", Verb: "registering", Done: "registered", Object: object, Kind: "item", Err: lostErr,
+		Retry: "Run terraform apply again: it looks for the item first. If V7 then refuses it as ALREADY_EXISTS, the error names the item to import.",
+		Several: "If one of them is this item, import it (terraform import <this resource's address> <import id>); " +
+			"otherwise rename this item.",
+		Nothing: "V7 holds no item at that name and path, so nothing was registered.",
+	}, candidates, err, func(it Item) string {
+		return fmt.Sprintf("V7 now holds item %s at that name and path, where nothing was before", it.ID)
+	}, func(items []Item) string { return describeItems(team, items) })
+	if !adopted {
+		return Registration{}, false, diags
+	}
+	return Registration{Items: []Item{found}}, true, diags
 }
 
 // blocked is the error for a registration V7 refused. For ALREADY_EXISTS it names the item
@@ -306,12 +270,7 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	it, err := c.Item(ctx, team, m.ID.ValueString())
 	if transport.IsNotFound(err) {
-		t, err := teardownOf(ctx, m, c)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid V7 item state", err.Error())
-			return
-		}
-		teardown.ReadGone(ctx, r.data, t, req, resp)
+		teardown.ReadNotFound(ctx, r.data, r.teardownOf, m, req, resp)
 		return
 	}
 	if err != nil {
@@ -460,46 +419,30 @@ func syncTags(ctx context.Context, c *Client, team string, sel Filters, from, to
 }
 
 func (r *itemResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m itemModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := m.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var c *Client
-	if !m.DeletionProtection.ValueBool() {
-		c, _, diags = r.client(ctx, m.TeamSlug)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	t, err := teardownOf(ctx, m, c)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid V7 item state", err.Error())
-		return
-	}
-	prog, diags := teardown.Destroy(ctx, r.data, t, req.Private, resp.Private)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), prog.PlatformDeleted)...)
-	}
+	teardown.Delete(ctx, r.data, r.teardownOf, req, resp)
 }
 
 // teardownOf builds the destroy from state alone: delete the item by its id within its
 // dataset (never by name, never by dataset alone), then its metadata scope, keeping each
-// name-keyed folder another live item still uses. c is nil only where nothing is deleted
-// (deletion protection, or a preview of a scope without name-keyed folders).
-func teardownOf(ctx context.Context, m itemModel, c *Client) (teardown.Teardown, error) {
-	id, team := m.ID.ValueString(), m.TeamSlug.ValueString()
+// name-keyed folder another live item still uses. V7 is reached only when the teardown asks.
+func (r *itemResource) teardownOf(ctx context.Context, m itemModel) (teardown.Teardown, diag.Diagnostics) {
+	timeout, diags := m.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	id := m.ID.ValueString()
+	connect := func(ctx context.Context) (*Client, string, error) {
+		c, team, diags := r.client(ctx, m.TeamSlug)
+		return c, team, diagnostics.AsError(diags)
+	}
 	t := teardown.Teardown{
 		Object:          fmt.Sprintf("V7 item %q (%s)", m.Name.ValueString(), id),
 		Protected:       m.DeletionProtection.ValueBool(),
 		PlatformDeleted: m.PlatformDeleted.ValueBool(),
+		Timeout:         timeout,
+		InUse:           folderUsers(ctx, connect, m),
 		DeletePlatform: func(ctx context.Context) error {
+			c, team, err := connect(ctx)
+			if err != nil {
+				return err
+			}
 			n, err := c.DeleteItems(ctx, team, Filters{DatasetIDs: []int64{m.DatasetID.ValueInt64()}, ItemIDs: []string{id}})
 			if transport.IsNotFound(err) {
 				return nil // already gone
@@ -510,12 +453,11 @@ func teardownOf(ctx context.Context, m itemModel, c *Client) (teardown.Teardown,
 			return err
 		},
 	}
-	if c != nil {
-		t.InUse = folderUsers(ctx, c, team, m)
-	}
 	var err error
-	t.Scopes, err = teardown.ScopesFrom(ctx, "metadata_scope", m.MetadataScope)
-	return t, err
+	if t.Scopes, err = teardown.ScopesFrom(ctx, "metadata_scope", m.MetadataScope); err != nil {
+		diags.AddError("Invalid V7 item state", err.Error())
+	}
+	return t, diags
 }
 
 // scopeValue computes metadata_scope for a registered item.

@@ -35,16 +35,15 @@ import (
 // PlatformName names YOUnite in errors and logs.
 const PlatformName = "YOUnite"
 
-// Client talks to the YOUnite API.
-type Client struct {
-	base  string
-	token string
-	http  *http.Client
-}
+// Client talks to the YOUnite API over the provider's one transport stack.
+type Client struct{ api *transport.API }
 
 // NewClient returns a client for the API base (such as https://younite.example.com/api).
 func NewClient(endpoint, token string, hc *http.Client) *Client {
-	return &Client{base: strings.TrimRight(endpoint, "/"), token: token, http: hc}
+	return &Client{api: &transport.API{
+		Platform: PlatformName, Base: strings.TrimRight(endpoint, "/"), HTTP: hc, Decode: decodeError,
+		Authorize: func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) },
+	}}
 }
 
 // decodeError reads {"status", "error", "message"}; the generic decoder knows those fields.
@@ -60,43 +59,18 @@ func decodeError(body []byte) transport.ErrorDetails {
 }
 
 func (c *Client) do(ctx context.Context, method, path, zone string, query url.Values, in, out any) error {
-	resp, err := c.send(ctx, method, path, zone, query, in) //nolint:bodyclose // transport.ReadJSON or NewAPIError closes it
-	if err != nil {
-		return err
-	}
-	return transport.ReadJSON(PlatformName, resp, decodeError, out)
+	return c.api.Do(ctx, zoned(method, path, zone, query, in), out)
 }
 
-// send makes one request; the zone is added here and nowhere else.
-func (c *Client) send(ctx context.Context, method, path, zone string, query url.Values, in any) (*http.Response, error) {
-	if query == nil {
-		query = url.Values{}
-	}
+// zoned is a request in a zone: the zone is added here and nowhere else.
+func zoned(method, path, zone string, query url.Values, in any) transport.Request {
 	if zone != "" {
+		if query == nil {
+			query = url.Values{}
+		}
 		query.Set("zoneUuid", zone)
 	}
-	u := c.base + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
-	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return c.http.Do(req) //nolint:bodyclose // the caller reads and closes it
+	return transport.Request{Method: method, Path: path, Query: query, JSON: in}
 }
 
 // DR is a data record. Only UUID and JSON are in every documented answer; the others are
@@ -197,12 +171,12 @@ func (c *Client) CreateDR(ctx context.Context, zone, domain string, version int6
 	if version > 0 {
 		body["version"] = version
 	}
-	resp, err := c.send(ctx, http.MethodPost, "/drs", zone, nil, body) //nolint:bodyclose // closed below or by NewAPIError
+	resp, err := c.api.Send(ctx, zoned(http.MethodPost, "/drs", zone, nil, body)) //nolint:bodyclose // closed below or by Error
 	if err != nil {
 		return DR{}, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return DR{}, transport.NewAPIError(PlatformName, resp, decodeError)
+		return DR{}, c.api.Error(resp)
 	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()

@@ -8,9 +8,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
 
@@ -37,26 +36,14 @@ func holdsSameValues(listed string, record map[string]any) bool {
 func findCreatedDR(ctx context.Context, c *Client, zone, domain string, version int64, record json.RawMessage, lostErr error) (d DR, found bool, diags diag.Diagnostics) {
 	object := fmt.Sprintf("a YOUnite DR in domain %q", domain)
 	candidates, err := holders(transport.WithPersistence(ctx), c, zone, domain, version, record)
-	switch {
-	case err != nil:
-		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
-			fmt.Sprintf("YOUnite may have created the DR, and listing the domain's DRs failed too (%s). Run terraform apply again: "+
-				"YOUnite answers 409 if the DR exists, and the error names it.", err)))
-	case len(candidates) == 1:
-		tflog.Warn(ctx, "YOUnite create answer lost; the DR holding the record's values was found and adopted", map[string]any{"dr_uuid": candidates[0].UUID})
-		diags.AddWarning(fmt.Sprintf("The answer to creating %s was lost; the DR it created is adopted", object),
-			fmt.Sprintf("The connection broke after YOUnite received the create (%s). DR %s holds this record's values, which the "+
-				"domain's uniqueness rules give to one DR only, so it is now in state, neither orphaned nor created twice.", lostErr, candidates[0].UUID))
-		return candidates[0], true, diags
-	case len(candidates) > 1:
-		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
-			fmt.Sprintf("YOUnite may have created the DR, but %d DRs hold this record's values and cannot be told apart:\n%s\n"+
-				"Import the one that is this record (terraform import <this resource's address> <import id>).", len(candidates), describeDRs(zone, candidates))))
-	default:
-		diags.Append(diagnostics.Error("Creating "+object+" failed: the answer was lost", lostErr,
-			"No DR of the domain holds this record's values, so nothing was created. Run terraform apply again."))
-	}
-	return DR{}, false, diags
+	return teardown.Adopt(ctx, teardown.Lost{
+		Platform: "YOUnite", Verb: "creating", Done: "created", Object: object, Kind: "DR", Err: lostErr,
+		Retry:   "Run terraform apply again: YOUnite answers 409 if the DR exists, and the error names it.",
+		Several: "Import the one that is this record (terraform import <this resource's address> <import id>).",
+		Nothing: "No DR of the domain holds this record's values, so nothing was created.",
+	}, candidates, err, func(d DR) string {
+		return fmt.Sprintf("DR %s holds this record's values, which the domain's uniqueness rules give to one DR only", d.UUID)
+	}, func(drs []DR) string { return describeDRs(zone, drs) })
 }
 
 // holders are the domain's DRs that hold the record's values.
