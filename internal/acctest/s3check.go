@@ -31,67 +31,91 @@ func S3(t testing.TB) *s3.Client {
 }
 
 // ListKeys returns every version and delete marker in scope as "key@version" (or "key" in an
-// unversioned bucket), sorted, all pages.
+// unversioned bucket), sorted, all pages. Like the engine, it lists each owned prefix p as two
+// units: the key p itself, and everything under p/. A listing of the bare prefix p would page
+// through the keys that sort between p and p/ (p.jpg, p-x), which are not the scope's.
 func ListKeys(ctx context.Context, c *s3.Client, scope storage.Scope) ([]string, error) {
 	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(scope.Bucket)})
 	if err != nil {
 		return nil, fmt.Errorf("reading the versioning of %s: %w", scope.Bucket, err)
 	}
+	list := listVersions
 	if v.Status == "" {
 		// Never versioned: the object listing pages reliably on every server (gofakes3's
 		// version listing of such a bucket does not advance).
-		return listCurrent(ctx, c, scope)
+		list = listCurrent
 	}
 	var out []string
 	for _, p := range scope.Prefixes {
-		pager := s3.NewListObjectVersionsPaginator(c, &s3.ListObjectVersionsInput{Bucket: aws.String(scope.Bucket), Prefix: aws.String(p)})
-		seen := map[string]bool{}
-		for pager.HasMorePages() {
-			page, err := pager.NextPage(ctx)
+		for _, u := range []struct {
+			prefix string
+			exact  bool
+		}{{p, true}, {p + "/", false}} {
+			keys, err := list(ctx, c, scope.Bucket, u.prefix, u.exact)
 			if err != nil {
-				return nil, fmt.Errorf("listing s3://%s/%s: %w", scope.Bucket, p, err)
+				return nil, fmt.Errorf("listing s3://%s/%s: %w", scope.Bucket, u.prefix, err)
 			}
-			added := 0
-			add := func(key, version string) {
-				id := key + "@" + version
-				if scope.Owns(key) && !seen[id] {
-					seen[id] = true
-					out = append(out, id)
-					added++
-				}
-			}
-			for _, v := range page.Versions {
-				add(aws.ToString(v.Key), aws.ToString(v.VersionId))
-			}
-			for _, m := range page.DeleteMarkers {
-				add(aws.ToString(m.Key), aws.ToString(m.VersionId))
-			}
-			if added == 0 {
-				break // a server whose version paging does not advance
-			}
+			out = append(out, keys...)
 		}
 	}
 	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// listVersions lists the versions and delete markers under prefix; exact keeps only the key
+// equal to prefix, and stops at the first other key (keys are listed in order).
+func listVersions(ctx context.Context, c *s3.Client, bucket, prefix string, exact bool) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	pager := s3.NewListObjectVersionsPaginator(c, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	for pager.HasMorePages() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		added, past := 0, false
+		add := func(key, version string) {
+			if exact && key != prefix {
+				past = true
+				return
+			}
+			if id := key + "@" + version; !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+				added++
+			}
+		}
+		for _, v := range page.Versions {
+			add(aws.ToString(v.Key), aws.ToString(v.VersionId))
+		}
+		for _, m := range page.DeleteMarkers {
+			add(aws.ToString(m.Key), aws.ToString(m.VersionId))
+		}
+		if past || added == 0 {
+			// Past the exact key; or a page of nothing new, from a server whose version paging
+			// does not advance (every key under prefix/ is in scope, so that is the only cause).
+			break
+		}
+	}
 	return out, nil
 }
 
-func listCurrent(ctx context.Context, c *s3.Client, scope storage.Scope) ([]string, error) {
+func listCurrent(ctx context.Context, c *s3.Client, bucket, prefix string, exact bool) ([]string, error) {
 	var out []string
-	for _, p := range scope.Prefixes {
-		pager := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(scope.Bucket), Prefix: aws.String(p)})
-		for pager.HasMorePages() {
-			page, err := pager.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing s3://%s/%s: %w", scope.Bucket, p, err)
-			}
-			for _, o := range page.Contents {
-				if scope.Owns(aws.ToString(o.Key)) {
-					out = append(out, aws.ToString(o.Key)+"@null")
-				}
+	pager := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	for pager.HasMorePages() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range page.Contents {
+			if key := aws.ToString(o.Key); !exact || key == prefix {
+				out = append(out, key+"@null")
+			} else {
+				return out, nil
 			}
 		}
 	}
-	slices.Sort(out)
 	return out, nil
 }
 
