@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/wait"
 )
 
 // Unique returns a name no other test run in the shared sandbox uses, for prefixes, folders
@@ -61,4 +62,20 @@ func AssertNoWrites(t testing.TB, platforms ...string) {
 			}
 		}
 	}
+}
+
+// Eventually polls check until it returns nil or timeout passes, and returns its last error:
+// what a test waits for is a condition, never a guessed duration.
+func Eventually(timeout time.Duration, check func() error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var last error
+	err := wait.Until(ctx, 20*time.Millisecond, 500*time.Millisecond, func(context.Context) (bool, error) {
+		last = check()
+		return last == nil, nil
+	})
+	if last != nil {
+		return fmt.Errorf("after %s: %w", timeout, last)
+	}
+	return err
 }

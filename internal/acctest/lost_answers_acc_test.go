@@ -64,6 +64,37 @@ var lostAnswerFaults = []string{
 	`{"platform":"s3","lose":"request","probability":0.05}`,
 }
 
+// lostCreates lose, once each, the answer to every platform's create after the platform acted,
+// beside the random ones: the test proves that lost answers were met, whatever the draw.
+var lostCreates = []string{
+	`{"platform":"v7","lose":"response","count":1,"method":"POST","path_regexp":"register_existing"}`,
+	`{"platform":"codeocean","lose":"response","count":1,"method":"POST","path_regexp":"/data_assets$"}`,
+	`{"platform":"younite","lose":"response","count":1,"method":"POST","path_regexp":"/drs$"}`,
+	`{"platform":"foundry","lose":"response","count":1,"method":"POST","path_regexp":"/transactions$"}`,
+}
+
+// lostDeletes lose, once each, a delete's answer after the platform or S3 acted.
+var lostDeletes = []string{
+	`{"platform":"codeocean","lose":"response","count":1,"method":"DELETE"}`,
+	`{"platform":"younite","lose":"response","count":1,"method":"DELETE"}`,
+	`{"platform":"s3","lose":"response","count":1,"method":"POST"}`,
+}
+
+// allCountedHit says which counted faults were not met: a run that met none of them would
+// prove nothing about lost answers.
+func allCountedHit(sb *sandbox.Sandbox) error {
+	var missed []string
+	for _, f := range sb.Faults().List() {
+		if f.Count > 0 && f.Injected < f.Count {
+			missed = append(missed, fmt.Sprintf("%s %s %s", f.Platform, f.Method, f.PathRegexp))
+		}
+	}
+	if len(missed) > 0 {
+		return fmt.Errorf("these answers were never lost, so the run proved nothing about them: %s", strings.Join(missed, "; "))
+	}
+	return nil
+}
+
 // An apply and a destroy of one resource of each creating platform, with answers lost before
 // and after the platforms act: reruns may be needed, but every run ends with exactly one of
 // each object after the apply and none after the destroy, neither orphan nor duplicate.
@@ -137,12 +168,15 @@ func TestAccLostAnswers_mixedApplyAndDestroyLeaveNoOrphanOrDuplicate(t *testing.
 		return 0
 	}
 	sb.Faults().ClearRequests()
-	for _, f := range lostAnswerFaults {
+	for _, f := range append(lostCreates, lostAnswerFaults...) {
 		acctest.AddFault(t, f)
 	}
 	t.Cleanup(func() { acctest.ClearFaults(t) })
 
 	applyReruns := until("apply", "-auto-approve")
+	if err := allCountedHit(sb); err != nil {
+		t.Errorf("apply: %v", err)
+	}
 	acctest.ClearFaults(t)
 	got, err := count()
 	if err != nil {
@@ -161,10 +195,13 @@ func TestAccLostAnswers_mixedApplyAndDestroyLeaveNoOrphanOrDuplicate(t *testing.
 		t.Errorf("the plan after the apply is not empty:\n%s", out)
 	}
 
-	for _, f := range lostAnswerFaults {
+	for _, f := range append(lostDeletes, lostAnswerFaults...) {
 		acctest.AddFault(t, f)
 	}
 	destroyReruns := until("destroy", "-auto-approve")
+	if err := allCountedHit(sb); err != nil {
+		t.Errorf("destroy: %v", err)
+	}
 	acctest.ClearFaults(t)
 	if got, err = count(); err != nil {
 		t.Fatal(err)
@@ -184,6 +221,9 @@ func TestAccLostAnswers_mixedApplyAndDestroyLeaveNoOrphanOrDuplicate(t *testing.
 			injected++
 			lost = append(lost, fmt.Sprintf("%s %s %s (%d)", r.Platform, r.Method, r.Path, r.Status))
 		}
+	}
+	if injected < len(lostCreates)+len(lostDeletes) {
+		t.Errorf("%d answers lost, fewer than the %d counted faults", injected, len(lostCreates)+len(lostDeletes))
 	}
 	t.Logf("answers lost:\n  %s", strings.Join(lost, "\n  "))
 	t.Logf("lost answers: apply needed %d reruns, destroy %d; %d answers lost", applyReruns, destroyReruns, injected)

@@ -107,7 +107,21 @@ func (b blocker) unblock() {
 	if err != nil {
 		b.t.Fatalf("unlocking %s: %v", b.key, err)
 	}
-	time.Sleep(1500 * time.Millisecond) // let the shortened retention lapse
+	// Wait until the store itself says the shortened retention has lapsed: a delete of the
+	// object's version is refused while it holds.
+	lapsed := func() error {
+		out, err := b.c.GetObjectRetention(context.Background(), &s3.GetObjectRetentionInput{Bucket: aws.String(sandbox.BucketLocked), Key: aws.String(b.key)})
+		if err != nil {
+			return err
+		}
+		if until := aws.ToTime(out.Retention.RetainUntilDate); time.Now().Before(until) {
+			return fmt.Errorf("%s is retained until %s", b.key, until)
+		}
+		return nil
+	}
+	if err := acctest.Eventually(10*time.Second, lapsed); err != nil {
+		b.t.Fatal(err)
+	}
 }
 
 func TestAccTeardown_protectedThenPartialFailureThenResume(t *testing.T) {

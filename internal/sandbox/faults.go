@@ -133,6 +133,7 @@ type Faults struct {
 	nextID   int
 	active   []*Fault
 	requests []RequestRecord
+	inFlight map[string]int
 	onDeny   func(prefixes []string) error
 }
 
@@ -251,9 +252,28 @@ func (fs *Faults) record(rec RequestRecord) {
 	fs.requests = append(fs.requests, rec)
 }
 
+// InFlight is how many requests a platform's endpoint is still serving (delayed ones
+// included): a test waits for 0 rather than sleeping through the delays.
+func (fs *Faults) InFlight(platform string) int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.inFlight[platform]
+}
+
+func (fs *Faults) track(platform string, delta int) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.inFlight == nil {
+		fs.inFlight = map[string]int{}
+	}
+	fs.inFlight[platform] += delta
+}
+
 // middleware applies faults to a platform's endpoint and logs every request.
 func (fs *Faults) middleware(platform string, errorBody func(int, string) (string, []byte), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fs.track(platform, 1)
+		defer fs.track(platform, -1)
 		rec := RequestRecord{Platform: platform, Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery}
 		f := fs.pick(platform, r)
 		if f != nil && f.LatencyMS > 0 {

@@ -124,7 +124,15 @@ func TestAccV7Item_killedDestroyAndOutOfBandDeleteLeaveNoOrphan(t *testing.T) {
 		err := destroy.Wait()
 		cancel()
 		acctest.ClearFaults(t)
-		time.Sleep(4 * time.Second) // batches S3 took before the kill land; those still delayed died with it
+		// Batches S3 took before the kill land; those still delayed die with their client.
+		if err := acctest.Eventually(30*time.Second, func() error {
+			if n := acctest.Sandbox(t).Faults().InFlight("s3"); n > 0 {
+				return fmt.Errorf("%d S3 requests still in flight", n)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 		if killed == 0 || err == nil {
 			t.Fatalf("%s was not killed mid-cleanup (killed %d, terraform: %v)\n%s", victim, killed, err, out.String())
 		}

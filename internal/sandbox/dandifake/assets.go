@@ -67,7 +67,7 @@ func (f *Fake) deleteAsset(w http.ResponseWriter, r *http.Request, authed bool) 
 		return
 	}
 	v.assets = append(v.assets[:i], v.assets[i+1:]...)
-	v.Status, v.Modified, v.dirty = "Pending", time.Now().UTC(), time.Now()
+	v.Status, v.Modified, v.dirty = "Pending", f.now().UTC(), f.now()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -124,10 +124,10 @@ func (f *Fake) createAsset(w http.ResponseWriter, r *http.Request, authed bool) 
 		}
 	}
 	size, _ := body.Metadata["contentSize"].(float64)
-	a := newAsset(path, int64(size), time.Now().UTC())
+	a := newAsset(path, int64(size), f.now().UTC())
 	a.BlobID = body.BlobID
 	v.assets = append(v.assets, a)
-	v.Status, v.Modified, v.dirty = "Pending", time.Now().UTC(), time.Now()
+	v.Status, v.Modified, v.dirty = "Pending", f.now().UTC(), f.now()
 	writeJSON(w, http.StatusOK, assetJSON(a))
 }
 

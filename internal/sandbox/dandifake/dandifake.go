@@ -88,11 +88,21 @@ type Fake struct {
 	dandisets     map[string]*dandiset
 	endpoint      string
 	manifestDelay time.Duration
+	// now is the fake's clock: the archive's periodic task runs on it (SetClock).
+	now func() time.Time
+}
+
+// SetClock replaces the fake's clock, so that a test moves the manifest delay forward
+// instead of sleeping through it.
+func (f *Fake) SetClock(now func() time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = now
 }
 
 // New returns a fake with its fixtures.
 func New() *Fake {
-	f := &Fake{dandisets: map[string]*dandiset{}, manifestDelay: DefaultManifestDelay}
+	f := &Fake{dandisets: map[string]*dandiset{}, manifestDelay: DefaultManifestDelay, now: time.Now}
 	t0 := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	jobs := f.add(JobsDandiset, true, t0)
 	for i, p := range SeedPaths {
@@ -259,7 +269,7 @@ func (f *Fake) settle() {
 		if v.dirty.IsZero() {
 			continue
 		}
-		since := time.Since(v.dirty)
+		since := f.now().Sub(v.dirty)
 		switch {
 		case since >= f.manifestDelay+f.manifestDelay/10:
 			v.manifest, v.dirty, v.Status = append([]*asset(nil), v.assets...), time.Time{}, "Valid"

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -199,7 +200,12 @@ func TestServesWhatDandiCliReads(t *testing.T) {
 // schemaVersion always; a change shows after the manifest delay, and the draft goes
 // Pending → Validating → Valid.
 func TestManifestEntriesDelayAndValidation(t *testing.T) {
-	sb, err := sandbox.Start(context.Background(), sandbox.Options{Fakes: []sandbox.Fake{dandifake.New()}})
+	fake := dandifake.New()
+	var clock atomic.Int64 // nanoseconds past the start, moved by the test alone
+	start := time.Now()
+	fake.SetClock(func() time.Time { return start.Add(time.Duration(clock.Load())) })
+	advance := func(d time.Duration) { clock.Add(int64(d)) }
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Fakes: []sandbox.Fake{fake}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,14 +255,18 @@ func TestManifestEntriesDelayAndValidation(t *testing.T) {
 	if st := status(); st != "Pending" || len(manifest()) != len(dandifake.SeedPaths) {
 		t.Fatalf("right after the change: %s, the old manifest must still be served", st)
 	}
-	time.Sleep(600 * time.Millisecond)
-	if st := status(); st != "Validating" && st != "Valid" {
+	advance(499 * time.Millisecond)
+	if st := status(); st != "Pending" {
+		t.Errorf("before the delay has passed the draft is %s", st)
+	}
+	advance(time.Millisecond)
+	if st := status(); st != "Validating" {
 		t.Errorf("after the delay the draft is %s", st)
 	}
 	if n := len(manifest()); n != len(dandifake.SeedPaths)-1 {
 		t.Errorf("after the delay the manifest has %d entries", n)
 	}
-	time.Sleep(100 * time.Millisecond)
+	advance(50 * time.Millisecond)
 	if st := status(); st != "Valid" {
 		t.Errorf("after validation the draft is %s", st)
 	}
