@@ -23,7 +23,7 @@ func (sb *Sandbox) adminHandler() http.Handler {
 	}
 	known := func(p string) bool { _, ok := sb.Endpoints[p]; return ok && p != "admin" }
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, sb) })
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, http.StatusOK, sb) })
 	mux.HandleFunc("GET /objects", sb.listObjects)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
@@ -31,38 +31,32 @@ func (sb *Sandbox) adminHandler() http.Handler {
 		dec := json.NewDecoder(r.Body)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&f); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "invalid fault: " + err.Error()})
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "invalid fault: " + err.Error()})
 			return
 		}
 		added, err := sb.faults.Add(f, known)
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
 			return
 		}
-		writeJSON(w, http.StatusCreated, added)
+		WriteJSON(w, http.StatusCreated, added)
 	})
-	mux.HandleFunc("GET /faults", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, sb.faults.List()) })
+	mux.HandleFunc("GET /faults", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, http.StatusOK, sb.faults.List()) })
 	mux.HandleFunc("DELETE /faults", func(w http.ResponseWriter, _ *http.Request) {
 		if err := sb.faults.Clear(); err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
+			WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /requests", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, sb.faults.Requests(r.URL.Query().Get("platform")))
+		WriteJSON(w, http.StatusOK, sb.faults.Requests(r.URL.Query().Get("platform")))
 	})
 	mux.HandleFunc("DELETE /requests", func(w http.ResponseWriter, _ *http.Request) {
 		sb.faults.ClearRequests()
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // listObjects answers the keys and sizes under a prefix of a bucket, every page.
@@ -77,12 +71,12 @@ func (sb *Sandbox) listObjects(w http.ResponseWriter, r *http.Request) {
 	for pager.HasMorePages() {
 		page, err := pager.NextPage(r.Context())
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
 			return
 		}
 		for _, o := range page.Contents {
 			out = append(out, object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size)})
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }

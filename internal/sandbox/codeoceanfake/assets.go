@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
 type awsSource struct {
@@ -112,7 +114,7 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	a := &asset{ID: newUUID(), Created: time.Now().Unix(), Name: *b.Name, Mount: *b.Mount, Description: b.Description,
+	a := &asset{ID: sandbox.NewUUID(), Created: time.Now().Unix(), Name: *b.Name, Mount: *b.Mount, Description: b.Description,
 		Tags: b.Tags, State: "draft", Type: "dataset", CustomMetadata: md, Owner: "sandbox@example.com"}
 	switch {
 	case b.Source.AWS != nil:
@@ -159,7 +161,7 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.assets[a.ID] = a
 	f.order = append(f.order, a.ID)
-	writeJSON(w, a)
+	sandbox.WriteJSON(w, http.StatusOK, a)
 }
 
 // update changes what the body sets. The SDK's DataAssetUpdateParams makes every field
@@ -218,7 +220,7 @@ func (f *Fake) update(w http.ResponseWriter, r *http.Request, a *asset) {
 	if hasMD {
 		a.CustomMetadata = checked
 	}
-	writeJSON(w, f.view(a, false))
+	sandbox.WriteJSON(w, http.StatusOK, f.view(a, false))
 }
 
 func orNoTags(t []string) []string {
@@ -250,7 +252,7 @@ func (f *Fake) getPermissions(w http.ResponseWriter, _ *http.Request, a *asset) 
 	if p == nil {
 		p = map[string]any{"users": []any{map[string]string{"email": a.Owner, "role": "owner"}}, "groups": []any{}, "everyone": "none"}
 	}
-	writeJSON(w, p)
+	sandbox.WriteJSON(w, http.StatusOK, p)
 }
 
 func (f *Fake) setPermissions(w http.ResponseWriter, r *http.Request, a *asset) {
@@ -499,7 +501,7 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request) {
 	if end < len(matched) {
 		out["next_token"] = encodeToken(end)
 	}
-	writeJSON(w, out)
+	sandbox.WriteJSON(w, http.StatusOK, out)
 }
 
 func orEmpty(a []*asset) []*asset {

@@ -9,7 +9,6 @@ package codeoceanfake
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -117,20 +116,6 @@ func writeError(w http.ResponseWriter, status int, message string) {
 	_, _ = w.Write(body)
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
 // Start implements sandbox.Fake.
 func (f *Fake) Start(env *sandbox.Env) (http.Handler, error) {
 	f.env = env
@@ -144,7 +129,7 @@ func (f *Fake) Start(env *sandbox.Env) (http.Handler, error) {
 	mux.HandleFunc("GET /api/v1/data_assets/{id}/permissions", f.withAsset(f.getPermissions))
 	mux.HandleFunc("POST /api/v1/data_assets/{id}/permissions", f.withAsset(f.setPermissions))
 	mux.HandleFunc("GET /api/v1/custom_metadata", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, map[string]any{"fields": customFields, "categories": []any{}})
+		sandbox.WriteJSON(w, http.StatusOK, map[string]any{"fields": customFields, "categories": []any{}})
 	})
 	return f.auth(mux), nil
 }
@@ -234,6 +219,8 @@ func (f *Fake) view(a *asset, advance bool) *asset {
 	return a
 }
 
-func (f *Fake) get(w http.ResponseWriter, _ *http.Request, a *asset) { writeJSON(w, f.view(a, true)) }
+func (f *Fake) get(w http.ResponseWriter, _ *http.Request, a *asset) {
+	sandbox.WriteJSON(w, http.StatusOK, f.view(a, true))
+}
 
 func encodeToken(n int) string { return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprint(n))) }

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
 func (f *Fake) findAsset(w http.ResponseWriter, r *http.Request, v *version) (int, *asset) {
@@ -28,13 +30,13 @@ func (f *Fake) getAsset(w http.ResponseWriter, r *http.Request, _ bool) {
 		return
 	}
 	if _, a := f.findAsset(w, r, v); a != nil {
-		writeJSON(w, http.StatusOK, assetMetadata(d.ID, a, f.endpoint))
+		sandbox.WriteJSON(w, http.StatusOK, assetMetadata(d.ID, a, f.endpoint))
 	}
 }
 
 // bareString writes a DandiError: the body is a bare JSON string.
 func bareString(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, msg)
+	sandbox.WriteJSON(w, status, msg)
 }
 
 // deleteAsset unlinks an asset from the draft, in the archive's order of checks: anonymous
@@ -105,16 +107,16 @@ func (f *Fake) createAsset(w http.ResponseWriter, r *http.Request, authed bool) 
 		BlobID   string         `json:"blob_id"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.BlobID == "" {
-		writeJSON(w, http.StatusBadRequest, map[string][]string{"blob_id": {"This field is required."}})
+		sandbox.WriteJSON(w, http.StatusBadRequest, map[string][]string{"blob_id": {"This field is required."}})
 		return
 	}
 	if !uuidRE.MatchString(body.BlobID) {
-		writeJSON(w, http.StatusBadRequest, map[string][]string{"blob_id": {"Must be a valid UUID."}})
+		sandbox.WriteJSON(w, http.StatusBadRequest, map[string][]string{"blob_id": {"Must be a valid UUID."}})
 		return
 	}
 	path, _ := body.Metadata["path"].(string)
 	if path == "" || strings.HasPrefix(path, "/") || len(path) > 512 || !assetPathRE.MatchString(path) {
-		writeJSON(w, http.StatusBadRequest, map[string][]string{"path": {"Invalid path."}})
+		sandbox.WriteJSON(w, http.StatusBadRequest, map[string][]string{"path": {"Invalid path."}})
 		return
 	}
 	for _, a := range v.assets {
@@ -128,7 +130,7 @@ func (f *Fake) createAsset(w http.ResponseWriter, r *http.Request, authed bool) 
 	a.BlobID = body.BlobID
 	v.assets = append(v.assets, a)
 	v.Status, v.Modified, v.dirty = "Pending", f.now().UTC(), f.now()
-	writeJSON(w, http.StatusOK, assetJSON(a))
+	sandbox.WriteJSON(w, http.StatusOK, assetJSON(a))
 }
 
 // listPaths is /assets/paths/: the direct children of a folder with aggregates.

@@ -12,7 +12,6 @@
 package dandifake
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -135,16 +134,8 @@ func published(v string, at time.Time) *version {
 	return &version{Version: v, Name: "Published " + v, Status: "Published", Created: at, Modified: at}
 }
 
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
 func newAsset(path string, size int64, at time.Time) *asset {
-	return &asset{ID: newUUID(), Path: path, BlobID: newUUID(), Size: size, Created: at, Modified: at}
+	return &asset{ID: sandbox.NewUUID(), Path: path, BlobID: sandbox.NewUUID(), Size: size, Created: at, Modified: at}
 }
 
 // Platform implements sandbox.Fake.
@@ -174,14 +165,8 @@ func (f *Fake) ErrorBody(status int, message string) (string, []byte) {
 	return "application/json", b
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func detail(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"detail": msg})
+	sandbox.WriteJSON(w, status, map[string]string{"detail": msg})
 }
 
 // Start implements sandbox.Fake.
@@ -213,7 +198,7 @@ func (f *Fake) info(w http.ResponseWriter, _ *http.Request) {
 	f.mu.Lock()
 	endpoint := f.endpoint
 	f.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{
 		"schema_version": "0.6.4", "schema_url": "https://raw.githubusercontent.com/dandi/schema/master/releases/0.6.4/dandiset.json",
 		"version": "0.4.0", "cli-minimal-version": "0.60.0", "cli-bad-versions": []string{},
 		"services": map[string]any{"api": map[string]string{"url": endpoint + "/api"}, "webui": map[string]string{"url": endpoint},
@@ -232,7 +217,7 @@ func (f *Fake) setManifestDelay(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.manifestDelay = time.Duration(body.Seconds * float64(time.Second))
 	f.mu.Unlock()
-	writeJSON(w, http.StatusOK, body)
+	sandbox.WriteJSON(w, http.StatusOK, body)
 }
 
 // user is who the request authenticates as: "" for anonymous, or false when the key is bad.
@@ -284,7 +269,7 @@ func (f *Fake) authToken(w http.ResponseWriter, r *http.Request) {
 		detail(w, http.StatusUnauthorized, "Authentication credentials were not provided.")
 		return
 	}
-	writeJSON(w, http.StatusOK, APIKey)
+	sandbox.WriteJSON(w, http.StatusOK, APIKey)
 }
 
 // Every DRF 404 of the archive's views is {"detail": "Not found."}.
@@ -357,7 +342,7 @@ func (f *Fake) getDandiset(w http.ResponseWriter, r *http.Request, _ bool) {
 	if newest != nil {
 		latest = nested(newest)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{
 		"identifier": d.ID, "created": d.created.Format(time.RFC3339Nano), "modified": d.versions[0].Modified.Format(time.RFC3339Nano),
 		"contact_person": contact, "embargo_status": "OPEN", "star_count": 0, "is_starred": false,
 		"most_recent_published_version": latest, "draft_version": nested(d.versions[0]),
@@ -376,7 +361,7 @@ func (f *Fake) versionInfo(w http.ResponseWriter, r *http.Request, _ bool) {
 	out["contact_person"] = contact
 	out["metadata"] = map[string]any{"schemaKey": "Dandiset", "schemaVersion": "0.6.4", "identifier": "DANDI:" + d.ID, "name": v.Name,
 		"version": v.Version, "id": "DANDI:" + d.ID + "/" + v.Version}
-	writeJSON(w, http.StatusOK, out)
+	sandbox.WriteJSON(w, http.StatusOK, out)
 }
 
 // assetInfo is /assets/{id}/info/: the asset as listed, with its metadata.
@@ -387,7 +372,7 @@ func (f *Fake) assetInfo(w http.ResponseWriter, r *http.Request, _ bool) {
 				if a.ID == r.PathValue("asset") {
 					out := assetJSON(a)
 					out["metadata"] = assetMetadata(d.ID, a, f.endpoint)
-					writeJSON(w, http.StatusOK, out)
+					sandbox.WriteJSON(w, http.StatusOK, out)
 					return
 				}
 			}
@@ -451,7 +436,7 @@ func page(w http.ResponseWriter, r *http.Request, items []any, lazy bool) {
 			out["count"] = nil
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	sandbox.WriteJSON(w, http.StatusOK, out)
 }
 
 func atoi(s string, def int) int {

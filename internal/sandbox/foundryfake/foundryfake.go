@@ -198,12 +198,6 @@ func errConflict(name string, params map[string]any) *apiError {
 	return &apiError{http.StatusConflict, "CONFLICT", name, params}
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 // Start implements sandbox.Fake.
 func (f *Fake) Start(*sandbox.Env) (http.Handler, error) {
 	return http.HandlerFunc(f.serve), nil

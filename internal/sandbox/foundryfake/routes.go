@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
 type route struct {
@@ -53,7 +55,7 @@ func (f *Fake) dispatch(w http.ResponseWriter, r *http.Request, rt route, ds *da
 	rest := rt.rest
 	switch {
 	case rest == "" && r.Method == http.MethodGet:
-		writeJSON(w, ds)
+		sandbox.WriteJSON(w, http.StatusOK, ds)
 		return nil
 	case strings.HasPrefix(rest, "branches/") && r.Method == http.MethodGet:
 		name, _ := url.PathUnescape(strings.TrimPrefix(rest, "branches/"))
@@ -73,7 +75,7 @@ func (f *Fake) dispatch(w http.ResponseWriter, r *http.Request, rt route, ds *da
 		} else {
 			out["branchId"] = b.name
 		}
-		writeJSON(w, out)
+		sandbox.WriteJSON(w, http.StatusOK, out)
 		return nil
 	case rest == "transactions" && r.Method == http.MethodPost:
 		return f.createTransaction(w, r, rt, ds)
@@ -139,7 +141,7 @@ func (f *Fake) createTransaction(w http.ResponseWriter, r *http.Request, rt rout
 	if b.open != "" {
 		return errConflict("OpenTransactionAlreadyExists", map[string]any{"datasetRid": ds.RID, rt.branchParam(): b.name})
 	}
-	writeJSON(w, f.openTx(ds, b, body.Type))
+	sandbox.WriteJSON(w, http.StatusOK, f.openTx(ds, b, body.Type))
 	return nil
 }
 
@@ -152,7 +154,7 @@ func (f *Fake) transactionCall(w http.ResponseWriter, r *http.Request, ds *datas
 	}
 	switch {
 	case action == "" && r.Method == http.MethodGet:
-		writeJSON(w, tx)
+		sandbox.WriteJSON(w, http.StatusOK, tx)
 		return nil
 	case (action == "commit" || action == "abort") && r.Method == http.MethodPost:
 		if tx.Status != Open {
@@ -168,7 +170,7 @@ func (f *Fake) transactionCall(w http.ResponseWriter, r *http.Request, ds *datas
 			}
 			f.commit(ds, tx)
 		}
-		writeJSON(w, tx)
+		sandbox.WriteJSON(w, http.StatusOK, tx)
 		return nil
 	}
 	w.WriteHeader(http.StatusNotFound)
@@ -324,7 +326,7 @@ func (f *Fake) listFiles(w http.ResponseWriter, r *http.Request, rt route, ds *d
 	if end < len(paths) {
 		out["nextPageToken"] = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
 	}
-	writeJSON(w, out)
+	sandbox.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -378,7 +380,7 @@ func (f *Fake) getFile(w http.ResponseWriter, r *http.Request, rt route, ds *dat
 		_, _ = w.Write(v.fv.content)
 		return nil
 	}
-	writeJSON(w, fileJSON(v))
+	sandbox.WriteJSON(w, http.StatusOK, fileJSON(v))
 	return nil
 }
 
@@ -454,7 +456,7 @@ func (f *Fake) upload(w http.ResponseWriter, r *http.Request, rt route, ds *data
 		}
 		f.commit(ds, tx)
 	}
-	writeJSON(w, fileJSON(visible{path: path, tx: tx.RID, fv: fv}))
+	sandbox.WriteJSON(w, http.StatusOK, fileJSON(visible{path: path, tx: tx.RID, fv: fv}))
 	return nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
 // filters are the item filters of list queries and of filter-body calls (delete, archive,
@@ -75,7 +77,7 @@ func (f *Fake) deleteItems(w http.ResponseWriter, _ map[string]json.RawMessage, 
 	for _, it := range items {
 		delete(f.items, it.ID)
 	}
-	writeJSON(w, map[string]any{"affected_item_count": len(items)})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
 }
 
 func (f *Fake) setArchived(archived bool) func(http.ResponseWriter, map[string]json.RawMessage, []*item) {
@@ -84,7 +86,7 @@ func (f *Fake) setArchived(archived bool) func(http.ResponseWriter, map[string]j
 			it.Archived = archived
 			it.UpdatedAt = time.Now().UTC()
 		}
-		writeJSON(w, map[string]any{"affected_item_count": len(items)})
+		sandbox.WriteJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
 	}
 }
 
@@ -106,7 +108,7 @@ func (f *Fake) moveItems(w http.ResponseWriter, body map[string]json.RawMessage,
 		it.Path = p
 		it.UpdatedAt = time.Now().UTC()
 	}
-	writeJSON(w, map[string]any{"affected_item_count": len(items)})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
 }
 
 // tagItems adds or removes a tag class on the matched items.
@@ -136,6 +138,6 @@ func (f *Fake) tagItems(add bool) func(http.ResponseWriter, map[string]json.RawM
 				it.Tags = slices.DeleteFunc(it.Tags, func(t string) bool { return t == class.Name })
 			}
 		}
-		writeJSON(w, map[string]any{"affected_item_count": len(items)})
+		sandbox.WriteJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
 	}
 }

@@ -1,7 +1,6 @@
 package v7fake
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
 // registerSlot is a slot as registration accepts it, read-only extras included.
@@ -40,14 +41,6 @@ type registerRequest struct {
 	Items       []registerItem `json:"items"`
 	DatasetSlug string         `json:"dataset_slug"`
 	StorageSlug string         `json:"storage_slug"`
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func (f *Fake) register(readonly bool) http.HandlerFunc {
@@ -101,7 +94,7 @@ func (f *Fake) register(readonly bool) http.HandlerFunc {
 			it := f.addItem(ds.ID, in, slots, conn, readonly)
 			registered = append(registered, itemJSON(it, f.status(it), false))
 		}
-		writeJSON(w, map[string]any{"items": orEmpty(registered), "blocked_items": orEmpty(blocked)})
+		sandbox.WriteJSON(w, http.StatusOK, map[string]any{"items": orEmpty(registered), "blocked_items": orEmpty(blocked)})
 	}
 }
 
@@ -141,7 +134,7 @@ func blockedJSON(in registerItem, slots []registerSlot, reason string) map[strin
 func (f *Fake) addItem(datasetID int, in registerItem, slots []registerSlot, conn storageConn, readonly bool) *item {
 	now := time.Now().UTC()
 	f.seq++
-	it := &item{ID: newUUID(), Name: in.Name, Path: in.Path, DatasetID: datasetID, InsertedAt: now, UpdatedAt: now, seq: f.seq}
+	it := &item{ID: sandbox.NewUUID(), Name: in.Name, Path: in.Path, DatasetID: datasetID, InsertedAt: now, UpdatedAt: now, seq: f.seq}
 	for _, tag := range in.Tags {
 		// Inferred: registering with a tag creates its tag class when missing.
 		if f.classByName(tag) == nil {
@@ -158,8 +151,8 @@ func (f *Fake) addItem(datasetID int, in registerItem, slots []registerSlot, con
 		if s.Width != nil && s.Height != nil {
 			meta["width"], meta["height"] = *s.Width, *s.Height
 		}
-		it.Slots = append(it.Slots, slot{ID: newUUID(), SlotName: s.SlotName, FileName: s.FileName, Type: typ,
-			IsExternal: true, Metadata: meta, StorageKey: s.StorageKey, uploadID: newUUID()})
+		it.Slots = append(it.Slots, slot{ID: sandbox.NewUUID(), SlotName: s.SlotName, FileName: s.FileName, Type: typ,
+			IsExternal: true, Metadata: meta, StorageKey: s.StorageKey, uploadID: sandbox.NewUUID()})
 	}
 	if !readonly {
 		it.failed = !f.writeDerived(it, conn)
@@ -295,7 +288,7 @@ func (f *Fake) getItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	it.reads++
-	writeJSON(w, itemJSON(it, f.status(it), false))
+	sandbox.WriteJSON(w, http.StatusOK, itemJSON(it, f.status(it), false))
 }
 
 // queryList reads an array parameter in any of the forms clients send: name[]=a&name[]=b,
@@ -350,7 +343,7 @@ func (f *Fake) listItems(w http.ResponseWriter, r *http.Request) {
 	if end < len(matched) {
 		next = matched[end].ID
 	}
-	writeJSON(w, map[string]any{"items": page, "page": map[string]any{"count": len(matched), "next": next, "previous": nil}})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"items": page, "page": map[string]any{"count": len(matched), "next": next, "previous": nil}})
 }
 
 func atoiAll(ss []string) []int {

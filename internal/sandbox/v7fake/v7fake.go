@@ -246,12 +246,6 @@ func (f *Fake) team(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	ct, body := errorEnvelope(map[string]any{"code": code, "message": message})
 	w.Header().Set("Content-Type", ct)
@@ -268,7 +262,7 @@ func writeFieldErrors(w http.ResponseWriter, status int, fields map[string][]str
 }
 
 func (f *Fake) tokenInfo(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, map[string]any{
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{
 		"selected_team": map[string]any{"id": 1, "name": "Sandbox Team", "slug": TeamSlug},
 		"user":          map[string]any{"id": 7, "email": "sandbox@example.com"},
 	})
@@ -292,7 +286,7 @@ func (f *Fake) listDatasets(w http.ResponseWriter, _ *http.Request) {
 	for i, d := range f.datasets {
 		out[i] = f.datasetJSON(d)
 	}
-	writeJSON(w, out)
+	sandbox.WriteJSON(w, http.StatusOK, out)
 }
 
 func (f *Fake) getDataset(w http.ResponseWriter, r *http.Request) {
@@ -300,7 +294,7 @@ func (f *Fake) getDataset(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	for _, d := range f.datasets {
 		if fmt.Sprint(d.ID) == r.PathValue("id") {
-			writeJSON(w, f.datasetJSON(d))
+			sandbox.WriteJSON(w, http.StatusOK, f.datasetJSON(d))
 			return
 		}
 	}
@@ -308,7 +302,7 @@ func (f *Fake) getDataset(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) listStorage(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, f.storage)
+	sandbox.WriteJSON(w, http.StatusOK, f.storage)
 }
 
 func (f *Fake) datasetBySlug(slug string) (dataset, bool) {
@@ -334,11 +328,11 @@ func (f *Fake) storageByName(v string) (storageConn, bool) {
 func (f *Fake) listClasses(w http.ResponseWriter, _ *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	writeJSON(w, map[string]any{"annotation_classes": f.classes})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"annotation_classes": f.classes})
 }
 
 func (f *Fake) listAnnotationTypes(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, annotationTypes)
+	sandbox.WriteJSON(w, http.StatusOK, annotationTypes)
 }
 
 // createClass is darwin-py's create_annotation_class: POST /annotation_classes with
@@ -382,7 +376,7 @@ func (f *Fake) createClass(w http.ResponseWriter, r *http.Request) {
 	}
 	c := f.addClassLocked(body.Name, typeNames, body.Datasets)
 	c.Metadata = body.Metadata
-	writeJSON(w, c)
+	sandbox.WriteJSON(w, http.StatusOK, c)
 }
 
 func (f *Fake) classByName(name string) *tagClass {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
 
 func federated(d *domain) bool { return d.Type == "FEDERATED" || d.Type == "MASTER_FEDERATED" }
@@ -70,7 +72,7 @@ func (f *Fake) createDR(w http.ResponseWriter, r *http.Request, zone string) {
 			return
 		}
 	}
-	n := &dr{UUID: newUUID(), Domain: d, Version: body.Version, JSON: body.JSON, Created: time.Now().UTC()}
+	n := &dr{UUID: sandbox.NewUUID(), Domain: d, Version: body.Version, JSON: body.JSON, Created: time.Now().UTC()}
 	f.drs[n.UUID] = n
 	w.Header().Set("Location", "/api/drs/"+n.UUID)
 	if f.documented {
@@ -78,7 +80,7 @@ func (f *Fake) createDR(w http.ResponseWriter, r *http.Request, zone string) {
 		w.WriteHeader(http.StatusCreated)
 		return
 	}
-	writeJSON(w, http.StatusCreated, drJSON(n))
+	sandbox.WriteJSON(w, http.StatusCreated, drJSON(n))
 }
 
 // listShaped is a DR in the only shape the docs show, an entry of GET /drs:
@@ -117,7 +119,7 @@ func (f *Fake) listDRs(w http.ResponseWriter, r *http.Request, zone string) {
 		}
 	}
 	slices.SortFunc(out, func(a, b map[string]any) int { return strings.Compare(a["uuid"].(string), b["uuid"].(string)) })
-	writeJSON(w, http.StatusOK, map[string]any{"drs": out})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"drs": out})
 }
 
 func (f *Fake) findDR(w http.ResponseWriter, r *http.Request, zone string) *dr {
@@ -132,10 +134,10 @@ func (f *Fake) findDR(w http.ResponseWriter, r *http.Request, zone string) *dr {
 func (f *Fake) getDR(w http.ResponseWriter, r *http.Request, zone string) {
 	if d := f.findDR(w, r, zone); d != nil {
 		if f.documented {
-			writeJSON(w, http.StatusOK, listShaped(d))
+			sandbox.WriteJSON(w, http.StatusOK, listShaped(d))
 			return
 		}
-		writeJSON(w, http.StatusOK, drJSON(d))
+		sandbox.WriteJSON(w, http.StatusOK, drJSON(d))
 	}
 }
 
@@ -167,7 +169,7 @@ func (f *Fake) mapDR(w http.ResponseWriter, r *http.Request, zone string) {
 	if !slices.Contains(d.links, a.UUID) {
 		d.links = append(d.links, a.UUID)
 	}
-	writeJSON(w, http.StatusCreated, drJSON(d))
+	sandbox.WriteJSON(w, http.StatusCreated, drJSON(d))
 }
 
 // deleteDR deletes a DR everywhere (the source entity at every linked adaptor, the links and
@@ -268,5 +270,5 @@ func (f *Fake) check(w http.ResponseWriter, r *http.Request, zone string) {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "no link known for this DR at this adaptor")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"drUuid": d.UUID, "adaptorUuid": r.PathValue("adaptor"), "linked": true})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"drUuid": d.UUID, "adaptorUuid": r.PathValue("adaptor"), "linked": true})
 }

@@ -10,7 +10,6 @@
 package younitefake
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -109,8 +108,8 @@ type pendingDelete struct {
 func New() *Fake {
 	now := time.Now().UnixMilli()
 	f := &Fake{domains: map[string]*domain{}, adaptors: map[string]*adaptor{}, drs: map[string]*dr{}, deleteDelay: DefaultDeleteDelay}
-	f.domains[DomainStates] = &domain{UUID: newUUID(), Name: DomainStates, Type: "MDM_DATA_STORE", ZoneUUID: ZoneMain, DefaultVersion: 1, displayProperty: "name"}
-	f.domains[DomainStudents] = &domain{UUID: newUUID(), Name: DomainStudents, Type: "MASTER_FEDERATED", ZoneUUID: ZoneMain, DefaultVersion: 1, displayProperty: "studentId"}
+	f.domains[DomainStates] = &domain{UUID: sandbox.NewUUID(), Name: DomainStates, Type: "MDM_DATA_STORE", ZoneUUID: ZoneMain, DefaultVersion: 1, displayProperty: "name"}
+	f.domains[DomainStudents] = &domain{UUID: sandbox.NewUUID(), Name: DomainStudents, Type: "MASTER_FEDERATED", ZoneUUID: ZoneMain, DefaultVersion: 1, displayProperty: "studentId"}
 	for _, a := range []*adaptor{
 		{UUID: AdaptorSIS, Name: "sis-adaptor", State: "ADAPTOR_PLAY"},
 		{UUID: AdaptorLMS, Name: "lms-adaptor", State: "ADAPTOR_PLAY"},
@@ -122,14 +121,6 @@ func New() *Fake {
 		f.adaptors[a.UUID] = a
 	}
 	return f
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // Platform implements sandbox.Fake.
@@ -171,12 +162,6 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // zones are the zones each token belongs to.
@@ -256,12 +241,12 @@ func (f *Fake) setShapes(w http.ResponseWriter, r *http.Request) {
 	if s.DeleteDelayMS > 0 {
 		f.deleteDelay = time.Duration(s.DeleteDelayMS) * time.Millisecond
 	}
-	writeJSON(w, http.StatusOK, s)
+	sandbox.WriteJSON(w, http.StatusOK, s)
 }
 
 func (f *Fake) token(w http.ResponseWriter, r *http.Request, zone string) {
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	writeJSON(w, http.StatusOK, map[string]any{"username": "sandbox-steward", "zones": zones[token], "currentZoneUuid": zone})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"username": "sandbox-steward", "zones": zones[token], "currentZoneUuid": zone})
 }
 
 func (f *Fake) listDomains(w http.ResponseWriter, _ *http.Request, zone string) {
@@ -272,7 +257,7 @@ func (f *Fake) listDomains(w http.ResponseWriter, _ *http.Request, zone string) 
 				"defaultVersion": d.DefaultVersion, "versions": []map[string]any{{"version": 1, "displayProperty": d.displayProperty}}})
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	sandbox.WriteJSON(w, http.StatusOK, out)
 }
 
 func (f *Fake) listAdaptors(w http.ResponseWriter, _ *http.Request, zone string) {
@@ -282,7 +267,7 @@ func (f *Fake) listAdaptors(w http.ResponseWriter, _ *http.Request, zone string)
 			out = append(out, a)
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	sandbox.WriteJSON(w, http.StatusOK, out)
 }
 
 // adaptorOps changes an adaptor's state; a stale changeVersion is 409, as documented.
@@ -305,7 +290,7 @@ func (f *Fake) adaptorOps(w http.ResponseWriter, r *http.Request, zone string) {
 		return
 	}
 	a.State, a.ChangeVersion, a.LastUpdated = body.State, a.ChangeVersion+1, time.Now().UnixMilli()
-	writeJSON(w, http.StatusOK, a)
+	sandbox.WriteJSON(w, http.StatusOK, a)
 }
 
 func (f *Fake) entities(w http.ResponseWriter, r *http.Request) {
@@ -317,5 +302,5 @@ func (f *Fake) entities(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "adaptor not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, a.entities)
+	sandbox.WriteJSON(w, http.StatusOK, a.entities)
 }
