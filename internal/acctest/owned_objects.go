@@ -85,7 +85,7 @@ func (r *ownedObjectsResource) Schema(_ context.Context, _ resource.SchemaReques
 		"prefixes": schema.ListAttribute{ElementType: types.StringType, Required: true,
 			PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}},
 		"objects_per_prefix":  schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(3)},
-		"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+		"deletion_protection": teardown.DeletionProtection(),
 		"platform_deleted":    schema.BoolAttribute{Computed: true, Default: booldefault.StaticBool(false)},
 	}}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
@@ -200,13 +201,12 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 						Validators:          []validator.List{listvalidator.ValueStringsAre(validate.String("an owned prefix", validate.OwnedPrefix))}},
 					"owns_target": schema.BoolAttribute{Optional: true, MarkdownDescription: "The external result's target prefix is owned."},
 				}},
-			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
-			"state":   schema.StringAttribute{Computed: true, MarkdownDescription: "`draft`, `ready` or `failed`."},
-			"type":    schema.StringAttribute{Computed: true, MarkdownDescription: "`dataset`, `result`, `combined` or `model`."},
-			"size":    schema.Int64Attribute{Computed: true, MarkdownDescription: "Size in bytes."},
-			"files":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of files."},
-			"created": schema.Int64Attribute{Computed: true, MarkdownDescription: "Creation time, epoch seconds.", PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			"deletion_protection": teardown.DeletionProtection(),
+			"state":               schema.StringAttribute{Computed: true, MarkdownDescription: "`draft`, `ready` or `failed`."},
+			"type":                schema.StringAttribute{Computed: true, MarkdownDescription: "`dataset`, `result`, `combined` or `model`."},
+			"size":                schema.Int64Attribute{Computed: true, MarkdownDescription: "Size in bytes."},
+			"files":               schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of files."},
+			"created":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Creation time, epoch seconds.", PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"source_bucket": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Where Code Ocean says the files are.",
 				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{

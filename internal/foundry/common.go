@@ -1,19 +1,18 @@
 package foundry
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
 // connect is where the Foundry client meets the provider.
@@ -29,8 +28,6 @@ var (
 	datasetRIDRE = regexp.MustCompile(`^ri\.foundry\.main\.dataset\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	// A branch name must not look like a RID or a UUID (InvalidBranchId).
 	notRIDOrUUID = regexp.MustCompile(`^ri\.|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	// A file path is relative, without empty, "." or ".." segments.
-	filePathRE = regexp.MustCompile(`^([^/]+/)*[^/]+$`)
 )
 
 func datasetRIDValidators() []validator.String {
@@ -40,63 +37,12 @@ func datasetRIDValidators() []validator.String {
 func branchValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.LengthAtLeast(1),
-		notMatching(notRIDOrUUID, "must be a branch name, not a RID or a UUID"),
+		validate.String("a branch name, not a RID or a UUID", validate.Not(notRIDOrUUID, "must be a branch name, not a RID or a UUID")),
 	}
 }
 
-func filePathValidators() []validator.String {
-	return []validator.String{validPathSegments{}}
-}
-
-// validPathSegments checks a Foundry file path.
-type validPathSegments struct{}
-
-func (validPathSegments) Description(context.Context) string {
-	return "must be a relative file path such as dir/file.csv: no leading /, no empty, . or .. parts"
-}
-
-func (v validPathSegments) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (validPathSegments) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := checkPath(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Foundry file path", err.Error())
-	}
-}
-
-func checkPath(p string) error {
-	if !filePathRE.MatchString(p) {
-		return fmt.Errorf("%q must be a relative file path such as dir/file.csv: no leading /, no empty parts", p)
-	}
-	for _, seg := range strings.Split(p, "/") {
-		if seg == "." || seg == ".." {
-			return fmt.Errorf("%q must not contain . or .. segments", p)
-		}
-	}
-	return nil
-}
-
-type notMatchingValidator struct {
-	re  *regexp.Regexp
-	msg string
-}
-
-func notMatching(re *regexp.Regexp, msg string) validator.String {
-	return notMatchingValidator{re, msg}
-}
-
-func (v notMatchingValidator) Description(context.Context) string         { return v.msg }
-func (v notMatchingValidator) MarkdownDescription(context.Context) string { return v.msg }
-func (v notMatchingValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if v.re.MatchString(req.ConfigValue.ValueString()) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Foundry branch", fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.msg))
-	}
-}
+// filePathValidator checks a Foundry file path: relative, without empty, "." or ".." parts.
+var filePathValidator = validate.String("a relative file path such as dir/file.csv: no leading /, no empty, . or .. parts", validate.RelativePath)
 
 // sha256Hex is the hex SHA-256 of b.
 func sha256Hex(b []byte) string {

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -24,6 +23,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
 const (
@@ -86,19 +86,18 @@ func (r *fileResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"branch": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("master"),
 				MarkdownDescription: "Branch name. Default `master`.", Validators: branchValidators(), PlanModifiers: replace},
 			"path": schema.StringAttribute{Required: true, MarkdownDescription: "File path in the dataset, such as `raw/2024/a.csv`.",
-				Validators: filePathValidators(), PlanModifiers: replace},
+				Validators: []validator.String{filePathValidator}, PlanModifiers: replace},
 			"source": schema.StringAttribute{Optional: true, MarkdownDescription: "Local file to upload. Exactly one of `source` and `content`.",
 				Validators: []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("content")), stringvalidator.LengthAtLeast(1)}},
 			"content": schema.StringAttribute{Optional: true, MarkdownDescription: "Content to upload, as UTF-8 text."},
 			"source_sha256": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "SHA-256 of the bytes uploaded (of `source` or `content`). Read from `source` at plan, so a changed file plans an update; " +
 					"a change made in Foundry outside Terraform shows here too."},
-			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
-			"transaction_rid": schema.StringAttribute{Computed: true, MarkdownDescription: "The transaction that wrote the version on the branch."},
-			"size_bytes":      schema.Int64Attribute{Computed: true, MarkdownDescription: "Size in bytes."},
-			"updated_time":    schema.StringAttribute{Computed: true, MarkdownDescription: "When the version on the branch was written (RFC 3339)."},
-			"timeouts":        timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"deletion_protection": teardown.DeletionProtection(),
+			"transaction_rid":     schema.StringAttribute{Computed: true, MarkdownDescription: "The transaction that wrote the version on the branch."},
+			"size_bytes":          schema.Int64Attribute{Computed: true, MarkdownDescription: "Size in bytes."},
+			"updated_time":        schema.StringAttribute{Computed: true, MarkdownDescription: "When the version on the branch was written (RFC 3339)."},
+			"timeouts":            timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -323,7 +322,7 @@ func (r *fileResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 
 func (r *fileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	parts := strings.SplitN(req.ID, ":", 3)
-	if len(parts) != 3 || !datasetRIDRE.MatchString(parts[0]) || parts[1] == "" || checkPath(parts[2]) != nil {
+	if len(parts) != 3 || !datasetRIDRE.MatchString(parts[0]) || parts[1] == "" || validate.RelativePath(parts[2]) != nil {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("Import a Foundry dataset file as <dataset_rid>:<branch>:<path>, such as ri.foundry.main.dataset.<uuid>:master:raw/a.csv, not %q.", req.ID))
 		return

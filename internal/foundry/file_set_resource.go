@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -102,17 +101,16 @@ func (r *fileSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Branch name. Default `master`.", Validators: branchValidators(), PlanModifiers: replace},
 			"files": schema.MapNestedAttribute{Required: true,
 				MarkdownDescription: "The files by path (such as `raw/2024/a.csv`), each with exactly one of `source` (a local file) and `content`.",
-				Validators:          []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(validPathSegments{})},
+				Validators:          []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(filePathValidator)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"source":  schema.StringAttribute{Optional: true, MarkdownDescription: "Local file to upload."},
 					"content": schema.StringAttribute{Optional: true, MarkdownDescription: "Content to upload, as UTF-8 text."},
 				}}},
 			"file_sha256": schema.MapAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "SHA-256 of each file's bytes, read at plan: a changed source file plans an update."},
-			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
-			"transaction_rid": schema.StringAttribute{Computed: true, MarkdownDescription: "The last transaction this resource committed."},
-			"timeouts":        timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"deletion_protection": teardown.DeletionProtection(),
+			"transaction_rid":     schema.StringAttribute{Computed: true, MarkdownDescription: "The last transaction this resource committed."},
+			"timeouts":            timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -435,7 +433,12 @@ func (r *fileSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	committed, diags := abortRecorded(ctx, c, rid, req.Private, resp.Private)
 	resp.Diagnostics.Append(diags...)
-	if left := loadOpen(ctx, resp.Private); len(left) > 0 {
+	left, diags := loadOpen(ctx, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if len(left) > 0 {
 		resp.Diagnostics.AddError("Deleting the "+object+" is blocked by its own open transaction",
 			fmt.Sprintf("Transactions %q, which an earlier run opened and could not close, are still open and could not be aborted. "+
 				"Nothing was deleted; run terraform destroy again.", left))

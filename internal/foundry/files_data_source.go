@@ -58,7 +58,7 @@ func (d *filesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"branch": schema.StringAttribute{Optional: true, MarkdownDescription: "Branch name. Default `master`.", Validators: branchValidators()},
 			"path_prefix": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Only the file at this path and files under the folder `<path_prefix>/` (`raw` takes `raw/a.csv`, never `raw2/a.csv`).",
-				Validators:          []validator.String{validPathSegments{}}},
+				Validators:          []validator.String{filePathValidator}},
 			"files": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The files, sorted by path.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"path":            schema.StringAttribute{Computed: true},

@@ -2,7 +2,6 @@ package foundry
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/wait"
 )
@@ -261,52 +261,43 @@ func inTransaction(ctx context.Context, c *Client, rid, branch, typ string, fill
 // not close.
 const privateOpenKey = "foundry_open_transactions"
 
-// privateState is the private state of a request or response.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func loadOpen(ctx context.Context, p privateState) []string {
-	if p == nil {
-		return nil
-	}
-	raw, _ := p.GetKey(ctx, privateOpenKey)
+// loadOpen reads the transactions recorded as left open. One that cannot be read is an error:
+// forgetting it would leave its branch held.
+func loadOpen(ctx context.Context, p teardown.Private) ([]string, diag.Diagnostics) {
 	var rids []string
-	_ = json.Unmarshal(raw, &rids)
-	return rids
+	diags := teardown.LoadKey(ctx, p, privateOpenKey, &rids)
+	return rids, diags
 }
 
-func saveOpen(ctx context.Context, p privateState, rids []string) diag.Diagnostics {
+func saveOpen(ctx context.Context, p teardown.Private, rids []string) diag.Diagnostics {
 	if rids == nil {
 		rids = []string{}
 	}
-	raw, _ := json.Marshal(rids)
-	return p.SetKey(ctx, privateOpenKey, raw)
+	return teardown.SaveKey(ctx, p, privateOpenKey, rids)
 }
 
 // recordUnclosed adds the transaction of an *OpenTransactionError in err to the response's
 // private state (with those the request already recorded), for the next run to abort.
-func recordUnclosed(ctx context.Context, in, out privateState, err error) diag.Diagnostics {
+func recordUnclosed(ctx context.Context, in, out teardown.Private, err error) diag.Diagnostics {
 	var open *OpenTransactionError
 	if !errors.As(err, &open) {
 		return nil
 	}
-	rids := loadOpen(ctx, in)
+	rids, diags := loadOpen(ctx, in)
 	if !slices.Contains(rids, open.RID) {
 		rids = append(rids, open.RID)
 	}
-	return saveOpen(ctx, out, rids)
+	return append(diags, saveOpen(ctx, out, rids)...)
 }
 
 // abortRecorded aborts the transactions a resource recorded as left open by an earlier run,
 // before it does anything else, and keeps in the response's private state those it still
 // cannot close. One already closed (or gone) is done. committed are those it found COMMITTED:
 // a commit whose answer was lost went through after all, so what it wrote is the resource's.
-func abortRecorded(ctx context.Context, c *Client, rid string, in, out privateState) (committed []string, diags diag.Diagnostics) {
-	rids := loadOpen(ctx, in)
-	if len(rids) == 0 {
-		return nil, nil
+func abortRecorded(ctx context.Context, c *Client, rid string, in, out teardown.Private) (committed []string, diags diag.Diagnostics) {
+	rids, diags := loadOpen(ctx, in)
+	if len(rids) == 0 || diags.HasError() {
+		return nil, diags
 	}
 	var left []string
 	for _, tx := range rids {

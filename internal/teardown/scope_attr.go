@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -47,4 +49,11 @@ func ScopesFrom(ctx context.Context, attrName string, v types.Object) ([]storage
 		return nil, fmt.Errorf("%s: %w", attrName, err)
 	}
 	return []storage.Scope{scope}, nil
+}
+
+// DeletionProtection is the deletion_protection attribute every deleting resource has: Guard
+// refuses its destroy while it is true.
+func DeletionProtection() schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+		MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."}
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -24,6 +23,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
@@ -82,29 +83,10 @@ func validFolder(p string) error {
 	if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") {
 		return fmt.Errorf("%q must be a folder path starting with / without a trailing /", p)
 	}
-	for _, part := range strings.Split(p[1:], "/") {
-		if part == "" || part == "." || part == ".." {
-			return fmt.Errorf("%q must be a folder path without empty, . or .. parts", p)
-		}
+	if validate.RelativePath(p[1:]) != nil {
+		return fmt.Errorf("%q must be a folder path without empty, . or .. parts", p)
 	}
 	return nil
-}
-
-// unlessImported replaces the resource when the value changes, except when the prior state
-// holds no value: after an import, which V7's item answer cannot fill, the configuration's
-// value is recorded in place.
-const unlessImportedDesc = "Changing this value replaces the item, except after an import, when it is recorded in place."
-
-func stringReplaceUnlessImported() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull()
-	}, unlessImportedDesc, unlessImportedDesc)
-}
-
-func listReplaceUnlessImported() planmodifier.List {
-	return listplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.ListRequest, resp *listplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull()
-	}, unlessImportedDesc, unlessImportedDesc)
 }
 
 func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -129,7 +111,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"storage_slug": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The team's storage connection that holds the files: its name (what darwin-py sends) or its slug.",
 				Validators:          []validator.String{stringvalidator.RegexMatches(storageRE, "must be a storage connection's name or slug, without leading or trailing spaces")},
-				PlanModifiers:       []planmodifier.String{stringReplaceUnlessImported()}},
+				PlanModifiers:       []planmodifier.String{modifiers.StringReplaceUnlessImported("item")}},
 			"name": schema.StringAttribute{Required: true, MarkdownDescription: "Item name, unique within its folder of the dataset; no `/`, not `.` or `..`.",
 				Validators:    []validator.String{validate.String("a V7 item name", ValidName)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
@@ -139,7 +121,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"slots": schema.ListNestedAttribute{Required: true,
 				MarkdownDescription: "The item's files, one per slot. Changing them replaces the item.",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-				PlanModifiers:       []planmodifier.List{listReplaceUnlessImported()},
+				PlanModifiers:       []planmodifier.List{modifiers.ListReplaceUnlessImported("item")},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"slot_name": schema.StringAttribute{Required: true, MarkdownDescription: "Slot name, such as `0`.",
 						Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
@@ -177,8 +159,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Validators: []validator.List{listvalidator.ValueStringsAre(validate.String("an owned prefix", validate.OwnedPrefix))}},
 			"wait_for_processing": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Wait at create until V7 has processed the item (`complete`); `error` fails the apply. Default `true`."},
-			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
+			"deletion_protection": teardown.DeletionProtection(),
 			"dataset_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "Numeric id of the dataset.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"processing_status": schema.StringAttribute{Computed: true, MarkdownDescription: "V7's processing status (`processing`, `complete`, `error`, …) at the last read."},

@@ -131,6 +131,28 @@ func NoDotParts(p string) error {
 	return nil
 }
 
+// RelativePath accepts a /-separated path relative to a root, such as dir/file.csv: no
+// leading or trailing /, no empty, "." or ".." part.
+func RelativePath(p string) error {
+	if p == "" || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "//") {
+		return fmt.Errorf("%q must be a relative file path such as dir/file.csv: no leading /, no empty parts", p)
+	}
+	if err := NoDotParts(p); err != nil {
+		return fmt.Errorf("%q %w", p, err)
+	}
+	return nil
+}
+
+// Not refuses a value that matches re, saying what it must be instead.
+func Not(re *regexp.Regexp, what string) Check {
+	return func(s string) error {
+		if re.MatchString(s) {
+			return fmt.Errorf("%q %s", s, what)
+		}
+		return nil
+	}
+}
+
 // OwnedPrefix checks a prefix a resource owns in a bucket: it must name a key or folder of
 // its own, so not the whole bucket, not a pattern, and no "." or ".." part.
 func OwnedPrefix(p string) error {

@@ -1,6 +1,7 @@
 package validate_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,8 @@ func TestChecks(t *testing.T) {
 		{"secret", validate.Secret, []string{"cop_abc", "a b"}, []string{"", " key", "key\n"}},
 		{"slug", validate.Slug, []string{"my-team", "t1_x"}, []string{"My Team", "-x", ""}},
 		{"duration", validate.Duration(0, time.Hour), []string{"0s", "90s", "1h"}, []string{"2h", "-1s", "soon", ""}},
+		{"relative path", validate.RelativePath, []string{"a", "dir/file.csv", "a/.b/c..d"}, []string{"", "/a", "a/", "a//b", "./a", "a/../b", "a/."}},
+		{"not", validate.Not(regexp.MustCompile(`^ri\.`), "must not be a RID"), []string{"master", "rid"}, []string{"ri.x"}},
 	}
 	for _, tc := range cases {
 		for _, v := range tc.ok {

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
@@ -29,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
@@ -96,7 +96,7 @@ func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"domain": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the DR's data domain, such as `states`. " +
 				"Changing it replaces the DR, except after an import (YOUnite's documented DR answer does not name the domain), when it is recorded in place.",
 				Validators:    []validator.String{stringvalidator.LengthBetween(3, 128)},
-				PlanModifiers: []planmodifier.String{replaceUnlessImported()}},
+				PlanModifiers: []planmodifier.String{modifiers.StringReplaceUnlessImported("DR")}},
 			"domain_version": schema.Int64Attribute{Optional: true, Computed: true,
 				MarkdownDescription: "Domain version (`states:v1` is 1). Default: the domain's default version, left out of the create; " +
 					"null when YOUnite's answer does not say which.",
@@ -111,8 +111,7 @@ func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaReques
 				MarkdownDescription: "When set, destroy deletes the DR only at these adaptors (their source entities and links); the DR stays in " +
 					"YOUnite. When unset, destroy deletes the DR everywhere.",
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(uuidValidator())}},
-			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true`, destroy fails and touches nothing. Default `false`."},
+			"deletion_protection": teardown.DeletionProtection(),
 			"domain_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`FEDERATED` or `MDM_DATA_STORE` (older names are read as these); " +
 				"null when YOUnite's answer does not say.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -512,13 +511,4 @@ func (sameJSONKeepsState) PlanModifyString(ctx context.Context, req planmodifier
 	if equal {
 		resp.PlanValue = req.StateValue
 	}
-}
-
-// replaceUnlessImported replaces the DR when the domain changes, except when the prior state
-// holds none: after an import, when YOUnite's documented answer named no domain.
-func replaceUnlessImported() planmodifier.String {
-	const desc = "Changing this value replaces the DR, except after an import, when it is recorded in place."
-	return stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull()
-	}, desc, desc)
 }
