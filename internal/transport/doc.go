@@ -3,5 +3,7 @@
 // per-attempt request log with every configured secret masked, the user agent, and the typed
 // APIError that platform clients return and diagnostics render.
 //
-// Platform clients build their *http.Client with New and never retry on their own.
+// Platform clients build their *http.Client with New, never retry on their own, and send every
+// request through API, the one request builder: a client gives only its paths, its types, how
+// it authorizes a request and how its errors read.
 package transport
