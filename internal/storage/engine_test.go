@@ -326,3 +326,72 @@ func TestDeleteMissingBucketIsDone(t *testing.T) {
 		}
 	})
 }
+
+// listCounter counts listing requests.
+type listCounter struct {
+	storage.API
+	lists atomic.Int32
+}
+
+func (c *listCounter) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, opts ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	c.lists.Add(1)
+	return c.API.ListObjectsV2(ctx, in, opts...)
+}
+
+func (c *listCounter) ListObjectVersions(ctx context.Context, in *s3.ListObjectVersionsInput, opts ...func(*s3.Options)) (*s3.ListObjectVersionsOutput, error) {
+	c.lists.Add(1)
+	return c.API.ListObjectVersions(ctx, in, opts...)
+}
+
+// Many owned folders in one parent are listed through the parent, once, and exactly their keys
+// go: a sibling whose name only starts like an owned one (item-0001, item-000.jpg) stays.
+func TestDeleteListsAParentOfManyOwnedFoldersOnce(t *testing.T) {
+	t.Parallel()
+	eachServer(t, true, func(t *testing.T, srv *s3store.Server, bucket string) {
+		const n = 3 * storage.GroupMin
+		var prefixes, owned []string
+		for i := range n {
+			p := fmt.Sprintf("set/src/data/item-%03d", i)
+			prefixes = append(prefixes, p)
+			owned = append(owned, p+"/thumb.jpg", p+"/sections/0.png")
+		}
+		prefixes = append(prefixes, "set/src/data/item-bare")
+		owned = append(owned, "set/src/data/item-bare") // the key equal to an owned prefix
+		prefixes = append(prefixes, "set/other/data/lone")
+		owned = append(owned, "set/other/data/lone/x")
+		neighbours := []string{"set/src/data/item-0001/a", "set/src/data/item-000.jpg", "set/src/data/item-999/x",
+			"set/src/datax/item-001/a", "set/src/data/item-001x", "set/src/item-002/a", "set/other/data/lone2/x"}
+		c := srv.Client()
+		put(t, c, bucket, append(owned, neighbours...)...)
+		before := digests(t, c, bucket, neighbours...)
+		counter := &listCounter{API: c}
+		scope := mustScope(t, bucket, prefixes...)
+
+		preview, err := storage.New(counter, storage.Options{}).Count(context.Background(), scope, 100000)
+		if err != nil || preview.Objects != int64(len(owned)) {
+			t.Fatalf("count %+v (%v), want %d objects", preview, err, len(owned))
+		}
+		if got := counter.lists.Load(); got > 4 {
+			t.Errorf("counting %d folders of one parent took %d listings, want the parent once (plus the lone folder's 2)", n, got)
+		}
+		counter.lists.Store(0)
+		res, err := storage.New(counter, storage.Options{}).Delete(context.Background(), scope)
+		if err != nil || res.Objects != int64(len(owned)) {
+			t.Fatalf("removed %+v (%v), want %d objects", res, err, len(owned))
+		}
+		if got := counter.lists.Load(); got > 10 {
+			t.Errorf("deleting %d folders of one parent took %d listings", n, got)
+		}
+		want := slices.Clone(neighbours)
+		slices.Sort(want)
+		if got := keys(t, c, bucket); !slices.Equal(got, want) {
+			t.Errorf("left %q, want exactly the neighbours %q", got, want)
+		}
+		after := digests(t, c, bucket, neighbours...)
+		for k := range before {
+			if before[k] != after[k] {
+				t.Errorf("neighbour %s changed", k)
+			}
+		}
+	})
+}

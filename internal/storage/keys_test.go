@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -44,6 +46,34 @@ func FuzzXMLSafe(f *testing.F) {
 	f.Fuzz(func(t *testing.T, key string) {
 		if xmlSafe(key) && !utf8.ValidString(key) {
 			t.Fatalf("invalid UTF-8 %q called XML-safe", key)
+		}
+	})
+}
+
+// The units the engine lists own exactly what the scope owns, grouped by parent or not: a key
+// is taken by one unit when Owns says it is the scope's, and by none otherwise.
+func FuzzUnitsOwnExactlyTheScope(f *testing.F) {
+	f.Add("p/data/item-1", "p/data/item-10/x", 20)
+	f.Add("p/data/a", "p/data/a.jpg", 16)
+	f.Add("a/b", "a/b", 1)
+	f.Fuzz(func(t *testing.T, prefix, key string, siblings int) {
+		siblings = siblings % (2 * GroupMin)
+		prefixes := []string{prefix}
+		for i := range max(siblings, 0) {
+			prefixes = append(prefixes, fmt.Sprintf("%s-%d", prefix, i))
+		}
+		scope, err := NewScope("b", prefixes...)
+		if err != nil {
+			return
+		}
+		taken := 0
+		for _, u := range scope.units() {
+			if ok, _ := u.owns(key); ok && strings.HasPrefix(key, u.prefix) {
+				taken++
+			}
+		}
+		if want := scope.Owns(key); (taken > 0) != want {
+			t.Fatalf("scope %v owns %q: %v, but units take it %d times", scope.Prefixes, key, want, taken)
 		}
 	})
 }

@@ -67,15 +67,46 @@ func ownedBy(key, prefix string) bool {
 	return key == prefix || strings.HasPrefix(key, prefix+"/")
 }
 
-// unit is one listing the engine runs: either exactly one key, or everything under a folder.
+// unit is one listing the engine runs: exactly one key, everything under a folder, or the
+// owned children of a parent folder.
 type unit struct {
 	prefix string // the S3 list prefix
 	exact  bool   // only the key equal to prefix is owned; listing stops at the first other key
+	// children, when set, are the names under prefix (a parent folder, ending in /) that the
+	// scope owns: a key is owned when its next segment is one of them (the child itself or
+	// anything under it), never by a bare string prefix.
+	children map[string]struct{}
 }
 
+// GroupMin is how many owned prefixes in one parent folder make the engine list that parent
+// once, keeping exactly the keys of its owned children, instead of listing each prefix on its
+// own (two requests each at least): a set of items' name-keyed folders under one data/ folder
+// costs the pages of that folder, not two requests per item. Below it, the parent's other keys,
+// which may be many, would cost more than the prefixes' own listings.
+const GroupMin = 16
+
 func (s Scope) units() []unit {
-	us := make([]unit, 0, 2*len(s.Prefixes))
+	parents := map[string][]string{}
 	for _, p := range s.Prefixes {
+		if i := strings.LastIndex(p, "/"); i > 0 {
+			parents[p[:i]] = append(parents[p[:i]], p[i+1:])
+		}
+	}
+	us := make([]unit, 0, 2*len(s.Prefixes))
+	grouped := map[string]bool{}
+	for _, p := range s.Prefixes {
+		i := strings.LastIndex(p, "/")
+		if i > 0 && len(parents[p[:i]]) >= GroupMin {
+			if parent := p[:i]; !grouped[parent] {
+				grouped[parent] = true
+				children := make(map[string]struct{}, len(parents[parent]))
+				for _, c := range parents[parent] {
+					children[c] = struct{}{}
+				}
+				us = append(us, unit{prefix: parent + "/", children: children})
+			}
+			continue
+		}
 		us = append(us, unit{prefix: p, exact: true}, unit{prefix: p + "/"})
 	}
 	return us
@@ -84,8 +115,17 @@ func (s Scope) units() []unit {
 // owns reports whether a listed key belongs to the unit, and whether listing can stop because
 // S3 lists keys in binary order and every later key is past the unit.
 func (u unit) owns(key string) (owned, past bool) {
-	if u.exact {
+	switch {
+	case u.exact:
 		return key == u.prefix, key > u.prefix
+	case u.children != nil:
+		rest, ok := strings.CutPrefix(key, u.prefix)
+		if !ok {
+			return false, false
+		}
+		child, _, _ := strings.Cut(rest, "/")
+		_, owned = u.children[child]
+		return owned, false
 	}
 	return strings.HasPrefix(key, u.prefix), false
 }
