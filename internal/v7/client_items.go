@@ -127,14 +127,27 @@ func truncate(b []byte, n int) string {
 	return string(b)
 }
 
+// MaxRegisterBatch is the most items one registration request carries: V7's reference page
+// (/reference/imports) documents at most 100 items a request, beside 100 requests a minute.
+// (Its troubleshooting page says 500; darwin-py sends 10 to spare V7's processing queues.)
+const MaxRegisterBatch = 100
+
 // Register registers one item from a storage connection, read-write or read-only.
 func (c *Client) Register(ctx context.Context, team string, readonly bool, datasetSlug, storageSlug string, it RegisterItem) (Registration, error) {
+	return c.RegisterItems(ctx, team, readonly, datasetSlug, storageSlug, []RegisterItem{it})
+}
+
+// RegisterItems registers up to MaxRegisterBatch items in one request.
+func (c *Client) RegisterItems(ctx context.Context, team string, readonly bool, datasetSlug, storageSlug string, items []RegisterItem) (Registration, error) {
+	if len(items) > MaxRegisterBatch {
+		return Registration{}, fmt.Errorf("registering %d items in one request: V7 takes at most %d", len(items), MaxRegisterBatch)
+	}
 	endpoint := "register_existing"
 	if readonly {
 		endpoint = "register_existing_readonly"
 	}
 	// storage_slug carries the connection's name, as darwin-py sends it.
-	body := map[string]any{"items": []RegisterItem{it}, "dataset_slug": datasetSlug, "storage_slug": storageSlug}
+	body := map[string]any{"items": items, "dataset_slug": datasetSlug, "storage_slug": storageSlug}
 	var out Registration
 	err := c.do(ctx, http.MethodPost, teamPath(team, "items", endpoint), nil, body, &out)
 	return out, err

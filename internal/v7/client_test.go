@@ -278,3 +278,93 @@ func TestClient_tagClassCreatedLikeDarwinPy(t *testing.T) {
 		t.Fatal("a class of another type is listed as a tag")
 	}
 }
+
+// At dataset scale: registrations of up to 100 items (101 refused as V7 refuses it), a folder
+// listed in pages by cursor and by offset (darwin-py's two pagings), and slot_types[].
+func TestRegisterBatchesAndPageAFolder(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, v7fake.APIKey)
+	sb := unitSandbox(t)
+	ctx := context.Background()
+	folder := "/" + acctest.Unique("batch")
+	batch := func(from, n int) []v7.RegisterItem {
+		var out []v7.RegisterItem
+		for i := from; i < from+n; i++ {
+			key := fmt.Sprintf("%s/img-%04d.jpg", folder[1:], i)
+			out = append(out, v7.RegisterItem{Name: fmt.Sprintf("img-%04d.jpg", i), Path: folder,
+				Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "img.jpg", StorageKey: key}}})
+		}
+		return out
+	}
+	if _, err := c.RegisterItems(ctx, v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW, batch(0, 101)); err == nil {
+		t.Fatal("a registration of 101 items was sent")
+	}
+	body, _ := json.Marshal(map[string]any{"items": batch(0, 101), "dataset_slug": v7fake.DatasetSlug, "storage_slug": v7fake.StorageRW})
+	req, _ := http.NewRequest(http.MethodPost, sb.Endpoints["v7"]+"/api/v2/teams/"+v7fake.TeamSlug+"/items/register_existing", strings.NewReader(string(body)))
+	req.Header.Set("Authorization", "ApiKey "+v7fake.APIKey)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("the fake took 101 items in one registration: %v %v", resp, err)
+	}
+	registered := 0
+	for _, n := range []int{100, 100, 50} {
+		reg, err := c.RegisterItems(ctx, v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW, batch(registered, n))
+		if err != nil || len(reg.Items) != n || len(reg.BlockedItems) != 0 {
+			t.Fatalf("registering %d: %d registered, %d blocked, %v", n, len(reg.Items), len(reg.BlockedItems), err)
+		}
+		registered += n
+	}
+	items, err := c.ListItems(ctx, v7fake.TeamSlug, v7.ListQuery{DatasetID: v7fake.DatasetID, Paths: []string{folder}, PageSize: 100})
+	if err != nil || len(items) != 250 {
+		t.Fatalf("listed %d items by cursor, want 250 (%v)", len(items), err)
+	}
+	// The raw API, as darwin-py's newer client pages it: page[offset] advances, and ends.
+	seen := map[string]bool{}
+	for offset := 0; ; offset += 100 {
+		var page struct {
+			Items []struct{ ID string } `json:"items"`
+			Page  struct{ Count int }   `json:"page"`
+		}
+		q := url.Values{"dataset_ids[]": {fmt.Sprint(v7fake.DatasetID)}, "item_paths[]": {folder}, "page[size]": {"100"}, "page[offset]": {fmt.Sprint(offset)}}
+		rawGet(t, sb.Endpoints["v7"]+"/api/v2/teams/"+v7fake.TeamSlug+"/items?"+q.Encode(), &page)
+		for _, it := range page.Items {
+			if seen[it.ID] {
+				t.Fatalf("offset %d repeats item %s", offset, it.ID)
+			}
+			seen[it.ID] = true
+		}
+		if page.Page.Count != 250 {
+			t.Fatalf("page.count %d, want 250", page.Page.Count)
+		}
+		if len(page.Items) < 100 {
+			break
+		}
+	}
+	if len(seen) != 250 {
+		t.Fatalf("offset paging saw %d items, want 250", len(seen))
+	}
+	var typed struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	q := url.Values{"dataset_ids[]": {fmt.Sprint(v7fake.DatasetID)}, "item_paths[]": {folder}, "slot_types[]": {"video"}}
+	rawGet(t, sb.Endpoints["v7"]+"/api/v2/teams/"+v7fake.TeamSlug+"/items?"+q.Encode(), &typed)
+	if len(typed.Items) != 0 {
+		t.Fatalf("slot_types[]=video selected %d image items", len(typed.Items))
+	}
+}
+
+func rawGet(t *testing.T, u string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("Authorization", "ApiKey "+v7fake.APIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", u, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatal(err)
+	}
+}

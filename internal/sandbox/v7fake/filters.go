@@ -21,13 +21,52 @@ type filters struct {
 	ItemPathPrefix string   `json:"item_path_prefix"`
 	ItemNamePrefix string   `json:"item_name_prefix"`
 	Statuses       []string `json:"statuses"`
-	SelectAll      bool     `json:"select_all"`
+	// SlotTypes is darwin-py's slot_types[] list filter: items with a slot of one of the types.
+	SlotTypes []string `json:"slot_types"`
+	SelectAll bool     `json:"select_all"`
+}
+
+// onlyFolders says the filter selects whole folders of datasets and nothing else: the folder
+// index answers it as it stands.
+func (flt filters) onlyFolders() bool {
+	return len(flt.DatasetIDs) > 0 && len(flt.ItemPaths) > 0 && len(flt.ItemIDs) == 0 && len(flt.ItemNames) == 0 &&
+		flt.ItemPathPrefix == "" && flt.ItemNamePrefix == "" && len(flt.Statuses) == 0 && len(flt.SlotTypes) == 0
+}
+
+// candidates are the items a filter can select, from the narrowest index that serves it.
+func (f *Fake) candidates(flt filters) []*item {
+	switch {
+	case len(flt.DatasetIDs) > 0 && len(flt.ItemPaths) > 0:
+		var out []*item
+		for _, ds := range flt.DatasetIDs {
+			for _, p := range slices.Compact(slices.Sorted(slices.Values(flt.ItemPaths))) {
+				out = append(out, f.idx.byFolder[folder{ds, p}]...)
+			}
+		}
+		return out
+	case len(flt.ItemIDs) > 0:
+		var out []*item
+		for _, id := range flt.ItemIDs {
+			if it := f.items[id]; it != nil {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	out := make([]*item, 0, len(f.items))
+	for _, it := range f.items {
+		out = append(out, it)
+	}
+	return out
 }
 
 // match returns the items a filter selects, in insertion order (the cursor order).
 func (f *Fake) match(flt filters) []*item {
+	if flt.onlyFolders() && len(flt.DatasetIDs) == 1 && len(flt.ItemPaths) == 1 {
+		return slices.Clone(f.idx.byFolder[folder{flt.DatasetIDs[0], flt.ItemPaths[0]}]) // sorted by seq
+	}
 	var out []*item
-	for _, it := range f.items {
+	for _, it := range f.candidates(flt) {
 		if (len(flt.DatasetIDs) > 0 && !slices.Contains(flt.DatasetIDs, it.DatasetID)) ||
 			(len(flt.ItemIDs) > 0 && !slices.Contains(flt.ItemIDs, it.ID)) ||
 			(len(flt.ItemNames) > 0 && !slices.Contains(flt.ItemNames, it.Name)) ||
@@ -39,10 +78,13 @@ func (f *Fake) match(flt filters) []*item {
 		if len(flt.Statuses) > 0 && !slices.Contains(flt.Statuses, itemJSON(it, f.status(it), false)["status"].(string)) {
 			continue
 		}
+		if len(flt.SlotTypes) > 0 && !slices.ContainsFunc(it.Slots, func(s slot) bool { return slices.Contains(flt.SlotTypes, s.Type) }) {
+			continue
+		}
 		out = append(out, it)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
-	return out
+	return slices.CompactFunc(out, func(a, b *item) bool { return a == b })
 }
 
 // filterCall decodes {"filters": {...}, ...} and hands the matched items to act. A call
@@ -75,7 +117,7 @@ func (f *Fake) filterCall(act func(w http.ResponseWriter, body map[string]json.R
 // customer's bucket (the notes, §10). 200 with affected_item_count; an empty match is no error.
 func (f *Fake) deleteItems(w http.ResponseWriter, _ map[string]json.RawMessage, items []*item) {
 	for _, it := range items {
-		delete(f.items, it.ID)
+		f.remove(it)
 	}
 	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})
 }
@@ -97,15 +139,13 @@ func (f *Fake) moveItems(w http.ResponseWriter, body map[string]json.RawMessage,
 		return
 	}
 	for _, it := range items {
-		for _, other := range f.items {
-			if other != it && other.DatasetID == it.DatasetID && other.Path == p && other.Name == it.Name {
-				writeFieldErrors(w, http.StatusUnprocessableEntity, map[string][]string{"path": {"an item named " + it.Name + " already exists there"}})
-				return
-			}
+		if other := f.at(it.DatasetID, p, it.Name); other != nil && other != it {
+			writeFieldErrors(w, http.StatusUnprocessableEntity, map[string][]string{"path": {"an item named " + it.Name + " already exists there"}})
+			return
 		}
 	}
 	for _, it := range items {
-		it.Path = p
+		f.move(it, p)
 		it.UpdatedAt = time.Now().UTC()
 	}
 	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"affected_item_count": len(items)})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,9 @@ import (
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 )
+
+// MaxRegistrationItems is the most items one registration request may carry.
+const MaxRegistrationItems = 100
 
 // registerSlot is a slot as registration accepts it, read-only extras included.
 type registerSlot struct {
@@ -72,6 +76,13 @@ func (f *Fake) register(readonly bool) http.HandlerFunc {
 			writeFieldErrors(w, http.StatusBadRequest, map[string][]string{"items": {"can't be blank"}})
 			return
 		}
+		// V7's reference page (/reference/imports) caps a registration at 100 items; the
+		// refusal's shape is not documented (inferred: the per-field 422 V7 answers for
+		// validation errors, as darwin-py's NameTaken handling reads it).
+		if len(req.Items) > MaxRegistrationItems {
+			writeFieldErrors(w, http.StatusUnprocessableEntity, map[string][]string{"items": {fmt.Sprintf("must contain at most %d items", MaxRegistrationItems)}})
+			return
+		}
 		var registered, blocked []map[string]any
 		for i, in := range req.Items {
 			if in.Name == "" || strings.Contains(in.Name, "/") {
@@ -108,10 +119,8 @@ func orEmpty(v []map[string]any) []map[string]any {
 // blockReason is why an item is not registered. The reason strings are not documented
 // (inferred): a stable code per cause.
 func (f *Fake) blockReason(datasetID int, in registerItem, slots []registerSlot) string {
-	for _, it := range f.items {
-		if it.DatasetID == datasetID && it.Path == in.Path && it.Name == in.Name {
-			return "ALREADY_EXISTS"
-		}
+	if f.at(datasetID, in.Path, in.Name) != nil {
+		return "ALREADY_EXISTS"
 	}
 	// A read-only image slot needs only slot_name, file_name and storage_key (darwin-py's
 	// ReadOnlyImageSlot): thumbnail and size are optional, and V7 shows the original instead.
@@ -157,7 +166,7 @@ func (f *Fake) addItem(datasetID int, in registerItem, slots []registerSlot, con
 	if !readonly {
 		it.failed = !f.writeDerived(it, conn)
 	}
-	f.items[it.ID] = it
+	f.put(it)
 	return it
 }
 
@@ -305,14 +314,17 @@ func queryList(q map[string][]string, name string) []string {
 	return out
 }
 
-// listItems pages with `page[size]` and the cursor `page[from]`: the id of the first item of
-// the page, as `page.next` gives it (the notes: cursors look like item ids).
+// listItems pages as darwin-py pages: `page[size]` (1..500) with the cursor `page[from]`, the id
+// of the first item of the page as `page.next` gives it (the notes: cursors look like item ids),
+// or with `page[offset]`, as darwin-py's newer item client sends it (its Page has offset, size
+// and count). Items come in registration order.
 func (f *Fake) listItems(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	flt := filters{
 		DatasetIDs: atoiAll(queryList(q, "dataset_ids")),
 		ItemIDs:    queryList(q, "item_ids"), ItemNames: queryList(q, "item_names"),
 		ItemPaths: queryList(q, "item_paths"), Statuses: queryList(q, "statuses"),
+		SlotTypes: queryList(q, "slot_types"),
 	}
 	size := 500
 	if s := q.Get("page[size]"); s != "" {
@@ -328,22 +340,36 @@ func (f *Fake) listItems(w http.ResponseWriter, r *http.Request) {
 	matched := f.match(flt)
 	start := 0
 	if from := q.Get("page[from]"); from != "" {
-		start = slices.IndexFunc(matched, func(it *item) bool { return it.ID == from })
-		if start < 0 {
+		cursor := f.items[from]
+		if cursor != nil {
+			start = sort.Search(len(matched), func(i int) bool { return matched[i].seq >= cursor.seq })
+		}
+		if cursor == nil || start == len(matched) || matched[start] != cursor {
 			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "unknown page[from] cursor")
 			return
 		}
+	} else if o := q.Get("page[offset]"); o != "" {
+		n, err := strconv.Atoi(o)
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "page[offset] must be 0 or more")
+			return
+		}
+		start = min(n, len(matched))
 	}
 	end := min(start+size, len(matched))
 	page := make([]map[string]any, 0, end-start)
 	for _, it := range matched[start:end] {
 		page = append(page, itemJSON(it, f.status(it), true))
 	}
-	var next any
+	var next, previous any
 	if end < len(matched) {
 		next = matched[end].ID
 	}
-	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"items": page, "page": map[string]any{"count": len(matched), "next": next, "previous": nil}})
+	if start > 0 {
+		previous = matched[max(0, start-size)].ID
+	}
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"items": page,
+		"page": map[string]any{"count": len(matched), "next": next, "previous": previous, "offset": start, "size": size}})
 }
 
 func atoiAll(ss []string) []int {

@@ -130,6 +130,7 @@ type Fake struct {
 	datasets []dataset
 	storage  []storageConn
 	items    map[string]*item
+	idx      index
 	classes  []*tagClass
 	seq      int
 	classSeq int
@@ -146,6 +147,7 @@ func New() *Fake {
 			{Name: StorageUndocumented, Slug: StorageUndocumented, Bucket: sandbox.BucketPlain, Prefix: UndocumentedPrefix, Provider: "aws", undocumented: true},
 		},
 		items:    map[string]*item{},
+		idx:      newIndex(),
 		classSeq: 900,
 	}
 }
@@ -269,13 +271,7 @@ func (f *Fake) tokenInfo(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (f *Fake) datasetJSON(d dataset) map[string]any {
-	n := 0
-	for _, it := range f.items {
-		if it.DatasetID == d.ID {
-			n++
-		}
-	}
-	return map[string]any{"id": d.ID, "name": d.Name, "slug": d.Slug, "num_items": n, "archived": false,
+	return map[string]any{"id": d.ID, "name": d.Name, "slug": d.Slug, "num_items": f.idx.byDataset[d.ID], "archived": false,
 		"team_id": 1, "team_slug": TeamSlug, "progress": 0}
 }
 
