@@ -121,11 +121,13 @@ type Teardown struct {
 	Timeout time.Duration
 	// Storage tunes the engine, e.g. BypassGovernanceRetention when the user opted in.
 	Storage storage.Options
-	// InUse, when set, names who else still uses an owned prefix (a folder the platform keys
-	// by name, which other objects may share). A prefix in use is kept whole, never narrowed,
-	// and the destroy says who keeps it; the last user's destroy removes it. It must leave the
-	// resource's own platform object out: it also runs for the preview, while that is live.
-	InUse func(ctx context.Context, prefix string) (users []string, err error)
+	// InUse, when set, names who else still uses each of a scope's owned prefixes (folders the
+	// platform keys by name, which other objects may share), asked once per scope for all its
+	// prefixes, so that a set of many objects costs a few batched questions, not one each. A
+	// prefix in use is kept whole, never narrowed, and the destroy says who keeps it; the last
+	// user's destroy removes it. It must leave the resource's own platform objects out: it also
+	// runs for the preview, while they are live.
+	InUse func(ctx context.Context, prefixes []string) (users map[string][]string, err error)
 }
 
 // LocalTree is a directory the resource owns outside S3.
@@ -157,21 +159,20 @@ func (t Teardown) pending(ctx context.Context, prog Progress) iter.Seq[scopeSpli
 			}
 			s := scopeSplit{scope: scope, rest: scope}
 			if t.InUse != nil {
+				users, err := t.InUse(ctx, scope.Prefixes)
+				if err != nil {
+					s.err = fmt.Errorf("checking whether %s is still in use: %w", scope, err)
+				}
 				s.rest = storage.Scope{Bucket: scope.Bucket}
 				for _, p := range scope.Prefixes {
-					users, err := t.InUse(ctx, p)
-					if err != nil {
-						s.err = fmt.Errorf("checking whether s3://%s/%s is still in use: %w", scope.Bucket, p, err)
-						break
-					}
-					if len(users) == 0 {
+					if len(users[p]) == 0 {
 						s.rest.Prefixes = append(s.rest.Prefixes, p)
 						continue
 					}
 					if s.kept == nil {
 						s.kept = map[string][]string{}
 					}
-					s.kept[p] = users
+					s.kept[p] = users[p]
 				}
 			}
 			if !yield(s) {

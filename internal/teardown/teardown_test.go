@@ -203,11 +203,11 @@ func TestRunKeepsPrefixesStillInUse(t *testing.T) {
 		Object:         `test item "x"`,
 		DeletePlatform: func(context.Context) error { return nil },
 		Scopes:         []storage.Scope{scope},
-		InUse: func(_ context.Context, p string) ([]string, error) {
+		InUse: func(context.Context, []string) (map[string][]string, error) {
 			if fail {
 				return nil, fmt.Errorf("listing items: 503")
 			}
-			return users[p], nil
+			return users, nil
 		},
 	}
 	engine := storage.New(c, storage.Options{})
@@ -250,7 +250,7 @@ func TestGoneKeepsWhatStorageIsLeft(t *testing.T) {
 	_, c, bucket := setup(t, "item-1/a", "item-1/b", "item-10/x", "shared/s", "done/d")
 	ctx := context.Background()
 	data := dataWith(c, nil)
-	noUse := func(context.Context, string) ([]string, error) { return nil, nil }
+	noUse := func(context.Context, []string) (map[string][]string, error) { return nil, nil }
 	cases := []struct {
 		name     string
 		td       teardown.Teardown
@@ -264,9 +264,9 @@ func TestGoneKeepsWhatStorageIsLeft(t *testing.T) {
 		{name: "nothing left", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "empty", "item-1/a/b")}},
 		{name: "no scopes", td: teardown.Teardown{Object: "item x"}},
 		{name: "the rest is another object's", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "shared"),
-			InUse: func(context.Context, string) ([]string, error) { return []string{"item y"}, nil }}},
+			InUse: func(_ context.Context, ps []string) (map[string][]string, error) { return map[string][]string{ps[0]: {"item y"}}, nil }}},
 		{name: "in-use check fails", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "shared"),
-			InUse: func(context.Context, string) ([]string, error) { return nil, fmt.Errorf("V7 answered 500") }},
+			InUse: func(context.Context, []string) (map[string][]string, error) { return nil, fmt.Errorf("V7 answered 500") }},
 			keep: true, warning: "V7 answered 500"},
 		{name: "a scope done by an earlier destroy", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "done"), InUse: noUse},
 			prog: &teardown.Progress{PlatformDeleted: true, ScopesDone: []string{scopes(t, bucket, "done")[0].String()}}},

@@ -160,11 +160,16 @@ func (c *Client) Item(ctx context.Context, team, id string) (Item, error) {
 	return it, err
 }
 
-// ListQuery selects items of one dataset; empty fields do not filter.
+// ListQuery selects items of one dataset, or of several; empty fields do not filter.
 type ListQuery struct {
 	DatasetID int64
-	Names     []string
-	Paths     []string
+	// DatasetIDs are more datasets, beside DatasetID when it is set.
+	DatasetIDs []int64
+	Names      []string
+	Paths      []string
+	// PathPrefix is V7's item_path_prefix: a bare string prefix of the folder path ("/a/" for
+	// the subfolders of /a).
+	PathPrefix string
 	Statuses  []string
 	// PageSize is the page size asked for; 500 (darwin-py's) when zero.
 	PageSize int
@@ -177,7 +182,15 @@ const maxPages = 100000
 // ListItems returns every item the query selects, following page.next cursors.
 func (c *Client) ListItems(ctx context.Context, team string, q ListQuery) ([]Item, error) {
 	v := url.Values{}
-	v.Set("dataset_ids[]", strconv.FormatInt(q.DatasetID, 10))
+	if q.DatasetID != 0 {
+		v.Add("dataset_ids[]", strconv.FormatInt(q.DatasetID, 10))
+	}
+	for _, id := range q.DatasetIDs {
+		v.Add("dataset_ids[]", strconv.FormatInt(id, 10))
+	}
+	if q.PathPrefix != "" {
+		v.Set("item_path_prefix", q.PathPrefix)
+	}
 	for _, n := range q.Names {
 		v.Add("item_names[]", n)
 	}

@@ -3,6 +3,7 @@ package v7
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -51,13 +52,22 @@ func nameFoldersOf(ctx context.Context, m itemModel) []NameFolder {
 			dir := SourceFolder(s.StorageKey.ValueString())
 			tail := joinKey(dir, "data", name)
 			if p == tail || strings.HasSuffix(p, "/"+tail) {
-				f := NameFolder{Prefix: p, SourceFolder: dir}
+				f := NameFolder{Prefix: p, SourceFolder: dir, Name: name}
 				if !slices.Contains(out, f) {
 					out = append(out, f)
 				}
 				break
 			}
 		}
+	}
+	return out
+}
+
+// foldersByPrefix indexes name-keyed folders by their prefix.
+func foldersByPrefix(folders []NameFolder) map[string]NameFolder {
+	out := make(map[string]NameFolder, len(folders))
+	for _, f := range folders {
+		out[f.Prefix] = f
 	}
 	return out
 }
@@ -127,40 +137,43 @@ func emptyFolderWarnings(ctx context.Context, m itemModel, bucket string, counts
 	return diags
 }
 
-// folderUsers is the teardown's InUse for a V7 item: a name-keyed folder is still used by
+// folderUsers is the teardown's InUse for V7 items: a name-keyed folder is still used by
 // every other live item of the team (archived ones included, in any dataset) with the same
 // name whose source sits in the same folder. An item whose answer names no storage key could
 // be using it, so it counts too: a folder is kept rather than guessed free. The storage
 // connection of another item is not in V7's answer; items of another connection with the same
-// name and source folder are counted as users too.
-func folderUsers(ctx context.Context, connect func(context.Context) (*Client, string, error), m itemModel) func(ctx context.Context, prefix string) ([]string, error) {
-	folders := map[string]NameFolder{}
-	for _, f := range nameFoldersOf(ctx, m) {
-		folders[f.Prefix] = f
-	}
-	ownID, name := m.ID.ValueString(), m.Name.ValueString()
-	var sameName []Item // listed once per destroy, on first need
-	var datasets map[int64]string
-	return func(ctx context.Context, prefix string) ([]string, error) {
-		f, ok := folders[prefix]
-		if !ok {
-			return nil, nil // not a name-keyed folder: the item's alone
-		}
-		if datasets == nil {
-			c, team, err := connect(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if sameName, datasets, err = itemsNamed(ctx, c, team, name); err != nil {
-				return nil, err
+// name and source folder are counted as users too. folders are the resource's name-keyed
+// folders by prefix, and own its own items' ids, left out. All the prefixes of one question
+// cost the datasets' listing and one listing per namesPerRequest names.
+func folderUsers(connect func(context.Context) (*Client, string, error), folders map[string]NameFolder, own func(id string) bool) func(context.Context, []string) (map[string][]string, error) {
+	return func(ctx context.Context, prefixes []string) (map[string][]string, error) {
+		byName := map[string][]NameFolder{}
+		for _, p := range prefixes {
+			if f, ok := folders[p]; ok { // any other prefix is not name-keyed: the resource's alone
+				byName[f.Name] = append(byName[f.Name], f)
 			}
 		}
-		var users []string
-		for _, it := range sameName {
-			if it.ID == ownID || !usesFolder(it, f.SourceFolder) {
+		if len(byName) == 0 {
+			return nil, nil
+		}
+		c, team, err := connect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		items, datasets, err := itemsNamed(ctx, c, team, slices.Sorted(maps.Keys(byName)))
+		if err != nil {
+			return nil, err
+		}
+		users := map[string][]string{}
+		for _, it := range items {
+			if own(it.ID) {
 				continue
 			}
-			users = append(users, fmt.Sprintf("V7 item %q (%s) in dataset %q at %s", it.Name, it.ID, datasets[it.DatasetID], it.Path))
+			for _, f := range byName[it.Name] {
+				if usesFolder(it, f.SourceFolder) {
+					users[f.Prefix] = append(users[f.Prefix], fmt.Sprintf("V7 item %q (%s) in dataset %q at %s", it.Name, it.ID, datasets[it.DatasetID], it.Path))
+				}
+			}
 		}
 		return users, nil
 	}
@@ -182,23 +195,35 @@ func usesFolder(it Item, sourceFolder string) bool {
 	return !known
 }
 
-// itemsNamed lists the team's items with this name in every dataset the key sees, and the
-// datasets' slugs by id.
-func itemsNamed(ctx context.Context, c *Client, team, name string) ([]Item, map[int64]string, error) {
+// namesPerRequest bounds the item_names[] of one listing, so that its URL stays well under
+// 8 KB (V7 documents no cap on repeated filters; inferred).
+const namesPerRequest = 100
+
+// itemsNamed lists the team's items with these names in every dataset the key sees (one
+// request covers every dataset: dataset_ids[] repeats), and the datasets' slugs by id.
+func itemsNamed(ctx context.Context, c *Client, team string, names []string) ([]Item, map[int64]string, error) {
 	all, err := c.Datasets(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listing the datasets to find other V7 items named %q: %w", name, err)
+		return nil, nil, fmt.Errorf("listing the datasets to find other V7 items with the same names: %w", err)
 	}
 	slugs := make(map[int64]string, len(all))
-	var out []Item
+	q := ListQuery{}
 	for _, d := range all {
 		slugs[d.ID] = d.Slug
-		items, err := c.ListItems(ctx, team, ListQuery{DatasetID: d.ID, Names: []string{name}})
+		q.DatasetIDs = append(q.DatasetIDs, d.ID)
+	}
+	if len(all) == 0 {
+		return nil, slugs, nil
+	}
+	var out []Item
+	for batch := range slices.Chunk(names, namesPerRequest) {
+		q.Names = batch
+		items, err := c.ListItems(ctx, team, q)
 		if err != nil {
-			return nil, nil, fmt.Errorf("listing V7 items named %q in dataset %q: %w", name, d.Slug, err)
+			return nil, nil, fmt.Errorf("listing V7 items named like %d of the resource's: %w", len(batch), err)
 		}
 		for _, it := range items {
-			if it.Name == name { // the filter is V7's; the match is checked here too
+			if slices.Contains(batch, it.Name) { // the filter is V7's; the match is checked here too
 				out = append(out, it)
 			}
 		}

@@ -437,7 +437,7 @@ func (r *itemResource) teardownOf(ctx context.Context, m itemModel) (teardown.Te
 		Protected:       m.DeletionProtection.ValueBool(),
 		PlatformDeleted: m.PlatformDeleted.ValueBool(),
 		Timeout:         timeout,
-		InUse:           folderUsers(ctx, connect, m),
+		InUse:           folderUsers(connect, foldersByPrefix(nameFoldersOf(ctx, m)), func(other string) bool { return other == id }),
 		DeletePlatform: func(ctx context.Context) error {
 			c, team, err := connect(ctx)
 			if err != nil {

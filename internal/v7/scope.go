@@ -41,6 +41,8 @@ type ScopeInput struct {
 type NameFolder struct {
 	Prefix       string
 	SourceFolder string
+	// Name is the item name the folder is keyed by.
+	Name string
 }
 
 // SourceFolder is the folder of an object key, "" for a key at the root of the bucket. It
@@ -76,7 +78,7 @@ func NameFolders(in ScopeInput) ([]NameFolder, error) {
 		if err := validate.NoDotParts(dir); err != nil {
 			return nil, fmt.Errorf("storage key %q %w", k, err)
 		}
-		f := NameFolder{Prefix: joinKey(in.Storage.Prefix, dir, "data", in.ItemName), SourceFolder: dir}
+		f := NameFolder{Prefix: joinKey(in.Storage.Prefix, dir, "data", in.ItemName), SourceFolder: dir, Name: in.ItemName}
 		if !slices.Contains(out, f) {
 			out = append(out, f)
 		}

@@ -324,7 +324,7 @@ func (f *Fake) listItems(w http.ResponseWriter, r *http.Request) {
 		DatasetIDs: atoiAll(queryList(q, "dataset_ids")),
 		ItemIDs:    queryList(q, "item_ids"), ItemNames: queryList(q, "item_names"),
 		ItemPaths: queryList(q, "item_paths"), Statuses: queryList(q, "statuses"),
-		SlotTypes: queryList(q, "slot_types"),
+		SlotTypes: queryList(q, "slot_types"), ItemPathPrefix: q.Get("item_path_prefix"),
 	}
 	size := 500
 	if s := q.Get("page[size]"); s != "" {
