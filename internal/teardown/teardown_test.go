@@ -264,9 +264,13 @@ func TestGoneKeepsWhatStorageIsLeft(t *testing.T) {
 		{name: "nothing left", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "empty", "item-1/a/b")}},
 		{name: "no scopes", td: teardown.Teardown{Object: "item x"}},
 		{name: "the rest is another object's", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "shared"),
-			InUse: func(_ context.Context, ps []string) (map[string][]string, error) { return map[string][]string{ps[0]: {"item y"}}, nil }}},
+			InUse: func(_ context.Context, ps []string) (map[string][]string, error) {
+				return map[string][]string{ps[0]: {"item y"}}, nil
+			}}},
 		{name: "in-use check fails", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "shared"),
-			InUse: func(context.Context, []string) (map[string][]string, error) { return nil, fmt.Errorf("V7 answered 500") }},
+			InUse: func(context.Context, []string) (map[string][]string, error) {
+				return nil, fmt.Errorf("V7 answered 500")
+			}},
 			keep: true, warning: "V7 answered 500"},
 		{name: "a scope done by an earlier destroy", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "done"), InUse: noUse},
 			prog: &teardown.Progress{PlatformDeleted: true, ScopesDone: []string{scopes(t, bucket, "done")[0].String()}}},

@@ -170,7 +170,7 @@ type ListQuery struct {
 	// PathPrefix is V7's item_path_prefix: a bare string prefix of the folder path ("/a/" for
 	// the subfolders of /a).
 	PathPrefix string
-	Statuses  []string
+	Statuses   []string
 	// PageSize is the page size asked for; 500 (darwin-py's) when zero.
 	PageSize int
 }
