@@ -235,6 +235,7 @@ func (p *dataplatformsProvider) retrySettings(m *retryModel, resp *provider.Conf
 func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		v7.NewItemResource,
+		v7.NewItemSetResource,
 		foundry.NewFileResource,
 		foundry.NewFileSetResource,
 		younite.NewDataRecordResource,

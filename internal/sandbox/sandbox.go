@@ -158,6 +158,9 @@ func (sb *Sandbox) startS3(ctx context.Context, host string) error {
 			r.SetURL(target)
 			// SigV4 signs the Host header: the store must see the host the client signed.
 			r.Out.Host = r.In.Host
+			// A request the store has taken is finished whatever its client does, as S3 finishes
+			// it: the handler (and Faults.InFlight) lasts until the store is done with it.
+			r.Out = r.Out.WithContext(context.WithoutCancel(r.In.Context()))
 		},
 	}
 	endpoint, err := sb.serve(host, sb.faults.middleware("s3", s3ErrorBody, proxy))

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -289,4 +291,27 @@ func holdLastKey(batch []entry) (now, held []entry) {
 func isNoSuchBucket(err error) bool {
 	var apiErr smithy.APIError
 	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchBucket"
+}
+
+// Keys calls each with every current object key under the folder folder (keys starting with
+// folder + "/", never a bare string prefix), in key order, one listing page at a time. A source
+// listing, not a teardown: it deletes nothing.
+func (e *Engine) Keys(ctx context.Context, bucket, folder string, each func(key string) error) error {
+	prefix := strings.TrimRight(folder, "/") + "/"
+	if prefix == "/" {
+		prefix = ""
+	}
+	pager := s3.NewListObjectsV2Paginator(e.api, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	for pager.HasMorePages() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing s3://%s/%s: %w", bucket, prefix, err)
+		}
+		for _, o := range page.Contents {
+			if err := each(aws.ToString(o.Key)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

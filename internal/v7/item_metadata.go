@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -144,7 +145,7 @@ func emptyFolderWarnings(ctx context.Context, m itemModel, bucket string, counts
 // connection of another item is not in V7's answer; items of another connection with the same
 // name and source folder are counted as users too. folders are the resource's name-keyed
 // folders by prefix, and own its own items' ids, left out. All the prefixes of one question
-// cost the datasets' listing and one listing per namesPerRequest names.
+// cost the datasets' listing and one listing per some 230 names (nameBatches).
 func folderUsers(connect func(context.Context) (*Client, string, error), folders map[string]NameFolder, own func(id string) bool) func(context.Context, []string) (map[string][]string, error) {
 	return func(ctx context.Context, prefixes []string) (map[string][]string, error) {
 		byName := map[string][]NameFolder{}
@@ -195,9 +196,28 @@ func usesFolder(it Item, sourceFolder string) bool {
 	return !known
 }
 
-// namesPerRequest bounds the item_names[] of one listing, so that its URL stays well under
-// 8 KB (V7 documents no cap on repeated filters; inferred).
-const namesPerRequest = 100
+// namesQueryBytes bounds the encoded item_names[] of one listing, so that its URL stays under
+// 8 KB, a common limit of a request line, with the rest of the URL (V7 documents no cap on
+// repeated filters; inferred): some 230 names of 12 characters a request.
+const namesQueryBytes = 7000
+
+// nameBatches splits names into batches whose encoded item_names[] fit namesQueryBytes.
+func nameBatches(names []string) [][]string {
+	var out [][]string
+	var batch []string
+	size := 0
+	for _, n := range names {
+		b := len(url.QueryEscape("item_names[]")) + len(url.QueryEscape(n)) + 2
+		if len(batch) > 0 && size+b > namesQueryBytes {
+			out, batch, size = append(out, batch), nil, 0
+		}
+		batch, size = append(batch, n), size+b
+	}
+	if len(batch) > 0 {
+		out = append(out, batch)
+	}
+	return out
+}
 
 // itemsNamed lists the team's items with these names in every dataset the key sees (one
 // request covers every dataset: dataset_ids[] repeats), and the datasets' slugs by id.
@@ -216,7 +236,7 @@ func itemsNamed(ctx context.Context, c *Client, team string, names []string) ([]
 		return nil, slugs, nil
 	}
 	var out []Item
-	for batch := range slices.Chunk(names, namesPerRequest) {
+	for _, batch := range nameBatches(names) {
 		q.Names = batch
 		items, err := c.ListItems(ctx, team, q)
 		if err != nil {

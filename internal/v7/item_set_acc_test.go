@@ -1,0 +1,371 @@
+package v7_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
+	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
+)
+
+const setAddr = "dataplatforms_v7_item_set.test"
+
+// setTest is one item set's world: its source folder in the sandbox bucket, its V7 folder,
+// and the clients that check both.
+type setTest struct {
+	t      *testing.T
+	base   string // the source folder, relative to the bucket
+	folder string // the set's V7 folder
+	s3     *s3.Client
+	v7     *v7.Client
+}
+
+func newSetTest(t *testing.T, name string) *setTest {
+	acctest.PreCheck(t)
+	sb := acctest.Sandbox(t)
+	base := acctest.Unique(name)
+	return &setTest{t: t, base: base, folder: "/" + base, s3: acctest.S3(t),
+		v7: v7.NewClient(sb.Endpoints["v7"]+"/api", v7fake.APIKey, transport.New(transport.Config{Platform: v7.PlatformName}))}
+}
+
+func (st *setTest) vars(extra config.Variables) config.Variables {
+	v := config.Variables{"path": config.StringVariable(st.folder), "prefix": config.StringVariable(st.base + "/scans/"),
+		"storage_slug": config.StringVariable(v7fake.StorageRW)}
+	for k, val := range extra {
+		v[k] = val
+	}
+	return v
+}
+
+func (st *setTest) key(i int) string { return fmt.Sprintf("%s/scans/img-%04d.jpg", st.base, i) }
+
+// put writes source objects, 16 at a time.
+func (st *setTest) put(keys ...string) {
+	st.t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(keys))
+	sem := make(chan struct{}, 16)
+	for _, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			_, err := st.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String(k), Body: strings.NewReader("source " + k)})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			st.t.Fatal(err)
+		}
+	}
+}
+
+// items lists the set's V7 folder (and the folders under it).
+func (st *setTest) items() ([]v7.Item, error) {
+	ctx := context.Background()
+	a, err := st.v7.ListItems(ctx, v7fake.TeamSlug, v7.ListQuery{DatasetID: v7fake.DatasetID, Paths: []string{st.folder}})
+	if err != nil {
+		return nil, err
+	}
+	b, err := st.v7.ListItems(ctx, v7fake.TeamSlug, v7.ListQuery{DatasetID: v7fake.DatasetID, PathPrefix: st.folder + "/"})
+	return append(a, b...), err
+}
+
+func (st *setTest) checkItems(want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		items, err := st.items()
+		if err != nil {
+			return err
+		}
+		if len(items) != want {
+			return fmt.Errorf("%d items in V7 folder %s, want %d", len(items), st.folder, want)
+		}
+		return nil
+	}
+}
+
+// metadata is the name-keyed folder V7 wrote for the source key i.
+func (st *setTest) metadata(i int) string {
+	return v7fake.MetadataFolder("v7/darwin", st.key(i), fmt.Sprintf("img-%04d.jpg", i))
+}
+
+// owned counts the objects V7 wrote in the set's data/ folder for its items, exactly.
+func (st *setTest) owned(indexes ...int) (int, error) {
+	var prefixes []string
+	for _, i := range indexes {
+		prefixes = append(prefixes, st.metadata(i))
+	}
+	scope, err := storage.NewScope(sandbox.BucketPlain, prefixes...)
+	if err != nil {
+		return 0, err
+	}
+	keys, err := acctest.ListKeys(context.Background(), st.s3, scope)
+	return len(keys), err
+}
+
+// v7Requests counts what the V7 fake served since the log was cleared: all, and registrations.
+func v7Requests(t *testing.T) (all, registrations, deletes int) {
+	for _, r := range acctest.Sandbox(t).Faults().Requests("v7") {
+		all++
+		switch {
+		case strings.Contains(r.Path, "register_existing"):
+			registrations++
+		case r.Method == http.MethodDelete:
+			deletes++
+		}
+	}
+	return all, registrations, deletes
+}
+
+// otherRequests lists the V7 requests that are not registrations, for a budget's error.
+func otherRequests(t *testing.T) string {
+	var out []string
+	for _, r := range acctest.Sandbox(t).Faults().Requests("v7") {
+		if !strings.Contains(r.Path, "register_existing") {
+			out = append(out, r.Method+" "+r.Path+"?"+r.Query)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func ceil(n, d int) int { return (n + d - 1) / d }
+
+// A 2,000-item set from a source folder: registered in ⌈N/100⌉ requests, refreshed in
+// ⌈N/500⌉ + 5; 10 keys added and 5 removed, registered and deleted (with their folders) at
+// the next apply; the destroy leaves 0 items and 0 owned keys, within ⌈N/100⌉ + ⌈N/500⌉ + 10
+// requests beside its refresh, and every neighbour is byte-identical: a longer name beside an
+// owned folder, the same name in another source folder, and the source objects.
+func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testing.T) {
+	const n = 2000
+	st := newSetTest(t, "set2k")
+	var keys []string
+	for i := range n {
+		keys = append(keys, st.key(i))
+	}
+	st.put(keys...)
+	st.put(st.base + "/scans/tmp/skipped.jpg") // excluded by tmp/**
+	neighbours := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain,
+		st.metadata(1)+"0/thumb.jpg",                              // data/img-0001.jpg0: a longer name
+		"v7/darwin/"+st.base+"/other/data/img-0001.jpg/thumb.jpg", // the same name, another source folder
+		"v7/darwin/"+st.base+"/scans/data/img-0002.jpg.bak",       // a key that sorts between p and p/
+		st.base+"/scans-old/img-0001.jpg")                         // a longer source folder
+	source := acctest.RememberUnder(t, st.s3, sandbox.BucketPlain, st.base+"/scans/img-000")
+	cfg := config.StaticFile("testdata/item_set.tf")
+	clear := func() { acctest.Sandbox(t).Faults().ClearRequests() }
+	var refreshRequests int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: clear, ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n)),
+					resource.TestCheckResourceAttr(setAddr, "registered.%", fmt.Sprint(n)),
+					st.checkItems(n),
+					func(*terraform.State) error {
+						// The create's requests: those up to its last registration (the refresh
+						// plugin-testing runs after the apply follows them in the log).
+						log := acctest.Sandbox(t).Faults().Requests("v7")
+						all, regs := 0, 0
+						for i, r := range log {
+							if strings.Contains(r.Path, "register_existing") {
+								all, regs = i+1, regs+1
+							}
+						}
+						t.Logf("create of %d items: %d V7 requests, %d registrations", n, all, regs)
+						if regs != ceil(n, 100) || all > ceil(n, 100)+5 {
+							return fmt.Errorf("the create made %d V7 requests (%d registrations), budget ⌈N/100⌉ + 5 = %d:\n%s", all, regs, ceil(n, 100)+5, otherRequests(t))
+						}
+						if got, err := st.owned(0, 1, n-1); err != nil || got != 3*v7fake.DerivedPerSlot {
+							return fmt.Errorf("V7 wrote %d objects into 3 items' folders (%v), want %d", got, err, 3*v7fake.DerivedPerSlot)
+						}
+						return nil
+					},
+				),
+			},
+			{PreConfig: clear, ConfigFile: cfg, ConfigVariables: st.vars(nil), PlanOnly: true},
+			{
+				PreConfig: func() {
+					refreshRequests, _, _ = v7Requests(t)
+					t.Logf("refresh and plan of %d items: %d V7 requests", n, refreshRequests)
+					if refreshRequests > ceil(n, 500)+5 {
+						t.Errorf("the refresh and plan made %d V7 requests, budget ⌈N/500⌉ + 5 = %d", refreshRequests, ceil(n, 500)+5)
+					}
+					for i := n; i < n+10; i++ {
+						st.put(st.key(i))
+					}
+					for i := range 5 {
+						if _, err := st.s3.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String(st.key(10 + i))}); err != nil {
+							t.Fatal(err)
+						}
+					}
+					clear()
+				},
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n+5)),
+					st.checkItems(n+5),
+					func(*terraform.State) error {
+						_, regs, deletes := v7Requests(t)
+						if regs != 1 || deletes != 1 {
+							return fmt.Errorf("adding 10 and removing 5 made %d registrations and %d deletes, want 1 and 1", regs, deletes)
+						}
+						if got, err := st.owned(10, 11, 12, 13, 14); err != nil || got != 0 {
+							return fmt.Errorf("%d objects left in the removed items' folders (%v)", got, err)
+						}
+						if got, err := st.owned(n, n+9, 15); err != nil || got != 3*v7fake.DerivedPerSlot {
+							return fmt.Errorf("%d objects in 3 kept or added items' folders (%v), want %d", got, err, 3*v7fake.DerivedPerSlot)
+						}
+						return neighbours.Intact(context.Background())
+					},
+				),
+			},
+			{
+				PreConfig: clear, ConfigFile: cfg, ConfigVariables: st.vars(nil), Destroy: true,
+				Check: func(*terraform.State) error { // checked here: CheckDestroy does not run once a step emptied the state
+					// plugin-testing plans several times before the destroy; its last command, the
+					// destroy itself, starts with the last refresh's first folder listing.
+					log := acctest.Sandbox(t).Faults().Requests("v7")
+					start := 0
+					for i, r := range log {
+						if strings.Contains(r.Query, "item_paths") && !strings.Contains(r.Query, "page%5Bfrom%5D") {
+							start = i
+						}
+					}
+					all, deletes := len(log)-start, 0
+					for _, r := range log[start:] {
+						if r.Method == http.MethodDelete {
+							deletes++
+						}
+					}
+					t.Logf("terraform destroy of %d items: %d V7 requests (%d deletes), its refresh included", n+5, all, deletes)
+					if budget := ceil(n+5, 100) + ceil(n+5, 500) + 10; all > budget {
+						return fmt.Errorf("the destroy made %d V7 requests, budget ⌈N/100⌉ + ⌈N/500⌉ + 10 = %d:\n%s", all, budget, otherRequests(t))
+					}
+					var s3Requests, s3Deletes int
+					for _, r := range acctest.Sandbox(t).Faults().Requests("s3") {
+						s3Requests++
+						if r.Method == http.MethodPost {
+							s3Deletes++
+						}
+					}
+					t.Logf("the destroy step's S3 requests: %d (%d DeleteObjects) for %d owned objects", s3Requests, s3Deletes, (n+5)*v7fake.DerivedPerSlot)
+					if objects := (n + 5) * v7fake.DerivedPerSlot; s3Deletes != ceil(objects, 1000) {
+						return fmt.Errorf("the destroy sent %d DeleteObjects for %d objects, want ⌈objects/1000⌉ = %d", s3Deletes, objects, ceil(objects, 1000))
+					}
+					if deletes != ceil(n+5, 500) {
+						return fmt.Errorf("the destroy sent %d deletes, want ⌈N/500⌉ = %d", deletes, ceil(n+5, 500))
+					}
+					if err := st.checkItems(0)(nil); err != nil {
+						return err
+					}
+					var all2 []int
+					for i := range n + 10 {
+						all2 = append(all2, i)
+					}
+					if got, err := st.owned(all2...); err != nil || got != 0 {
+						return fmt.Errorf("%d owned objects left after the destroy (%v)", got, err)
+					}
+					if err := neighbours.Intact(context.Background()); err != nil {
+						return err
+					}
+					return source.Intact(context.Background())
+				},
+			},
+		},
+	})
+}
+
+// A folder shared with an item outside the set (the same source registered into another V7
+// folder) is kept at destroy, and the warning names that item; items in the set's folder
+// that are not the set's refuse the create, and a lost registration answer is adopted.
+func TestAccV7ItemSet_sharedFolderKeptForeignRefusedLostAnswerAdopted(t *testing.T) {
+	st := newSetTest(t, "setshared")
+	var keys []string
+	for i := range 150 {
+		keys = append(keys, st.key(i))
+	}
+	st.put(keys...)
+	ctx := context.Background()
+	// An item outside the set with the same name and source as the set's img-0003.jpg.
+	reg, err := st.v7.Register(ctx, v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW, v7.RegisterItem{
+		Name: "img-0003.jpg", Path: st.folder + "-outside", Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "img-0003.jpg", StorageKey: st.key(3)}}})
+	if err != nil || len(reg.Items) != 1 {
+		t.Fatalf("registering the outside item: %v %+v", err, reg)
+	}
+	outside := reg.Items[0].ID
+	// A stranger in the set's folder.
+	if _, err := st.v7.Register(ctx, v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW, v7.RegisterItem{
+		Name: "stranger.jpg", Path: st.folder + "/sub", Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "x.jpg", StorageKey: st.key(149)}}}); err != nil {
+		t.Fatal(err)
+	}
+	warnings, factories := acctest.RecordingFactories()
+	cfg := config.StaticFile("testdata/item_set.tf")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ExpectError: regexp.MustCompile(`(?s)is\s+not\s+empty.*stranger\.jpg.*adopt_existing`),
+			},
+			{
+				PreConfig: func() {
+					if err := st.checkItems(1)(nil); err != nil {
+						t.Errorf("the refused create registered something: %v", err)
+					}
+					// The second registration's answer is lost after V7 acted.
+					acctest.AddFault(t, `{"platform":"v7","lose":"response","count":1,"method":"POST","path_regexp":"register_existing$"}`)
+					acctest.Sandbox(t).Faults().ClearRequests()
+				},
+				ConfigFile: cfg, ConfigVariables: st.vars(config.Variables{"adopt_existing": config.BoolVariable(true)}),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", "150"),
+					st.checkItems(150), // the stranger, adopted and not configured, is deleted
+					func(*terraform.State) error {
+						acctest.ClearFaults(t)
+						if _, regs, _ := v7Requests(t); regs != 2 {
+							return fmt.Errorf("%d registrations, want 2: a lost answer must be adopted, not registered again", regs)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: st.vars(nil), Destroy: true,
+				Check: func(*terraform.State) error {
+					if err := st.checkItems(0)(nil); err != nil {
+						return err
+					}
+					if got, err := st.owned(3); err != nil || got != 2*v7fake.DerivedPerSlot {
+						return fmt.Errorf("the shared folder holds %d objects (%v), want the two items' %d kept whole", got, err, 2*v7fake.DerivedPerSlot)
+					}
+					if got, err := st.owned(4, 5, 149); err != nil || got != 0 {
+						return fmt.Errorf("%d objects left in the set's own folders (%v)", got, err)
+					}
+					if _, err := st.v7.Item(context.Background(), v7fake.TeamSlug, outside); err != nil {
+						return fmt.Errorf("the outside item is gone: %w", err)
+					}
+					return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`kept storage other objects still use.*`+regexp.QuoteMeta(outside)))
+				},
+			},
+		},
+	})
+}
