@@ -1,6 +1,7 @@
 package v7_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -368,4 +370,127 @@ func TestAccV7ItemSet_sharedFolderKeptForeignRefusedLostAnswerAdopted(t *testing
 			},
 		},
 	})
+}
+
+const killSetTF = `
+resource "dataplatforms_v7_item_set" "test" {
+  dataset_slug = "sandbox-dataset"
+  storage_slug = %q
+  path         = %q
+  source       = { prefix = %q }
+}
+`
+
+// killMid starts terraform with args, waits until ready says part of its work has landed,
+// then kills terraform and the provider plugin, as a machine going down would, and waits
+// until the sandbox has finished what it had taken.
+func killMid(t *testing.T, w *acctest.Workdir, ready func() bool, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	cmd := w.Command(ctx, append(args, "-auto-approve", "-no-color")...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := acctest.Eventually(2*time.Minute, func() error {
+		if !ready() {
+			return fmt.Errorf("terraform %s has not got far enough", args[0])
+		}
+		return nil
+	}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	killed := 0
+	if cmd.Process.Kill() == nil {
+		killed++
+	}
+	killed += w.KillPlugin()
+	err := cmd.Wait()
+	acctest.ClearFaults(t)
+	if killed < 2 || err == nil {
+		t.Fatalf("terraform %s was not killed half way (killed %d, terraform: %v)\n%s", args[0], killed, err, out.String())
+	}
+	for _, platform := range []string{"v7", "s3"} {
+		if err := acctest.Eventually(30*time.Second, func() error {
+			if n := acctest.Sandbox(t).Faults().InFlight(platform); n > 0 {
+				return fmt.Errorf("%d %s requests still in flight", n, platform)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// terraform (and its plugin) is killed in the middle of a set's create and of its destroy,
+// through the real binary; one more run converges each time: every source key registered
+// exactly once, then 0 items and 0 owned objects, and the neighbours byte-identical.
+func TestAccV7ItemSet_killedCreateAndDestroyConverge(t *testing.T) {
+	const n = 600
+	st := newSetTest(t, "setkill")
+	var keys []string
+	for i := range n {
+		keys = append(keys, st.key(i))
+	}
+	st.put(keys...)
+	neighbours := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain, st.metadata(1)+"0/thumb.jpg", "v7/darwin/"+st.base+"/other/data/img-0001.jpg/a")
+	w := acctest.NewWorkdir(t, fmt.Sprintf(killSetTF, v7fake.StorageRW, st.folder, st.base+"/scans"))
+	count := func() int {
+		items, err := st.items()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(items)
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+
+	// Registrations slowed to a second each: killed once two of the six batches landed.
+	acctest.AddFault(t, `{"platform":"v7","latency_ms":1000,"method":"POST","path_regexp":"register_existing$"}`)
+	killMid(t, w, func() bool { return count() >= 200 }, "apply")
+	landed := count()
+	if landed == n {
+		t.Fatal("the create had finished before the kill: the test proves nothing")
+	}
+	w.MustRun("apply", "-auto-approve")
+	items, err := st.items()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]int{}
+	for _, it := range items {
+		names[it.Name]++
+	}
+	if len(items) != n || len(names) != n {
+		t.Fatalf("after the rerun: %d items, %d names; want %d of each (killed with %d registered)", len(items), len(names), n, landed)
+	}
+	if out := w.MustRun("state", "show", setAddr); !regexp.MustCompile(fmt.Sprintf(`item_count\s+=\s+%d\n`, n)).MatchString(out) {
+		t.Errorf("the state does not hold the %d items:\n%s", n, out)
+	}
+
+	// Deletes in S3 slowed: killed once V7's items are gone, before the cleanup is done.
+	acctest.AddFault(t, `{"platform":"s3","latency_ms":2000,"method":"POST"}`)
+	killMid(t, w, func() bool { return count() == 0 }, "destroy")
+	left, err := st.owned(all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("killed the destroy with %d items registered at the create's kill, and %d owned objects left at the destroy's", landed, left)
+	w.MustRun("destroy", "-auto-approve")
+	if c := count(); c != 0 {
+		t.Fatalf("%d items left", c)
+	}
+	if left, err := st.owned(all...); err != nil || left != 0 {
+		t.Fatalf("%d owned objects left (%v)", left, err)
+	}
+	if out := w.MustRun("state", "list"); strings.TrimSpace(out) != "" {
+		t.Fatalf("state still holds %q", out)
+	}
+	if err := neighbours.Intact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
