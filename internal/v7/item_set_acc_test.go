@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
@@ -137,6 +139,29 @@ func v7Requests(t *testing.T) (all, registrations, deletes int) {
 	return all, registrations, deletes
 }
 
+// stateBytesPerItem checks what the set keeps in state per item: its id by place and its
+// metadata folder, as the state's JSON holds them.
+func stateBytesPerItem(t *testing.T, n, most int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs := s.RootModule().Resources[setAddr]
+		if rs == nil {
+			return fmt.Errorf("%s not in state", setAddr)
+		}
+		total := 0
+		for k, v := range rs.Primary.Attributes {
+			if strings.HasPrefix(k, "registered.") || strings.HasPrefix(k, "metadata_scope.prefixes.") {
+				total += len(k) + len(v) + 6 // quotes, colon, comma: the JSON of a map entry or a list element
+			}
+		}
+		per := total / n
+		t.Logf("state: %d bytes per item (%d items)", per, n)
+		if per > most {
+			return fmt.Errorf("the state holds %d bytes per item, goal ≤ %d", per, most)
+		}
+		return nil
+	}
+}
+
 // otherRequests lists the V7 requests that are not registrations, for a budget's error.
 func otherRequests(t *testing.T) string {
 	var out []string
@@ -173,12 +198,14 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 	cfg := config.StaticFile("testdata/item_set.tf")
 	clear := func() { acctest.Sandbox(t).Faults().ClearRequests() }
 	var refreshRequests int
+	warnings, factories := acctest.RecordingFactories()
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: clear, ConfigFile: cfg, ConfigVariables: st.vars(nil),
 				Check: resource.ComposeAggregateTestCheckFunc(
+					stateBytesPerItem(t, n, 200),
 					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n)),
 					resource.TestCheckResourceAttr(setAddr, "registered.%", fmt.Sprint(n)),
 					st.checkItems(n),
@@ -222,7 +249,15 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 					clear()
 				},
 				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				// The plan says how many, and shows the ids as one value known after apply.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(setAddr, tfjsonpath.New("registered")),
+				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						return warnings.Expect("PlanResourceChange", regexp.MustCompile(`10 items to register, 5 to delete`))
+					},
 					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n+5)),
 					st.checkItems(n+5),
 					func(*terraform.State) error {

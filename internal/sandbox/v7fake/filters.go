@@ -60,10 +60,15 @@ func (f *Fake) candidates(flt filters) []*item {
 	return out
 }
 
-// match returns the items a filter selects, in insertion order (the cursor order).
-func (f *Fake) match(flt filters) []*item {
+// match returns the items a filter selects, in insertion order (the cursor order), as a list
+// of its own that the caller may change items through.
+func (f *Fake) match(flt filters) []*item { return slices.Clone(f.view(flt)) }
+
+// view is match for a reader that changes nothing while f.mu is held: a whole folder is the
+// index's own list, so that a page of it costs the page, not the folder.
+func (f *Fake) view(flt filters) []*item {
 	if flt.onlyFolders() && len(flt.DatasetIDs) == 1 && len(flt.ItemPaths) == 1 {
-		return slices.Clone(f.idx.byFolder[folder{flt.DatasetIDs[0], flt.ItemPaths[0]}]) // sorted by seq
+		return f.idx.byFolder[folder{flt.DatasetIDs[0], flt.ItemPaths[0]}] // sorted by seq
 	}
 	var out []*item
 	for _, it := range f.candidates(flt) {

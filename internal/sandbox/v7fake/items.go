@@ -337,7 +337,7 @@ func (f *Fake) listItems(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	matched := f.match(flt)
+	matched := f.view(flt)
 	start := 0
 	if from := q.Get("page[from]"); from != "" {
 		cursor := f.items[from]
