@@ -42,7 +42,8 @@ func rateSettings() []rateSetting {
 		out = append(out, rateSetting{string(p.Platform), p.Rate, p.RateHelp})
 		if p.Platform == providerdata.V7 {
 			out = append(out, rateSetting{registrationRate, 100.0 / 60,
-				"V7's item registration (`register_existing*`), on top of `v7`: V7 documents 100 requests a minute; default 1.667."})
+				"V7's item registration (`register_existing*`), on top of `v7`: V7 documents 100 requests a minute; default 1.667. " +
+					"Requests are spaced at 95% of it, so that the network's jitter never puts one over V7's count."})
 		}
 	}
 	return out

@@ -40,7 +40,7 @@ func TestPacerSlowsDownAtA429AndSpeedsUpGradually(t *testing.T) {
 	}
 	// A registration draws from both classes and slows both.
 	p.Observe(reg, http.StatusTooManyRequests)
-	if p.Rate("registration") != 1 || p.Rate("") != 10 {
+	if p.Rate("registration") != 2*RouteMargin/2 || p.Rate("") != 10 {
 		t.Errorf("after a registration 429: %g and %g", p.Rate("registration"), p.Rate(""))
 	}
 	var none *Pacer

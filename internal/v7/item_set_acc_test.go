@@ -333,7 +333,8 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 
 // A folder shared with an item outside the set (the same source registered into another V7
 // folder) is kept at destroy, and the warning names that item; items in the set's folder
-// that are not the set's refuse the create, and a lost registration answer is adopted.
+// that are not the set's refuse the create, a lost registration answer is adopted, and an
+// item deleted in V7's UI is registered again.
 func TestAccV7ItemSet_sharedFolderKeptForeignRefusedLostAnswerAdopted(t *testing.T) {
 	st := newSetTest(t, "setshared")
 	var keys []string
@@ -382,6 +383,29 @@ func TestAccV7ItemSet_sharedFolderKeptForeignRefusedLostAnswerAdopted(t *testing
 							return fmt.Errorf("%d registrations, want 2: a lost answer must be adopted, not registered again", regs)
 						}
 						return nil
+					},
+				),
+			},
+			{ // an item deleted in V7's UI is registered again
+				PreConfig: func() {
+					items, err := st.items()
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, it := range items {
+						if it.Name == "img-0007.jpg" {
+							if _, err := st.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{it.ID}}); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", "150"),
+					st.checkItems(150),
+					func(*terraform.State) error {
+						return warnings.Expect("PlanResourceChange", regexp.MustCompile(`1 items to register, 0 to delete`))
 					},
 				),
 			},
