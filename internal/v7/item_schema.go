@@ -89,6 +89,29 @@ func validFolder(p string) error {
 	return nil
 }
 
+// teamSlugAttribute is team_slug, as every V7 resource has it.
+func teamSlugAttribute() schema.StringAttribute {
+	return schema.StringAttribute{Optional: true, Computed: true,
+		MarkdownDescription: "Team slug. Default: the provider's `v7.team_slug`, else the team the API key selects.",
+		Validators:          []validator.String{stringvalidator.RegexMatches(slugRE, "must be a V7 slug (lower case letters, digits, - and _)")},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}}
+}
+
+// datasetSlugAttribute is dataset_slug; a new dataset is a new resource.
+func datasetSlugAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{Required: true, MarkdownDescription: description,
+		Validators:    []validator.String{stringvalidator.RegexMatches(slugRE, "must be a V7 slug (lower case letters, digits, - and _)")},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+}
+
+// storageSlugAttribute is storage_slug, changed as replace says.
+func storageSlugAttribute(replace planmodifier.String) schema.StringAttribute {
+	return schema.StringAttribute{Required: true,
+		MarkdownDescription: "The team's storage connection that holds the files: its name (what darwin-py sends) or its slug.",
+		Validators:          []validator.String{stringvalidator.RegexMatches(storageRE, "must be a storage connection's name or slug, without leading or trailing spaces")},
+		PlanModifiers:       []planmodifier.String{replace}}
+}
+
 func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keyValidators := []validator.String{validate.String("an object key relative to the bucket", ValidKey)}
 	resp.Schema = schema.Schema{
@@ -101,17 +124,9 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The item's UUID.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"team_slug": schema.StringAttribute{Optional: true, Computed: true,
-				MarkdownDescription: "Team slug. Default: the provider's `v7.team_slug`, else the team the API key selects.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(slugRE, "must be a V7 slug (lower case letters, digits, - and _)")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}},
-			"dataset_slug": schema.StringAttribute{Required: true, MarkdownDescription: "Slug of the dataset the item is registered in.",
-				Validators:    []validator.String{stringvalidator.RegexMatches(slugRE, "must be a V7 slug (lower case letters, digits, - and _)")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-			"storage_slug": schema.StringAttribute{Required: true,
-				MarkdownDescription: "The team's storage connection that holds the files: its name (what darwin-py sends) or its slug.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(storageRE, "must be a storage connection's name or slug, without leading or trailing spaces")},
-				PlanModifiers:       []planmodifier.String{modifiers.StringReplaceUnlessImported("item")}},
+			"team_slug":    teamSlugAttribute(),
+			"dataset_slug": datasetSlugAttribute("Slug of the dataset the item is registered in."),
+			"storage_slug": storageSlugAttribute(modifiers.StringReplaceUnlessImported("item")),
 			"name": schema.StringAttribute{Required: true, MarkdownDescription: "Item name, unique within its folder of the dataset; no `/`, not `.` or `..`.",
 				Validators:    []validator.String{validate.String("a V7 item name", ValidName)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},

@@ -77,6 +77,24 @@ func (r *itemSetResource) env(ctx context.Context, m itemSetModel) (setEnv, diag
 	return setEnv{c: c, team: team, ds: ds, conn: conn}, diags
 }
 
+// gather is what an apply starts from: the environment, the members the configuration wants,
+// and the items in the set's folder now.
+func (r *itemSetResource) gather(ctx context.Context, m itemSetModel) (setEnv, map[string]SetMember, map[string]Item, diag.Diagnostics) {
+	e, diags := r.env(ctx, m)
+	if diags.HasError() {
+		return e, nil, nil, diags
+	}
+	want, d := r.members(ctx, m, e.conn)
+	if diags.Append(d...); diags.HasError() {
+		return e, nil, nil, diags
+	}
+	existing, err := listOwned(ctx, e.c, e.team, e.ds.ID, m.Path.ValueString())
+	if err != nil {
+		diags.Append(diagnostics.Error("Reading the items of the "+setObject(m)+" failed", err, "Nothing was registered or deleted."))
+	}
+	return e, want, existing, diags
+}
+
 // members are the items the configuration wants, by place: the source folder's keys (one
 // listing of the bucket) or the explicit items.
 func (r *itemSetResource) members(ctx context.Context, m itemSetModel, conn StorageConnection) (map[string]SetMember, diag.Diagnostics) {
@@ -383,17 +401,8 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	e, diags := r.env(ctx, m)
+	e, want, existing, diags := r.gather(ctx, m)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	want, diags := r.members(ctx, m, e.conn)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	existing, err := listOwned(ctx, e.c, e.team, e.ds.ID, m.Path.ValueString())
-	if err != nil {
-		resp.Diagnostics.Append(diagnostics.Error("Creating the "+setObject(m)+" failed", err, "Nothing was registered."))
 		return
 	}
 	var foreign []string
@@ -586,17 +595,8 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	defer cancel()
 	plan.ID, plan.TeamSlug, plan.DatasetID, plan.StoragePrefix = state.ID, state.TeamSlug, state.DatasetID, state.StoragePrefix
 	plan.Registered, plan.ItemCount, plan.MetadataScope = state.Registered, state.ItemCount, state.MetadataScope
-	e, diags := r.env(ctx, plan)
+	e, want, existing, diags := r.gather(ctx, plan)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	want, diags := r.members(ctx, plan, e.conn)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	existing, err := listOwned(ctx, e.c, e.team, e.ds.ID, plan.Path.ValueString())
-	if err != nil {
-		resp.Diagnostics.Append(diagnostics.Error("Updating the "+setObject(plan)+" failed", err, ""))
 		return
 	}
 	// Only the set's own items, and those at its places with its files, count as there.
