@@ -360,7 +360,7 @@ func rawGet(t *testing.T, u string, out any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET %s: %s", u, resp.Status)
 	}

@@ -479,9 +479,15 @@ func scopeValue(ctx context.Context, conn StorageConnection, m itemModel) (types
 
 // registerItem turns the planned slots into V7's registration body.
 func registerItem(ctx context.Context, m itemModel) (RegisterItem, diag.Diagnostics) {
-	it := RegisterItem{Name: m.Name.ValueString(), Path: m.Path.ValueString()}
+	it := RegisterItem{Name: m.Name.ValueString(), Path: m.Path.ValueString(), Slots: registerSlots(m.Slots)}
 	diags := m.Tags.ElementsAs(ctx, &it.Tags, false)
-	for _, s := range m.Slots {
+	return it, diags
+}
+
+// registerSlots turns configured slots (an item's or an item set's) into V7's registration body.
+func registerSlots(slots []slotModel) []RegisterSlot {
+	out := make([]RegisterSlot, 0, len(slots))
+	for _, s := range slots {
 		rs := RegisterSlot{
 			SlotName: s.SlotName.ValueString(), FileName: s.FileName.ValueString(), StorageKey: s.StorageKey.ValueString(),
 			Type: s.Type.ValueString(), StorageThumbnailKey: s.StorageThumbnailKey.ValueString(),
@@ -491,9 +497,9 @@ func registerItem(ctx context.Context, m itemModel) (RegisterItem, diag.Diagnost
 			rs.Sections = append(rs.Sections, Section{SectionIndex: sec.SectionIndex.ValueInt64(), Width: sec.Width.ValueInt64(),
 				Height: sec.Height.ValueInt64(), StorageHQKey: sec.StorageHQKey.ValueString(), StorageLQKey: sec.StorageLQKey.ValueString()})
 		}
-		it.Slots = append(it.Slots, rs)
+		out = append(out, rs)
 	}
-	return it, diags
+	return out
 }
 
 // resolve finds the dataset and the storage connection a registration names.

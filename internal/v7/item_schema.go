@@ -89,6 +89,31 @@ func validFolder(p string) error {
 	return nil
 }
 
+// slotAttributes are the fields of a slot, as an item and an item set's items take them.
+func slotAttributes() map[string]schema.Attribute {
+	keyValidators := []validator.String{validate.String("an object key relative to the bucket", ValidKey)}
+	return map[string]schema.Attribute{
+		"slot_name": schema.StringAttribute{Required: true, MarkdownDescription: "Slot name, such as `0`.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+		"file_name":   schema.StringAttribute{Required: true, MarkdownDescription: "File name V7 shows.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+		"storage_key": schema.StringAttribute{Required: true, MarkdownDescription: "Object key of the file, relative to the bucket (case-sensitive).", Validators: keyValidators},
+		"type": schema.StringAttribute{Optional: true, MarkdownDescription: "`image`, `video`, `pdf` or `dicom`; V7 guesses it when unset.",
+			Validators: []validator.String{stringvalidator.OneOf("image", "video", "pdf", "dicom")}},
+		"storage_thumbnail_key": schema.StringAttribute{Optional: true, Validators: keyValidators,
+			MarkdownDescription: "Read-only storage: key of a thumbnail the customer made. Optional: without it V7 shows the original."},
+		"width":  schema.Int64Attribute{Optional: true, MarkdownDescription: "Read-only storage: width in pixels (optional).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
+		"height": schema.Int64Attribute{Optional: true, MarkdownDescription: "Read-only storage: height in pixels (optional).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
+		"sections": schema.ListNestedAttribute{Optional: true, MarkdownDescription: "Read-only storage: video or DICOM sections the customer made.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"section_index":  schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(0)}},
+				"width":          schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
+				"height":         schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
+				"storage_hq_key": schema.StringAttribute{Optional: true, Validators: keyValidators},
+				"storage_lq_key": schema.StringAttribute{Optional: true, Validators: keyValidators},
+			}}},
+	}
+}
+
 // teamSlugAttribute is team_slug, as every V7 resource has it.
 func teamSlugAttribute() schema.StringAttribute {
 	return schema.StringAttribute{Optional: true, Computed: true,
@@ -113,7 +138,6 @@ func storageSlugAttribute(replace planmodifier.String) schema.StringAttribute {
 }
 
 func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keyValidators := []validator.String{validate.String("an object key relative to the bucket", ValidKey)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An item registered in a V7 Darwin dataset from the customer's own storage (a V7 storage connection). " +
 			"`terraform destroy` deletes the item from V7 (by its id and dataset, never by name) and then exactly the derived " +
@@ -137,26 +161,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "The item's files, one per slot. Changing them replaces the item.",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 				PlanModifiers:       []planmodifier.List{modifiers.ListReplaceUnlessImported("item")},
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"slot_name": schema.StringAttribute{Required: true, MarkdownDescription: "Slot name, such as `0`.",
-						Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-					"file_name":   schema.StringAttribute{Required: true, MarkdownDescription: "File name V7 shows.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-					"storage_key": schema.StringAttribute{Required: true, MarkdownDescription: "Object key of the file, relative to the bucket (case-sensitive).", Validators: keyValidators},
-					"type": schema.StringAttribute{Optional: true, MarkdownDescription: "`image`, `video`, `pdf` or `dicom`; V7 guesses it when unset.",
-						Validators: []validator.String{stringvalidator.OneOf("image", "video", "pdf", "dicom")}},
-					"storage_thumbnail_key": schema.StringAttribute{Optional: true, Validators: keyValidators,
-						MarkdownDescription: "Read-only storage: key of a thumbnail the customer made. Optional: without it V7 shows the original."},
-					"width":  schema.Int64Attribute{Optional: true, MarkdownDescription: "Read-only storage: width in pixels (optional).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"height": schema.Int64Attribute{Optional: true, MarkdownDescription: "Read-only storage: height in pixels (optional).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"sections": schema.ListNestedAttribute{Optional: true, MarkdownDescription: "Read-only storage: video or DICOM sections the customer made.",
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"section_index":  schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(0)}},
-							"width":          schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
-							"height":         schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
-							"storage_hq_key": schema.StringAttribute{Optional: true, Validators: keyValidators},
-							"storage_lq_key": schema.StringAttribute{Optional: true, Validators: keyValidators},
-						}}},
-				}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: slotAttributes()},
 			},
 			"tags": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Tags (V7 tag classes; missing ones are created). Change in place.",

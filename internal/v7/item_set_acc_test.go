@@ -125,6 +125,20 @@ func (st *setTest) owned(indexes ...int) (int, error) {
 	return len(keys), err
 }
 
+// objectsUnder counts the objects (every version) of one folder, exactly.
+func (st *setTest) objectsUnder(folder string) int {
+	st.t.Helper()
+	scope, err := storage.NewScope(sandbox.BucketPlain, folder)
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	keys, err := acctest.ListKeys(context.Background(), st.s3, scope)
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	return len(keys)
+}
+
 // v7Requests counts what the V7 fake served since the log was cleared: all, and registrations.
 func v7Requests(t *testing.T) (all, registrations, deletes int) {
 	for _, r := range acctest.Sandbox(t).Faults().Requests("v7") {
@@ -196,14 +210,14 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 		st.base+"/scans-old/img-0001.jpg")                         // a longer source folder
 	source := acctest.RememberUnder(t, st.s3, sandbox.BucketPlain, st.base+"/scans/img-000")
 	cfg := config.StaticFile("testdata/item_set.tf")
-	clear := func() { acctest.Sandbox(t).Faults().ClearRequests() }
+	clearLog := func() { acctest.Sandbox(t).Faults().ClearRequests() }
 	var refreshRequests int
 	warnings, factories := acctest.RecordingFactories()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig: clear, ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				PreConfig: clearLog, ConfigFile: cfg, ConfigVariables: st.vars(nil),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stateBytesPerItem(t, n, 200),
 					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n)),
@@ -224,13 +238,13 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 							return fmt.Errorf("the create made %d V7 requests (%d registrations), budget ⌈N/100⌉ + 5 = %d:\n%s", all, regs, ceil(n, 100)+5, otherRequests(t))
 						}
 						if got, err := st.owned(0, 1, n-1); err != nil || got != 3*v7fake.DerivedPerSlot {
-							return fmt.Errorf("V7 wrote %d objects into 3 items' folders (%v), want %d", got, err, 3*v7fake.DerivedPerSlot)
+							return fmt.Errorf("V7 wrote %d objects into 3 items' folders (%w), want %d", got, err, 3*v7fake.DerivedPerSlot)
 						}
 						return nil
 					},
 				),
 			},
-			{PreConfig: clear, ConfigFile: cfg, ConfigVariables: st.vars(nil), PlanOnly: true},
+			{PreConfig: clearLog, ConfigFile: cfg, ConfigVariables: st.vars(nil), PlanOnly: true},
 			{
 				PreConfig: func() {
 					refreshRequests, _, _ = v7Requests(t)
@@ -246,7 +260,7 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 							t.Fatal(err)
 						}
 					}
-					clear()
+					clearLog()
 				},
 				ConfigFile: cfg, ConfigVariables: st.vars(nil),
 				// The plan says how many, and shows the ids as one value known after apply.
@@ -266,17 +280,17 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 							return fmt.Errorf("adding 10 and removing 5 made %d registrations and %d deletes, want 1 and 1", regs, deletes)
 						}
 						if got, err := st.owned(10, 11, 12, 13, 14); err != nil || got != 0 {
-							return fmt.Errorf("%d objects left in the removed items' folders (%v)", got, err)
+							return fmt.Errorf("%d objects left in the removed items' folders (%w)", got, err)
 						}
 						if got, err := st.owned(n, n+9, 15); err != nil || got != 3*v7fake.DerivedPerSlot {
-							return fmt.Errorf("%d objects in 3 kept or added items' folders (%v), want %d", got, err, 3*v7fake.DerivedPerSlot)
+							return fmt.Errorf("%d objects in 3 kept or added items' folders (%w), want %d", got, err, 3*v7fake.DerivedPerSlot)
 						}
 						return neighbours.Intact(context.Background())
 					},
 				),
 			},
 			{
-				PreConfig: clear, ConfigFile: cfg, ConfigVariables: st.vars(nil), Destroy: true,
+				PreConfig: clearLog, ConfigFile: cfg, ConfigVariables: st.vars(nil), Destroy: true,
 				Check: func(*terraform.State) error { // checked here: CheckDestroy does not run once a step emptied the state
 					// plugin-testing plans several times before the destroy; its last command, the
 					// destroy itself, starts with the last refresh's first folder listing.
@@ -319,7 +333,7 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 						all2 = append(all2, i)
 					}
 					if got, err := st.owned(all2...); err != nil || got != 0 {
-						return fmt.Errorf("%d owned objects left after the destroy (%v)", got, err)
+						return fmt.Errorf("%d owned objects left after the destroy (%w)", got, err)
 					}
 					if err := neighbours.Intact(context.Background()); err != nil {
 						return err
@@ -416,10 +430,10 @@ func TestAccV7ItemSet_sharedFolderKeptForeignRefusedLostAnswerAdopted(t *testing
 						return err
 					}
 					if got, err := st.owned(3); err != nil || got != 2*v7fake.DerivedPerSlot {
-						return fmt.Errorf("the shared folder holds %d objects (%v), want the two items' %d kept whole", got, err, 2*v7fake.DerivedPerSlot)
+						return fmt.Errorf("the shared folder holds %d objects (%w), want the two items' %d kept whole", got, err, 2*v7fake.DerivedPerSlot)
 					}
 					if got, err := st.owned(4, 5, 149); err != nil || got != 0 {
-						return fmt.Errorf("%d objects left in the set's own folders (%v)", got, err)
+						return fmt.Errorf("%d objects left in the set's own folders (%w)", got, err)
 					}
 					if _, err := st.v7.Item(context.Background(), v7fake.TeamSlug, outside); err != nil {
 						return fmt.Errorf("the outside item is gone: %w", err)
@@ -552,4 +566,69 @@ func TestAccV7ItemSet_killedCreateAndDestroyConverge(t *testing.T) {
 	if err := neighbours.Intact(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The explicit form from a CSV: a multi-slot item, an item in a folder under the set's, and
+// an item outside the set's folder, refused at plan before anything is registered.
+func TestAccV7ItemSet_explicitItemsFromCSV(t *testing.T) {
+	st := newSetTest(t, "setcsv")
+	st.put(st.key(0), st.key(1), st.key(2), st.key(3))
+	csv := func(rows ...string) config.Variables {
+		return config.Variables{"path": config.StringVariable(st.folder),
+			"items_csv": config.StringVariable("name,folder,key,key2\n" + strings.Join(rows, "\n") + "\n")}
+	}
+	good := csv("pair,"+st.folder+","+st.key(0)+","+st.key(1), "single,"+st.folder+"/2024,"+st.key(2)+",")
+	cfg := config.StaticFile("testdata/item_set_items.tf")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: csv("stray," + st.folder + "-other," + st.key(3) + ","),
+				ExpectError: regexp.MustCompile(`(?s)Item outside the set's folder.*not\s+` + regexp.QuoteMeta(st.folder)),
+			},
+			{
+				PreConfig: func() {
+					if err := st.checkItems(0)(nil); err != nil {
+						t.Errorf("the refused plan registered something: %v", err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: good,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", "2"),
+					resource.TestCheckResourceAttrSet(setAddr, "registered."+st.folder+"/pair"),
+					resource.TestCheckResourceAttrSet(setAddr, "registered."+st.folder+"/2024/single"),
+					resource.TestCheckResourceAttr(setAddr, "metadata_scope.prefixes.#", "2"),
+					func(*terraform.State) error {
+						items, err := st.items()
+						if err != nil {
+							return err
+						}
+						for _, it := range items {
+							if it.Name == "pair" && len(it.Slots) != 2 {
+								return fmt.Errorf("the pair has %d slots, want 2", len(it.Slots))
+							}
+						}
+						if n := st.objectsUnder(v7fake.MetadataFolder("v7/darwin", st.key(2), "single")); n != v7fake.DerivedPerSlot {
+							return fmt.Errorf("V7 wrote %d objects for single, want %d", n, v7fake.DerivedPerSlot)
+						}
+						return st.checkItems(2)(nil)
+					},
+				),
+			},
+			{
+				ConfigFile: cfg, ConfigVariables: good, Destroy: true,
+				Check: func(*terraform.State) error {
+					if err := st.checkItems(0)(nil); err != nil {
+						return err
+					}
+					for _, folder := range []string{v7fake.MetadataFolder("v7/darwin", st.key(2), "single"), v7fake.MetadataFolder("v7/darwin", st.key(0), "pair")} {
+						if n := st.objectsUnder(folder); n != 0 {
+							return fmt.Errorf("%d objects left in %s", n, folder)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

@@ -114,8 +114,8 @@ func SourceMembers(ctx context.Context, engine *storage.Engine, bucket, setPath 
 			return nil // a folder marker, or not selected
 		}
 		name, dir := path.Base(rel), SourceFolder(rel)
-		if ValidName(name) != nil || ValidKey(key) != nil {
-			skipped = append(skipped, key)
+		if usable := ValidName(name) == nil && ValidKey(key) == nil; !usable {
+			skipped = append(skipped, key) // V7 would refuse it: named in a warning, not registered
 			return nil
 		}
 		v7Path := normPath(setPath)

@@ -136,11 +136,7 @@ func (r *itemSetResource) members(ctx context.Context, m itemSetModel, conn Stor
 				fmt.Sprintf("Item %q is in %s, which is not %s or a folder under it: the set owns only its folder.", name, folder, m.Path.ValueString()))
 			continue
 		}
-		reg := RegisterItem{Name: name, Path: normPath(folder)}
-		for _, s := range it.Slots {
-			reg.Slots = append(reg.Slots, RegisterSlot{SlotName: s.SlotName.ValueString(), FileName: s.FileName.ValueString(),
-				StorageKey: s.StorageKey.ValueString(), Type: s.Type.ValueString()})
-		}
+		reg := RegisterItem{Name: name, Path: normPath(folder), Slots: registerSlots(it.Slots)}
 		out[place(folder, name)] = SetMember{Place: place(folder, name), Item: reg}
 	}
 	return out, diags

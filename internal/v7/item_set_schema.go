@@ -53,15 +53,8 @@ type setSourceModel struct {
 }
 
 type setItemModel struct {
-	Path  types.String   `tfsdk:"path"`
-	Slots []setSlotModel `tfsdk:"slots"`
-}
-
-type setSlotModel struct {
-	SlotName   types.String `tfsdk:"slot_name"`
-	FileName   types.String `tfsdk:"file_name"`
-	StorageKey types.String `tfsdk:"storage_key"`
-	Type       types.String `tfsdk:"type"`
+	Path  types.String `tfsdk:"path"`
+	Slots []slotModel  `tfsdk:"slots"`
 }
 
 // ownedFolder checks a set's folder: a dataset folder, not the dataset's root (a set owns its
@@ -81,7 +74,6 @@ func (r *itemSetResource) ConfigValidators(context.Context) []resource.ConfigVal
 }
 
 func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keyValidators := []validator.String{validate.String("an object key relative to the bucket", ValidKey)}
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Many V7 Darwin items registered from the customer's own storage as one resource: every object under a " +
@@ -114,21 +106,14 @@ func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 						Validators:          []validator.List{listvalidator.ValueStringsAre(validate.String("a glob", ValidGlob))}},
 				}},
 			"items": schema.MapNestedAttribute{Optional: true,
-				MarkdownDescription: "The explicit form: items by name, for multi-slot items or chosen names.",
+				MarkdownDescription: "The explicit form: items by name, for multi-slot items or chosen names, with the slot fields of `dataplatforms_v7_item`.",
 				Validators:          []validator.Map{mapvalidator.KeysAre(validate.String("a V7 item name", ValidName)), mapvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"path": schema.StringAttribute{Optional: true, MarkdownDescription: "Dataset folder of the item: `path` (the default) or a folder under it.",
 						Validators: []validator.String{validate.String("a dataset folder path", validFolder)}},
 					"slots": schema.ListNestedAttribute{Required: true, MarkdownDescription: "The item's files, one per slot.",
-						Validators: []validator.List{listvalidator.SizeAtLeast(1)},
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"slot_name": schema.StringAttribute{Required: true, MarkdownDescription: "Slot name, such as `0`.",
-								Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-							"file_name":   schema.StringAttribute{Required: true, MarkdownDescription: "File name V7 shows.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-							"storage_key": schema.StringAttribute{Required: true, MarkdownDescription: "Object key of the file, relative to the bucket (case-sensitive).", Validators: keyValidators},
-							"type": schema.StringAttribute{Optional: true, MarkdownDescription: "`image`, `video`, `pdf` or `dicom`; V7 guesses it when unset.",
-								Validators: []validator.String{stringvalidator.OneOf("image", "video", "pdf", "dicom")}},
-						}}},
+						Validators:   []validator.List{listvalidator.SizeAtLeast(1)},
+						NestedObject: schema.NestedAttributeObject{Attributes: slotAttributes()}},
 				}}},
 			"metadata_layout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(LayoutNameFolder),
 				MarkdownDescription: "Where V7 wrote each item's derived files in a read-write bucket: `name_folder` (default), " +
