@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure        = &itemSetResource{}
 	_ resource.ResourceWithModifyPlan       = &itemSetResource{}
 	_ resource.ResourceWithConfigValidators = &itemSetResource{}
+	_ resource.ResourceWithValidateConfig   = &itemSetResource{}
 )
 
 // deleteBatch is how many item ids one delete carries. darwin-py deletes whatever ids it is
@@ -75,6 +76,28 @@ func (r *itemSetResource) env(ctx context.Context, m itemSetModel) (setEnv, diag
 		diags.Append(diagnostics.Error("Resolving the dataset and storage of the "+setObject(m)+" failed", err, ""))
 	}
 	return setEnv{c: c, team: team, ds: ds, conn: conn}, diags
+}
+
+// ValidateConfig refuses an explicit item outside the set's folder at validate, before anything
+// is planned: the set owns only its folder.
+func (r *itemSetResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var setPath types.String
+	var items types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("path"), &setPath)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("items"), &items)...)
+	if resp.Diagnostics.HasError() || setPath.IsUnknown() || setPath.IsNull() || items.IsUnknown() || items.IsNull() {
+		return
+	}
+	var byName map[string]setItemModel
+	if items.ElementsAs(ctx, &byName, false).HasError() {
+		return // parts are known only later: the apply checks again
+	}
+	for name, it := range byName {
+		if folder := it.Path.ValueString(); folder != "" && !it.Path.IsUnknown() && !inFolder(folder, setPath.ValueString()) {
+			resp.Diagnostics.AddAttributeError(path.Root("items").AtMapKey(name).AtName("path"), "Item outside the set's folder",
+				fmt.Sprintf("Item %q is in %s, which is not %s or a folder under it: the set owns only its folder.", name, folder, setPath.ValueString()))
+		}
+	}
 }
 
 // gather is what an apply starts from: the environment, the members the configuration wants,
