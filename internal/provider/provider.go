@@ -236,6 +236,7 @@ func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		v7.NewItemResource,
 		v7.NewItemSetResource,
+		v7.NewOrphanedMetadataCleanupResource,
 		foundry.NewFileResource,
 		foundry.NewFileSetResource,
 		younite.NewDataRecordResource,
@@ -248,6 +249,7 @@ func (p *dataplatformsProvider) Resources(context.Context) []func() resource.Res
 func (p *dataplatformsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		v7.NewItemsDataSource,
+		v7.NewOrphanedMetadataDataSource,
 		foundry.NewFilesDataSource,
 		younite.NewDRAdaptorCheckDataSource,
 		codeocean.NewDataAssetsDataSource,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -293,10 +294,17 @@ func isNoSuchBucket(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchBucket"
 }
 
-// Keys calls each with every current object key under the folder folder (keys starting with
-// folder + "/", never a bare string prefix), in key order, one listing page at a time. A source
-// listing, not a teardown: it deletes nothing.
-func (e *Engine) Keys(ctx context.Context, bucket, folder string, each func(key string) error) error {
+// Object is a current object a source listing found.
+type Object struct {
+	Key          string
+	Size         int64
+	LastModified time.Time
+}
+
+// Objects calls each with every current object under the folder folder (keys starting with
+// folder + "/", never a bare string prefix; the whole bucket for ""), in key order, one
+// listing page at a time. A source listing, not a teardown: it deletes nothing.
+func (e *Engine) Objects(ctx context.Context, bucket, folder string, each func(Object) error) error {
 	prefix := strings.TrimRight(folder, "/") + "/"
 	if prefix == "/" {
 		prefix = ""
@@ -308,10 +316,15 @@ func (e *Engine) Keys(ctx context.Context, bucket, folder string, each func(key 
 			return fmt.Errorf("listing s3://%s/%s: %w", bucket, prefix, err)
 		}
 		for _, o := range page.Contents {
-			if err := each(aws.ToString(o.Key)); err != nil {
+			if err := each(Object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), LastModified: aws.ToTime(o.LastModified)}); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// Keys is Objects for the keys alone.
+func (e *Engine) Keys(ctx context.Context, bucket, folder string, each func(key string) error) error {
+	return e.Objects(ctx, bucket, folder, func(o Object) error { return each(o.Key) })
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 )
 
 func TestGlobsSelectRelativeKeys(t *testing.T) {
@@ -83,5 +85,35 @@ func TestNameBatchesKeepURLsShort(t *testing.T) {
 	}
 	if !slices.Equal(all, names) || len(batches) > 10 {
 		t.Errorf("%d batches holding %d names", len(batches), len(all))
+	}
+}
+
+// The scan takes a key for a data/<name> folder only when exactly one of its parts is data with
+// a name after it, under the prefix, and in the source folder asked for.
+func TestOrphanScanTakesOnlyUnambiguousFolders(t *testing.T) {
+	t.Parallel()
+	src := "s/scans"
+	s := orphanScan{prefix: "v7", only: &src, folders: map[string]*Orphan{}, unsafe: map[string]bool{}}
+	for _, k := range []string{
+		"v7/s/scans/data/a/uploads/x.png", "v7/s/scans/data/a/uploads/y.png", // folder a, 2 objects
+		"v7/s/scans/data/b",              // the key equal to folder b
+		"v7/s/scans/data/c/data/d/x.png", // c or d: neither
+		"v7/s/scans/Data/e/x.png",        // not a data/ parent
+		"v7/s/scans/data",                // no name
+		"v7/s/other/data/f/x.png",        // another source folder
+		"other/s/scans/data/g/x.png",     // outside the prefix
+		"v7x/s/scans/data/h/x.png",       // a longer prefix
+	} {
+		s.add(storage.Object{Key: k, Size: 1})
+	}
+	var got []string
+	for p, f := range s.folders {
+		if !s.unsafe[p] {
+			got = append(got, fmt.Sprintf("%s=%d", p, f.Objects))
+		}
+	}
+	slices.Sort(got)
+	if want := "[v7/s/scans/data/a=2 v7/s/scans/data/b=1]"; fmt.Sprint(got) != want {
+		t.Errorf("folders %v, want %s", got, want)
 	}
 }

@@ -1,0 +1,13 @@
+variable "source_folder" {
+  type = string
+}
+
+data "dataplatforms_v7_orphaned_metadata" "test" {
+  storage_slug  = "sandbox-rw"
+  source_folder = var.source_folder
+}
+
+resource "dataplatforms_v7_orphaned_metadata_cleanup" "test" {
+  storage_slug  = "sandbox-rw"
+  source_folder = var.source_folder
+}

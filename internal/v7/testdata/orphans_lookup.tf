@@ -1,0 +1,8 @@
+variable "source_folder" {
+  type = string
+}
+
+data "dataplatforms_v7_orphaned_metadata" "test" {
+  storage_slug  = "sandbox-rw"
+  source_folder = var.source_folder
+}
