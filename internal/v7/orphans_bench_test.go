@@ -1,0 +1,95 @@
+package v7
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+)
+
+// 100,000 metadata folders in one source folder, 20% of them orphaned (the other 80,000 names
+// registered as items): FindOrphans' time, its V7 and S3 requests (goals: V7 ≤ ⌈names/100⌉ + 10,
+// S3 ≤ ⌈keys/1000⌉ + 10) and the process's peak heap (the fake's 80,000 items included).
+func BenchmarkOrphans100k(b *testing.B) {
+	n := 100000
+	if testing.Short() {
+		n = 10000
+	}
+	live := n * 4 / 5
+	for range b.N {
+		e, sb := benchSet(b, 0)
+		ctx := context.Background()
+		src := "orphans-bench"
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(16)
+		store := sb.Store().Client()
+		for i := range n {
+			g.Go(func() error {
+				_, err := store.PutObject(gctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain),
+					Key: aws.String(fmt.Sprintf("v7/darwin/%s/data/img-%06d.jpg/thumb.jpg", src, i)), Body: strings.NewReader("t")})
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
+		members := benchMembers("/"+src, live)
+		for i := range members {
+			members[i].Item.Slots[0].StorageKey = fmt.Sprintf("%s/img-%06d.jpg", src, i)
+		}
+		if _, err := register(ctx, e, map[string]Item{}, members); err != nil {
+			b.Fatal(err)
+		}
+		rw, err := e.c.Storage(ctx, e.team, v7fake.StorageRW)
+		if err != nil {
+			b.Fatal(err)
+		}
+		counted := s3.New(s3.Options{BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: sb.Store().Region, UsePathStyle: true,
+			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+				return aws.Credentials{AccessKeyID: sb.Store().AccessKey, SecretAccessKey: sb.Store().SecretKey}, nil
+			})})
+		sb.Faults().ClearRequests()
+		var peak atomic.Uint64
+		stop := make(chan struct{})
+		go func() {
+			var ms runtime.MemStats
+			for {
+				runtime.ReadMemStats(&ms)
+				if ms.HeapAlloc > peak.Load() {
+					peak.Store(ms.HeapAlloc)
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+		}()
+		start := time.Now()
+		orphans, err := FindOrphans(ctx, storage.New(counted, storage.Options{}), e.c, e.team, rw, &src)
+		elapsed := time.Since(start)
+		close(stop)
+		if err != nil || len(orphans) != n-live {
+			b.Fatalf("found %d orphans of %d: %v", len(orphans), n-live, err)
+		}
+		v7Requests, s3Requests := len(sb.Faults().Requests("v7")), len(sb.Faults().Requests("s3"))
+		if v7Requests > (n+99)/100+10 || s3Requests > (n+999)/1000+10 {
+			b.Errorf("%d V7 and %d S3 requests; goals %d and %d", v7Requests, s3Requests, (n+99)/100+10, (n+999)/1000+10)
+		}
+		b.ReportMetric(elapsed.Seconds(), "find-s")
+		b.ReportMetric(float64(v7Requests), "v7-requests")
+		b.ReportMetric(float64(s3Requests), "s3-requests")
+		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+	}
+}
