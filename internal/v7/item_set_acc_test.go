@@ -475,11 +475,11 @@ func killMid(t *testing.T, w *acctest.Workdir, ready func() bool, args ...string
 	}); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	killed := 0
+	// The plugin first: once terraform is gone, its plugin may exit on its own.
+	killed := w.KillPlugin()
 	if cmd.Process.Kill() == nil {
 		killed++
 	}
-	killed += w.KillPlugin()
 	err := cmd.Wait()
 	acctest.ClearFaults(t)
 	if killed < 2 || err == nil {

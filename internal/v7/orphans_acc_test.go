@@ -138,3 +138,54 @@ func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T)
 		},
 	})
 }
+
+// terraform and its plugin killed in the middle of a cleanup's destroy: one more destroy
+// removes what is left, and nothing else.
+func TestAccV7OrphanedMetadata_killedDestroyIsFinished(t *testing.T) {
+	st := newSetTest(t, "orphankill")
+	src := st.base + "/scans"
+	data := "v7/darwin/" + src + "/data/"
+	var seed, folders []string
+	for i := range 30 {
+		folders = append(folders, fmt.Sprintf("%sgone-%02d", data, i))
+		for j := range 200 {
+			seed = append(seed, fmt.Sprintf("%sgone-%02d/uploads/u/%03d.png", data, i, j))
+		}
+	}
+	st.put(seed...)
+	neighbour := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain, "v7/darwin/"+st.base+"/other/data/gone-00/a.png", "v7/darwin/"+src+"/Data/gone-01/a.png")
+	left := func() int {
+		n := 0
+		for _, f := range folders {
+			n += st.objectsUnder(f)
+		}
+		return n
+	}
+	w := acctest.NewWorkdir(t, fmt.Sprintf(`
+resource "dataplatforms_v7_orphaned_metadata_cleanup" "test" {
+  storage_slug  = "sandbox-rw"
+  source_folder = %q
+}
+`, src))
+	w.MustRun("apply", "-auto-approve")
+	total := left()
+	// 6,000 objects: more DeleteObjects than the engine sends at once, each delayed 2 s; killed once
+	// the first has landed.
+	acctest.AddFault(t, `{"platform":"s3","latency_ms":2000,"method":"POST"}`)
+	killMid(t, w, func() bool { return left() < total }, "destroy")
+	after := left()
+	t.Logf("killed the destroy with %d of %d objects left", after, total)
+	if after == 0 {
+		t.Fatal("the destroy had finished before the kill: the test proves nothing")
+	}
+	w.MustRun("destroy", "-auto-approve")
+	if n := left(); n != 0 {
+		t.Fatalf("%d objects of the adopted folders left", n)
+	}
+	if out := w.MustRun("state", "list"); strings.TrimSpace(out) != "" {
+		t.Fatalf("state still holds %q", out)
+	}
+	if err := neighbour.Intact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
