@@ -52,6 +52,14 @@ func (f *Fake) candidates(flt filters) []*item {
 			}
 		}
 		return out
+	case len(flt.ItemNames) > 0:
+		var out []*item
+		for _, n := range slices.Compact(slices.Sorted(slices.Values(flt.ItemNames))) {
+			for it := range f.idx.byName[n] {
+				out = append(out, it)
+			}
+		}
+		return out
 	}
 	out := make([]*item, 0, len(f.items))
 	for _, it := range f.items {

@@ -15,16 +15,18 @@ type folder struct {
 }
 
 // index keeps the fake's items findable at dataset scale: by place (registration's
-// ALREADY_EXISTS check), and by folder in registration order (a listing by dataset and path
-// costs its page, not the team's items). Every change to f.items goes through it.
+// ALREADY_EXISTS check), by folder in registration order (a listing by dataset and path
+// costs its page, not the team's items), and by name (a question about many names costs
+// their items). Every change to f.items goes through it.
 type index struct {
 	byPlace   map[place]*item
 	byFolder  map[folder][]*item // sorted by seq
+	byName    map[string]map[*item]bool
 	byDataset map[int]int
 }
 
 func newIndex() index {
-	return index{byPlace: map[place]*item{}, byFolder: map[folder][]*item{}, byDataset: map[int]int{}}
+	return index{byPlace: map[place]*item{}, byFolder: map[folder][]*item{}, byName: map[string]map[*item]bool{}, byDataset: map[int]int{}}
 }
 
 func placeOf(it *item) place   { return place{it.DatasetID, it.Path, it.Name} }
@@ -35,6 +37,10 @@ func (f *Fake) put(it *item) {
 	f.items[it.ID] = it
 	f.idx.byPlace[placeOf(it)] = it
 	f.idx.byDataset[it.DatasetID]++
+	if f.idx.byName[it.Name] == nil {
+		f.idx.byName[it.Name] = map[*item]bool{}
+	}
+	f.idx.byName[it.Name][it] = true
 	f.insertInFolder(it)
 }
 
@@ -45,6 +51,10 @@ func (f *Fake) remove(it *item) {
 		delete(f.idx.byPlace, placeOf(it))
 	}
 	f.idx.byDataset[it.DatasetID]--
+	delete(f.idx.byName[it.Name], it)
+	if len(f.idx.byName[it.Name]) == 0 {
+		delete(f.idx.byName, it.Name)
+	}
 	f.removeFromFolder(it)
 }
 
