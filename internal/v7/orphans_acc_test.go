@@ -86,9 +86,9 @@ func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
-			{ // a lookup that fails reports nothing, and adopts nothing
+			{ // answers lost during the lookup: nothing is reported, and nothing adopted
 				PreConfig: func() {
-					acctest.AddFault(t, `{"platform":"v7","status":500,"method":"GET","path_regexp":"/items$","count":50}`)
+					acctest.AddFault(t, `{"platform":"v7","lose":"response","method":"GET","path_regexp":"/items$","count":50}`)
 				},
 				ConfigFile: config.StaticFile("testdata/orphans_lookup.tf"), ConfigVariables: vars,
 				ExpectError: regexp.MustCompile(`(?s)Finding the orphaned metadata.*failed.*never read as "no item"`),
