@@ -225,7 +225,10 @@ func register(ctx context.Context, e setEnv, existing map[string]Item, todo []Se
 			}
 			var again []SetMember
 			for _, mb := range batch {
-				if it, ok := now[mb.Place]; ok && sameSlots(it, mb.Item) {
+				// Nothing was at these places before the batch (existing had none of them), and V7
+				// allows one item a place: what is there now is the batch's, even when V7's answer
+				// leaves the storage keys out.
+				if it, ok := now[mb.Place]; ok && (sameSlots(it, mb.Item) || !hasKeys(it)) {
 					out.items[mb.Place] = it
 				} else {
 					again = append(again, mb)
@@ -251,6 +254,20 @@ func register(ctx context.Context, e setEnv, existing map[string]Item, todo []Se
 		}
 	}
 	return out, nil
+}
+
+// hasKeys says whether V7's answer shows where an item's files are (darwin-py's item model
+// makes storage_key optional).
+func hasKeys(it Item) bool {
+	return slices.ContainsFunc(it.Slots, func(s ItemSlot) bool { return s.StorageKey != "" })
+}
+
+func keylessHint(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" V7's answer shows no storage keys for %d of them, at places this set registers: if they are this set's "+
+		"(an earlier apply that was killed), adopt_existing = true takes them.", n)
 }
 
 // memberOf is what registered an item, as far as V7's answer tells its files.
@@ -398,16 +415,9 @@ func (r *itemSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	changing()
-	resp.Diagnostics.AddWarning(fmt.Sprintf("%s: %d items to register, %d to delete", capitalizeFirst(setObject(state)), add, remove),
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s: %d items to register, %d to delete", setObject(state), add, remove),
 		fmt.Sprintf("The set holds %d items; the configuration wants %d. The apply registers the %d new ones (%d requests) and deletes "+
 			"the %d others with their metadata folders.", len(have), len(want), add, (add+MaxRegisterBatch-1)/MaxRegisterBatch, remove))
-}
-
-func capitalizeFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -425,9 +435,13 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	var foreign []string
+	keyless := 0
 	for p, it := range existing {
 		if mb, ok := want[p]; !ok || !sameSlots(it, mb.Item) {
 			foreign = append(foreign, fmt.Sprintf("%s (%s)", p, it.ID))
+			if ok && !hasKeys(it) {
+				keyless++
+			}
 		}
 	}
 	if len(foreign) > 0 && !m.AdoptExisting.ValueBool() {
@@ -435,7 +449,7 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 		resp.Diagnostics.AddAttributeError(path.Root("path"), "The "+setObject(m)+" is not empty",
 			fmt.Sprintf("The set owns its folder and every item in it, and %d items there are not what it registers: %s. Nothing was "+
 				"registered. Choose another path, move or delete those items, or set adopt_existing = true to take them into the set "+
-				"(those the configuration does not hold are then deleted).", len(foreign), sample(foreign, 5)))
+				"(those the configuration does not hold are then deleted).%s", len(foreign), sample(foreign, 5), keylessHint(keyless)))
 		return
 	}
 	m.TeamSlug, m.DatasetID = types.StringValue(e.team), types.Int64Value(e.ds.ID)
