@@ -148,7 +148,7 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 			if !pg.truncated || past {
 				break
 			}
-			if !progressed || pg.next == from {
+			if stalled(u, progressed, pg, from) {
 				// The server's paging stopped advancing: what was counted is a lower bound.
 				p.Capped = true
 				break
@@ -212,10 +212,11 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 		if submitted == 0 {
 			return nil
 		}
-		if complete && !l.versioned {
+		if complete && !l.versioned && u.children == nil {
 			// Current objects listed to the end were all seen: one key is enough to check that
 			// the deletes took. A version listing always gets a full pass again, because
-			// deleting a newest version can make a server list an older one anew.
+			// deleting a newest version can make a server list an older one anew; so does a
+			// parent's unit, whose first key may be another's.
 			left, err := l.anyLeft(ctx, u)
 			if err != nil {
 				return err
@@ -243,7 +244,10 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter) (submit
 	var held []entry // the last key's versions, waiting for the rest of them
 	defer func() { d.submit(held) }()
 	from := marker{}
-	for pages := 0; pages < maxPagesPerPass; pages++ {
+	// A page counts towards maxPagesPerPass when it holds what the ledger remembers: owned
+	// entries. A parent's unit (children) lists its other keys too, which are never remembered
+	// and never deleted, so re-listing from the start would meet them again and never get past.
+	for pages := 0; pages < maxPagesPerPass; {
 		if err := ctx.Err(); err != nil {
 			return submitted, false, err
 		}
@@ -262,12 +266,22 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter) (submit
 		if !pg.truncated || past {
 			return submitted, true, nil
 		}
-		if !progressed || pg.next == from {
+		if stalled(u, progressed, pg, from) {
 			break
+		}
+		if progressed || u.children == nil {
+			pages++
 		}
 		from = pg.next
 	}
 	return submitted, false, nil
+}
+
+// stalled says the listing stopped advancing: the next page would start where this one did, or
+// (for a unit whose every listed key is owned) the page held nothing new. A parent's unit lists
+// pages of other keys between its children, which are not a stall.
+func stalled(u unit, progressed bool, pg page, from marker) bool {
+	return pg.next == from || (!progressed && u.children == nil)
 }
 
 // holdLastKey splits off the entries of the greatest key, unless they are all there is.

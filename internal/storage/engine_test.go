@@ -395,3 +395,38 @@ func TestDeleteListsAParentOfManyOwnedFoldersOnce(t *testing.T) {
 		}
 	})
 }
+
+// Owned folders listed through their parent, behind many pages of other folders (more than a
+// pass remembers): every owned key goes, and the count finds them all.
+func TestDeleteGroupedParentPastManyPagesOfOthers(t *testing.T) {
+	t.Parallel()
+	for _, versioned := range []bool{false, true} {
+		eachServer(t, versioned, func(t *testing.T, srv *s3store.Server, bucket string) {
+			var prefixes, owned, others []string
+			for i := range storage.GroupMin + 4 {
+				p := fmt.Sprintf("src/data/owned-%02d", i)
+				prefixes = append(prefixes, p)
+				owned = append(owned, p+"/a.png", p+"/b.png")
+			}
+			for i := range 300 { // "other-" sorts before "owned-": 30 pages of 10 before the first owned key
+				others = append(others, fmt.Sprintf("src/data/other-%03d/a.png", i))
+			}
+			c := srv.Client()
+			put(t, c, bucket, append(owned, others...)...)
+			engine := storage.New(c, storage.Options{BatchSize: 10})
+			scope := mustScope(t, bucket, prefixes...)
+			if p, err := engine.Count(context.Background(), scope, 1000); err != nil || p.Objects != int64(len(owned)) || p.Capped {
+				t.Fatalf("count %+v (%v), want %d objects", p, err, len(owned))
+			}
+			res, err := engine.Delete(context.Background(), scope)
+			if err != nil || res.Objects != int64(len(owned)) {
+				t.Fatalf("removed %+v (%v), want %d objects", res, err, len(owned))
+			}
+			want := slices.Clone(others)
+			slices.Sort(want)
+			if got := keys(t, c, bucket); !slices.Equal(got, want) {
+				t.Errorf("left %d keys, want exactly the %d others", len(got), len(want))
+			}
+		})
+	}
+}

@@ -85,6 +85,9 @@ type unit struct {
 // which may be many, would cost more than the prefixes' own listings.
 const GroupMin = 16
 
+// groupMin is GroupMin, which a benchmark turns off to measure the other side.
+var groupMin = GroupMin
+
 func (s Scope) units() []unit {
 	parents := map[string][]string{}
 	for _, p := range s.Prefixes {
@@ -96,7 +99,7 @@ func (s Scope) units() []unit {
 	grouped := map[string]bool{}
 	for _, p := range s.Prefixes {
 		i := strings.LastIndex(p, "/")
-		if i > 0 && len(parents[p[:i]]) >= GroupMin {
+		if i > 0 && len(parents[p[:i]]) >= groupMin {
 			if parent := p[:i]; !grouped[parent] {
 				grouped[parent] = true
 				children := make(map[string]struct{}, len(parents[parent]))

@@ -82,6 +82,16 @@ func (st *setTest) put(keys ...string) {
 	}
 }
 
+// putSources writes the source objects 0 to n-1.
+func (st *setTest) putSources(n int) {
+	st.t.Helper()
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = st.key(i)
+	}
+	st.put(keys...)
+}
+
 // items lists the set's V7 folder (and the folders under it).
 func (st *setTest) items() ([]v7.Item, error) {
 	ctx := context.Background()
@@ -197,11 +207,7 @@ func ceil(n, d int) int { return (n + d - 1) / d }
 func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testing.T) {
 	const n = 2000
 	st := newSetTest(t, "set2k")
-	var keys []string
-	for i := range n {
-		keys = append(keys, st.key(i))
-	}
-	st.put(keys...)
+	st.putSources(n)
 	st.put(st.base + "/scans/tmp/skipped.jpg") // excluded by tmp/**
 	neighbours := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain,
 		st.metadata(1)+"0/thumb.jpg",                              // data/img-0001.jpg0: a longer name
@@ -351,11 +357,7 @@ func TestAccV7ItemSet_2000ItemsWithinBudgetsThenIncrementalThenDestroy(t *testin
 // item deleted in V7's UI is registered again.
 func TestAccV7ItemSet_sharedFolderKeptForeignRefusedLostAnswerAdopted(t *testing.T) {
 	st := newSetTest(t, "setshared")
-	var keys []string
-	for i := range 150 {
-		keys = append(keys, st.key(i))
-	}
-	st.put(keys...)
+	st.putSources(150)
 	ctx := context.Background()
 	// An item outside the set with the same name and source as the set's img-0003.jpg.
 	reg, err := st.v7.Register(ctx, v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW, v7.RegisterItem{
@@ -503,11 +505,7 @@ func killMid(t *testing.T, w *acctest.Workdir, ready func() bool, args ...string
 func TestAccV7ItemSet_killedCreateAndDestroyConverge(t *testing.T) {
 	const n = 600
 	st := newSetTest(t, "setkill")
-	var keys []string
-	for i := range n {
-		keys = append(keys, st.key(i))
-	}
-	st.put(keys...)
+	st.putSources(n)
 	neighbours := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain, st.metadata(1)+"0/thumb.jpg", "v7/darwin/"+st.base+"/other/data/img-0001.jpg/a")
 	w := acctest.NewWorkdir(t, fmt.Sprintf(killSetTF, v7fake.StorageRW, st.folder, st.base+"/scans"))
 	count := func() int {

@@ -10,8 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
 
@@ -44,6 +49,31 @@ func benchSet(b *testing.B, perMinute float64) (setEnv, *sandbox.Sandbox) {
 		b.Fatal(err)
 	}
 	return setEnv{c: c, team: v7fake.TeamSlug, ds: ds, conn: conn}, sb
+}
+
+// peakHeap samples the heap every 20 ms until the returned function stops it and gives the
+// peak in MiB (the whole process: the sandbox's fakes and store share it).
+func peakHeap() func() float64 {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak.Load() {
+				peak.Store(ms.HeapAlloc)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() float64 {
+		close(done)
+		return float64(peak.Load()) / (1 << 20)
+	}
 }
 
 func benchMembers(folder string, n int) []SetMember {
@@ -113,22 +143,7 @@ func BenchmarkItemSet100k(b *testing.B) {
 		e, _ := benchSet(b, 0)
 		folder := fmt.Sprintf("/bench-%d", i)
 		members := benchMembers(folder, n)
-		var peak atomic.Uint64
-		stop := make(chan struct{})
-		go func() {
-			var ms runtime.MemStats
-			for {
-				runtime.ReadMemStats(&ms)
-				if ms.HeapAlloc > peak.Load() {
-					peak.Store(ms.HeapAlloc)
-				}
-				select {
-				case <-stop:
-					return
-				case <-time.After(20 * time.Millisecond):
-				}
-			}
-		}()
+		stop := peakHeap()
 		ctx := context.Background()
 		start := time.Now()
 		reg, err := register(ctx, e, map[string]Item{}, members)
@@ -151,7 +166,64 @@ func BenchmarkItemSet100k(b *testing.B) {
 			b.Fatalf("deleted %d of %d: %v", got, n, err)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "destroy-s")
-		close(stop)
-		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(stop(), "peak-heap-MiB")
 	}
+}
+
+// What a refresh and a plan of a set cost beside what they save: the plan lists the source
+// folder (⌈N/1000⌉ S3 requests) and the refresh the set's folder (⌈N/500⌉ + 1 V7 requests), at
+// N = 500 and more. Times are of the provider's calls, without terraform.
+func BenchmarkItemSetRefreshAndPlan(b *testing.B) {
+	for _, n := range []int{500, 2000, 10000} {
+		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
+			e, sb := benchSet(b, 0)
+			ctx := context.Background()
+			folder := "/plan"
+			members := benchMembers(folder, n)
+			store := sb.Store().Client()
+			g, gctx := errgroup.WithContext(ctx)
+			g.SetLimit(16)
+			for i := range members {
+				key := "plan-src/" + members[i].Item.Name
+				members[i].Item.Slots[0].StorageKey = key
+				g.Go(func() error {
+					_, err := store.PutObject(gctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String(key), Body: strings.NewReader("s")})
+					return err
+				})
+			}
+			if err := g.Wait(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := register(ctx, e, map[string]Item{}, members); err != nil {
+				b.Fatal(err)
+			}
+			engine := storage.New(countedS3(sb), storage.Options{})
+			for range b.N {
+				sb.Faults().ClearRequests()
+				start := time.Now()
+				want, _, err := SourceMembers(ctx, engine, sandbox.BucketPlain, folder, SetSource{Prefix: "plan-src"})
+				if err != nil || len(want) != n {
+					b.Fatalf("source: %d of %d: %v", len(want), n, err)
+				}
+				plan := time.Since(start)
+				start = time.Now()
+				items, err := listOwned(ctx, e.c, e.team, e.ds.ID, folder)
+				if err != nil || len(items) != n {
+					b.Fatalf("folder: %d of %d: %v", len(items), n, err)
+				}
+				b.ReportMetric(plan.Seconds()*1000, "plan-listing-ms")
+				b.ReportMetric(time.Since(start).Seconds()*1000, "refresh-ms")
+				b.ReportMetric(float64(len(sb.Faults().Requests("s3"))), "s3-requests")
+				b.ReportMetric(float64(len(sb.Faults().Requests("v7"))), "v7-requests")
+			}
+		})
+	}
+}
+
+// countedS3 is an S3 client through the sandbox's endpoint, so that its requests are logged.
+func countedS3(sb *sandbox.Sandbox) *s3.Client {
+	return s3.New(s3.Options{BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: sb.Store().Region, UsePathStyle: true,
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: sb.Store().AccessKey, SecretAccessKey: sb.Store().SecretKey}, nil
+		})})
 }

@@ -537,14 +537,15 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 	if len(gone) == 0 {
 		return
 	}
-	var goneNames, goneIDs []string
+	goneNames := map[string]bool{}
+	var goneIDs []string
 	for _, p := range gone {
-		goneNames = append(goneNames, pathpkg.Base(p))
+		goneNames[pathpkg.Base(p)] = true
 		goneIDs = append(goneIDs, have[p])
 	}
 	var owned []string
 	for _, p := range scope {
-		if slices.Contains(goneNames, pathpkg.Base(p)) {
+		if goneNames[pathpkg.Base(p)] {
 			owned = append(owned, p)
 		}
 	}
@@ -561,12 +562,24 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 	for _, p := range gone {
 		delete(have, p)
 	}
-	// A folder of a removed item is left in scope only while another of the set's items uses it.
-	users, err := t.InUse(ctx, owned)
-	if err != nil {
-		users = nil
+	// The removed items' folders leave the scope, except one another of the set's items still
+	// uses (the teardown kept it): the remaining items' folders are computed again from their
+	// files, without asking V7 a second time.
+	var remaining []SetMember
+	for _, mb := range held {
+		if _, ok := have[mb.Place]; ok {
+			remaining = append(remaining, mb)
+		}
 	}
-	scope = slices.DeleteFunc(scope, func(p string) bool { return slices.Contains(owned, p) && len(users[p]) == 0 })
+	keep, _ := nameFolderPrefixes(e.conn, m.MetadataLayout.ValueString(), remaining)
+	drop := map[string]bool{}
+	for _, p := range owned {
+		drop[p] = true
+	}
+	for _, p := range keep {
+		delete(drop, p)
+	}
+	scope = slices.DeleteFunc(scope, func(p string) bool { return drop[p] })
 }
 
 func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -3,9 +3,7 @@ package v7
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,31 +53,13 @@ func BenchmarkOrphans100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		counted := s3.New(s3.Options{BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: sb.Store().Region, UsePathStyle: true,
-			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-				return aws.Credentials{AccessKeyID: sb.Store().AccessKey, SecretAccessKey: sb.Store().SecretKey}, nil
-			})})
+		counted := countedS3(sb)
 		sb.Faults().ClearRequests()
-		var peak atomic.Uint64
-		stop := make(chan struct{})
-		go func() {
-			var ms runtime.MemStats
-			for {
-				runtime.ReadMemStats(&ms)
-				if ms.HeapAlloc > peak.Load() {
-					peak.Store(ms.HeapAlloc)
-				}
-				select {
-				case <-stop:
-					return
-				case <-time.After(20 * time.Millisecond):
-				}
-			}
-		}()
+		stop := peakHeap()
 		start := time.Now()
 		orphans, err := FindOrphans(ctx, storage.New(counted, storage.Options{}), e.c, e.team, rw, &src)
 		elapsed := time.Since(start)
-		close(stop)
+		peak := stop()
 		if err != nil || len(orphans) != n-live {
 			b.Fatalf("found %d orphans of %d: %v", len(orphans), n-live, err)
 		}
@@ -90,6 +70,6 @@ func BenchmarkOrphans100k(b *testing.B) {
 		b.ReportMetric(elapsed.Seconds(), "find-s")
 		b.ReportMetric(float64(v7Requests), "v7-requests")
 		b.ReportMetric(float64(s3Requests), "s3-requests")
-		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(peak, "peak-heap-MiB")
 	}
 }

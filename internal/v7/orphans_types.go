@@ -150,13 +150,12 @@ func (d *orphansDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	m.TeamSlug, m.Bucket = types.StringValue(team), types.StringValue(conn.Bucket)
 	m.Folders = []orphanModel{}
-	var objects, size int64
 	for _, o := range orphans {
 		m.Folders = append(m.Folders, orphanModel{Prefix: types.StringValue(o.Prefix), SourceFolder: types.StringValue(o.SourceFolder),
 			Name: types.StringValue(o.Name), Objects: types.Int64Value(o.Objects), Bytes: types.Int64Value(o.Bytes),
 			LastModified: types.StringValue(o.LastModified.UTC().Format(time.RFC3339))})
-		objects, size = objects+o.Objects, size+o.Bytes
 	}
+	objects, size := summary(orphans)
 	m.FolderCount, m.ObjectCount, m.Bytes = types.Int64Value(int64(len(orphans))), types.Int64Value(objects), types.Int64Value(size)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
