@@ -47,7 +47,16 @@ var (
 
 // Main runs a test binary's tests and stops the shared sandbox afterwards.
 func Main(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dataplatforms-acctest-")
+	if err == nil {
+		err = prepareCLI(dir)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acctest:", err)
+		os.Exit(1)
+	}
 	code := m.Run()
+	_ = os.RemoveAll(dir)
 	if shared != nil {
 		shared.Close()
 	}

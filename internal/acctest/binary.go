@@ -73,11 +73,11 @@ func NewWorkdir(t testing.TB, mainTF string) *Workdir {
 	dir := t.TempDir()
 	cli := filepath.Join(dir, "dev.tfrc")
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/dataplatforms/dataplatforms", filepath.Dir(bin))
+		ProviderSource, filepath.Dir(bin))
 	if err := os.WriteFile(cli, []byte(rc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tf := "terraform {\n  required_providers {\n    dataplatforms = { source = \"dataplatforms/dataplatforms\" }\n  }\n}\n\n" + mainTF
+	tf := fmt.Sprintf("terraform {\n  required_providers {\n    dataplatforms = { source = %q }\n  }\n}\n\n", ProviderSource) + mainTF
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -110,6 +110,11 @@ type Asset struct {
 		Prefix   string `json:"prefix"`
 		External bool   `json:"external"`
 	} `json:"source_bucket"`
+	// Provenance is set for results: the computation they came from (the SDK's
+	// DataAsset.provenance.computation).
+	Provenance struct {
+		Computation string `json:"computation"`
+	} `json:"provenance"`
 }
 
 // NormalState reads the older DATA_ASSET_STATE_* spellings as the current ones.

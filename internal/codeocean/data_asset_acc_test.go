@@ -106,6 +106,10 @@ func TestAccCodeOceanDataAsset_copiedFromS3InPlaceChangesImportDrift(t *testing.
 				ResourceName: assetAddr, ImportState: true, ImportStateVerify: true,
 				ImportStateVerifyIgnore: []string{"source", "target", "storage_cleanup", "timeouts", "cleanup_scope", "permissions"},
 			},
+			{ // an import block with a generated configuration plans with no changes
+				ConfigFile: cfg, ConfigVariables: awsVars(name, base+"/raw", nil),
+				ResourceName: assetAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
+			},
 			{ // metadata, archive and permissions change in place (PUT sends the full set)
 				ConfigFile: cfg,
 				ConfigVariables: awsVars(name, base+"/raw", config.Variables{
@@ -268,6 +272,10 @@ func TestAccCodeOceanDataAsset_externalResultTargetOwnedAndResumable(t *testing.
 					resource.TestCheckResourceAttr(assetAddr, "type", "result"),
 					resource.TestCheckResourceAttr(assetAddr, "files", "3"),
 					resource.TestCheckResourceAttr(assetAddr, "cleanup_scope.prefixes.0", target)),
+			},
+			{ // an import block with a generated configuration (computation and target) plans with no changes
+				ConfigFile: cfg, ConfigVariables: vars,
+				ResourceName: assetAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
 			},
 			{
 				PreConfig: func() {

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
@@ -368,7 +369,56 @@ func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	resp.Diagnostics.Append(r.refresh(ctx, c, &m, a)...)
+	if m.Source == nil { // imported: fill what the configuration would
+		resp.Diagnostics.Append(importSource(&m, a)...)
+	}
+	if m.CleanupScope.IsNull() { // imported: owns nothing until a configuration's storage_cleanup says so
+		scope, err := scopeOf(ctx, m)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot compute the cleanup scope of "+assetObject(m), err.Error())
+			return
+		}
+		m.CleanupScope = scope
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// importSource fills source (and an external result's target) from Code Ocean's answer after
+// an import, so that a generated configuration plans with no changes: a result names its
+// computation (provenance), other assets their bucket (source_bucket). Settings the answer
+// does not tell (public, endpoint_name, client_id) stay unset; the modifiers' import mark lets a
+// configuration that sets them record them in place.
+func importSource(m *assetModel, a Asset) diag.Diagnostics {
+	var diags diag.Diagnostics
+	sb := a.SourceBucket
+	optional := func(s string) types.String {
+		if s == "" {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+	switch {
+	case a.Provenance.Computation != "":
+		m.Source = &sourceModel{Computation: &computationModel{ID: types.StringValue(a.Provenance.Computation), Path: types.StringNull()}}
+		if sb.Origin == "aws" && sb.External && m.Target == nil {
+			m.Target = &targetModel{AWS: &targetAWSModel{Bucket: types.StringValue(sb.Bucket), Prefix: optional(sb.Prefix)}}
+		}
+	case sb.Origin == "aws" && sb.Bucket != "":
+		keep := types.BoolNull()
+		if sb.External {
+			keep = types.BoolValue(true)
+		}
+		m.Source = &sourceModel{AWS: &awsModel{Bucket: types.StringValue(sb.Bucket), Prefix: optional(sb.Prefix),
+			KeepOnExternalStorage: keep, Public: types.BoolNull(), EndpointName: types.StringNull()}}
+	case sb.Origin == "gcp" && sb.Bucket != "":
+		m.Source = &sourceModel{GCP: &gcpModel{Bucket: types.StringValue(sb.Bucket), Prefix: optional(sb.Prefix),
+			ClientID: types.StringNull(), ClientSecret: types.StringNull()}}
+	default:
+		diags.AddWarning("Code Ocean does not say where "+assetObject(*m)+" came from",
+			fmt.Sprintf("Its source_bucket has origin %q and it names no computation, so the import cannot fill source. "+
+				"Write source in the configuration: the next apply records it in place, without a new asset.", sb.Origin))
+	}
+	return diags
 }
 
 // refresh copies what Code Ocean reports into the model: metadata, archive flag (visible only
@@ -472,6 +522,7 @@ func (r *assetResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	setAsset(&plan, a)
+	resp.Diagnostics.Append(modifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -508,6 +559,7 @@ func teardownOf(r *assetResource) teardown.Of[assetModel] {
 }
 
 func (r *assetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(modifiers.MarkImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), false)...)

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
@@ -118,10 +119,7 @@ func bucketValidators() []validator.String {
 func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	// A new source or target replaces the asset; after an import, whose state holds neither
 	// (Code Ocean does not report them), the configuration's value is recorded in place.
-	replaceObj := []planmodifier.Object{objectplanmodifier.RequiresReplaceIf(
-		func(_ context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = !req.StateValue.IsNull()
-		}, "Changing it replaces the asset (except right after an import).", "Changing it replaces the asset (except right after an import).")}
+	replaceObj := []planmodifier.Object{modifiers.ObjectReplaceUnlessImported("asset")}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Code Ocean data asset made from S3, Google Cloud Storage or a computation's results. Create waits until " +
 			"the asset is `ready` (a `failed` one is deleted and reported with its `failure_reason`). Metadata, `archived` and " +

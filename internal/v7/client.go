@@ -152,11 +152,18 @@ func (s StorageConnection) RegistrationName() string {
 	return s.Slug
 }
 
+// StorageConnections are the team's storage connections (GET /teams/{team}/storage).
+func (c *Client) StorageConnections(ctx context.Context, team string) ([]StorageConnection, error) {
+	var all []StorageConnection
+	err := c.do(ctx, http.MethodGet, "/teams/"+url.PathEscape(team)+"/storage", nil, nil, &all)
+	return all, err
+}
+
 // Storage returns a team's storage connection by the value darwin-py matches (its name) or by
 // its slug. A name wins over another connection's slug.
 func (c *Client) Storage(ctx context.Context, team, nameOrSlug string) (StorageConnection, error) {
-	var all []StorageConnection
-	if err := c.do(ctx, http.MethodGet, "/teams/"+url.PathEscape(team)+"/storage", nil, nil, &all); err != nil {
+	all, err := c.StorageConnections(ctx, team)
+	if err != nil {
 		return StorageConnection{}, err
 	}
 	for _, s := range all {

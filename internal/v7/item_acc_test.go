@@ -179,15 +179,21 @@ func TestAccV7Item_readWriteLifecycle(t *testing.T) {
 				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "alpha"),
 				ResourceName: itemAddr, ImportState: true, ImportStateVerify: true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return v7fake.TeamSlug + "/" + it.id, nil },
-				// V7's item answer holds neither the storage connection nor the storage keys;
-				// the configuration supplies them in place at the next apply (next step).
-				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "metadata_objects_found", "timeouts", "processing_status", "status"},
+				// The storage connection is found (the only one holding V7's folder for the
+				// item); the slots come from V7's answer with the type V7 guessed, which the
+				// configuration leaves out.
+				ImportStateVerifyIgnore: []string{"slots", "timeouts", "processing_status", "status"},
 			},
 			{ // the bare item id imports with the provider's team
 				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "alpha"),
 				ResourceName: itemAddr, ImportState: true, ImportStateVerify: true,
 				ImportStateIdFunc:       func(*terraform.State) (string, error) { return it.id, nil },
-				ImportStateVerifyIgnore: []string{"storage_slug", "slots", "metadata_scope", "metadata_objects_found", "timeouts", "processing_status", "status"},
+				ImportStateVerifyIgnore: []string{"slots", "timeouts", "processing_status", "status"},
+			},
+			{ // an import block with a generated configuration plans with no changes
+				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/a", "alpha"),
+				ResourceName: itemAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return v7fake.TeamSlug + "/" + it.id, nil },
 			},
 			{ // path and tags change in place: a move and a tag, no new registration
 				ConfigFile: cfg, ConfigVariables: vars("/"+it.base+"/b", "alpha", "beta"),

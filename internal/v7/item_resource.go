@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
@@ -289,6 +290,12 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	m.DatasetID = types.Int64Value(it.DatasetID)
 	m.Name = types.StringValue(it.Name)
 	setItem(ctx, &m, it, true)
+	if m.MetadataScope.IsNull() { // imported: fill what the configuration would
+		resp.Diagnostics.Append(r.adoptImported(ctx, c, team, &m, it)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if m.MetadataObjectsFound.IsNull() {
 		// Processed since the create (wait_for_processing = false): record what V7 wrote.
 		resp.Diagnostics.Append(recordFound(ctx, r.data, &m)...)
@@ -365,6 +372,7 @@ func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		plan.MetadataObjectsFound = types.MapNull(types.Int64Type)
 		resp.Diagnostics.Append(recordFound(ctx, r.data, &plan)...)
 	}
+	resp.Diagnostics.Append(modifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -513,14 +521,23 @@ func resolve(ctx context.Context, c *Client, team, datasetSlug, storageSlug stri
 }
 
 func (r *itemResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	team, id, found := strings.Cut(req.ID, "/")
-	if !found {
-		team, id = "", req.ID
+	parts := strings.SplitN(req.ID, "/", 3)
+	team, id, storage := "", parts[0], ""
+	if len(parts) > 1 {
+		team, id = parts[0], parts[1]
 	}
-	if id == "" || strings.Contains(id, "/") || (found && !slugRE.MatchString(team)) {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import a V7 item as <team_slug>/<item_id> or <item_id> (with the provider's team), not %q.", req.ID))
+	if len(parts) > 2 {
+		storage = parts[2]
+	}
+	if id == "" || (len(parts) > 1 && !slugRE.MatchString(team)) || (len(parts) > 2 && !storageRE.MatchString(storage)) {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import a V7 item as <item_id> (with the provider's team), "+
+			"<team_slug>/<item_id>, or <team_slug>/<item_id>/<storage connection> when the team has several, not %q.", req.ID))
 		return
 	}
+	if storage != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("storage_slug"), storage)...)
+	}
+	resp.Diagnostics.Append(modifiers.MarkImported(ctx, resp.Private)...)
 	if team == "" {
 		c, t, diags := r.client(ctx, types.StringNull())
 		resp.Diagnostics.Append(diags...)

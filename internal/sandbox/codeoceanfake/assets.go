@@ -143,6 +143,7 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 		}
 		a.Type = "result"
 		a.SourceBucket = map[string]any{"origin": "local"}
+		a.Provenance = map[string]any{"computation": b.Source.Computation.ID}
 		if b.Target != nil && b.Target.AWS != nil {
 			t := b.Target.AWS
 			if t.Bucket == "" || strings.Trim(t.Prefix, "/") == "" {

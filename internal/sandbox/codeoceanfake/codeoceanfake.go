@@ -55,8 +55,11 @@ type asset struct {
 	Type        string   `json:"type"`
 	Files       *int64   `json:"files,omitempty"`
 	// Size is a string, as the API docs type it (the SDK parses it to an int).
-	Size           *string        `json:"size,omitempty"`
-	SourceBucket   map[string]any `json:"source_bucket"`
+	Size         *string        `json:"size,omitempty"`
+	SourceBucket map[string]any `json:"source_bucket"`
+	// Provenance is set on results only (the SDK's DataAsset.provenance; the fake fills the
+	// computation, the field an import reads).
+	Provenance     map[string]any `json:"provenance,omitempty"`
 	CustomMetadata map[string]any `json:"custom_metadata,omitempty"`
 	FailureReason  string         `json:"failure_reason,omitempty"`
 	LastUsed       int64          `json:"last_used"`

@@ -1,0 +1,138 @@
+package v7
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
+)
+
+// This file fills what an import leaves empty, so that the configuration Terraform generates
+// for an imported item (`plan -generate-config-out`) plans with no changes: the slots from
+// V7's answer, and the storage connection, which V7's item answer does not name.
+//
+// The values are marked as the import's (modifiers.ImportedKey): a configuration that spells
+// them otherwise (a slot type left to V7's guess, a connection named by its slug) is recorded in
+// place at the next apply, never a replacement.
+
+// importSlots are the slots V7 reports, as a configuration would write them; ok is false when
+// the answer leaves a storage key out (darwin-py's item model makes it optional).
+func importSlots(it Item) (slots []slotModel, ok bool) {
+	for _, s := range it.Slots {
+		if s.StorageKey == "" {
+			return nil, false
+		}
+		sm := slotModel{SlotName: types.StringValue(s.SlotName), FileName: types.StringValue(s.FileName),
+			StorageKey: types.StringValue(s.StorageKey), Type: types.StringNull(),
+			StorageThumbnailKey: types.StringNull(), Width: types.Int64Null(), Height: types.Int64Null()}
+		if s.Type != "" {
+			sm.Type = types.StringValue(s.Type)
+		}
+		slots = append(slots, sm)
+	}
+	return slots, len(slots) > 0
+}
+
+// adoptImported fills slots, storage_slug and metadata_scope after an import. The connection
+// is, in order: the one the import id named; the team's only one; the only one under whose
+// prefix V7's folder for this item holds files. Otherwise the import fails and says which
+// import id form names it.
+func (r *itemResource) adoptImported(ctx context.Context, c *Client, team string, m *itemModel, it Item) diag.Diagnostics {
+	var diags diag.Diagnostics
+	object := fmt.Sprintf("V7 item %q (%s)", it.Name, it.ID)
+	if m.Slots == nil {
+		slots, ok := importSlots(it)
+		if !ok {
+			diags.AddWarning("V7 does not say where the files of "+object+" are",
+				"V7's answer gives no storage key for a slot of this item, so the import cannot fill slots, storage_slug or "+
+					"metadata_scope. Write them in the configuration: the next apply records them in place, without a new registration.")
+			return diags
+		}
+		m.Slots = slots
+	}
+	var conn StorageConnection
+	if !m.StorageSlug.IsNull() {
+		var err error
+		if conn, err = c.Storage(ctx, team, m.StorageSlug.ValueString()); err != nil {
+			diags.AddError("Importing "+object+" failed", err.Error())
+			return diags
+		}
+	} else {
+		all, err := c.StorageConnections(ctx, team)
+		if err != nil {
+			diags.AddError("Listing the storage connections of team "+team+" failed", err.Error())
+			return diags
+		}
+		matches := all
+		if len(all) > 1 {
+			if matches, err = r.connectionsHolding(ctx, all, *m); err != nil {
+				diags.AddError("Finding the storage connection of "+object+" failed", err.Error())
+				return diags
+			}
+		}
+		if len(matches) != 1 {
+			names := make([]string, len(all))
+			for i, s := range all {
+				names[i] = s.importName()
+			}
+			diags.AddError("Cannot tell the storage connection of "+object,
+				fmt.Sprintf("V7's answer does not name it, and %d of the team's %d connections (%s) hold V7's files for the item. "+
+					"Name it in the import id: %s/%s/<storage connection>.", len(matches), len(all), strings.Join(names, ", "), team, it.ID))
+			return diags
+		}
+		conn = matches[0]
+		m.StorageSlug = types.StringValue(conn.importName())
+	}
+	scope, d := scopeValue(ctx, conn, *m)
+	diags.Append(d...)
+	m.MetadataScope = scope
+	m.MetadataObjectsFound = types.MapNull(types.Int64Type)
+	return diags
+}
+
+// connectionsHolding are the writable connections under whose prefix the item's name-keyed
+// folder holds at least one object: one listing of one key per connection.
+func (r *itemResource) connectionsHolding(ctx context.Context, all []StorageConnection, m itemModel) ([]StorageConnection, error) {
+	var out []StorageConnection
+	for _, conn := range all {
+		if conn.Readonly {
+			continue // V7 writes nothing into a read-only connection
+		}
+		in := ScopeInput{Storage: conn, Layout: LayoutNameFolder, ItemName: m.Name.ValueString()}
+		for _, s := range m.Slots {
+			in.StorageKeys = append(in.StorageKeys, s.StorageKey.ValueString())
+		}
+		folders, err := NameFolders(in)
+		if err != nil {
+			return nil, err
+		}
+		prefixes := make([]string, len(folders))
+		for i, f := range folders {
+			prefixes[i] = f.Prefix
+		}
+		counts, err := teardown.Found(ctx, r.data, conn.Bucket, prefixes, 1)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range counts {
+			if n > 0 {
+				out = append(out, conn)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// importName is how an import writes a connection into storage_slug: its slug, which the
+// configuration is likely to name, else its name.
+func (s StorageConnection) importName() string {
+	if s.Slug != "" {
+		return s.Slug
+	}
+	return s.Name
+}
