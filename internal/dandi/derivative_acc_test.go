@@ -148,6 +148,10 @@ func TestAccDandiDerivativeVersion_destroyRemovesExactlyTheVersion(t *testing.T)
 			ConfigFile: cfg, ConfigVariables: d.vars(nil),
 			ResourceName: derivAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
 			ImportStateId: dandifake.JobsDandiset + ":" + d.version + ":" + d.root,
+		}, { // an import block with a generated configuration plans with no changes
+			ConfigFile: cfg, ConfigVariables: d.vars(nil),
+			ResourceName: derivAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
+			ImportStateId: dandifake.JobsDandiset + ":" + d.version + ":" + d.root,
 		}},
 	})
 }

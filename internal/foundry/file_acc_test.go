@@ -117,6 +117,11 @@ func TestAccFoundryFile_lifecycleDriftAndHistory(t *testing.T) {
 				ImportStateId:           datasetRID(t) + ":master:" + p,
 				ImportStateVerifyIgnore: []string{"content", "timeouts"},
 			},
+			{ // an import block with a generated configuration plans with no changes
+				ConfigFile: cfg, ConfigVariables: vars("a,b\n1,2\n3,4\n"),
+				ResourceName: fileAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
+				ImportStateId: datasetRID(t) + ":master:" + p,
+			},
 			{ // changed in Foundry outside Terraform: the plan restores it
 				PreConfig: func() {
 					if _, err := c.Upload(context.Background(), rid, p, foundry.Target{Branch: "master"}, []byte("tampered")); err != nil {

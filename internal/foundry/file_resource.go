@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -283,13 +284,26 @@ func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 			return
 		}
 		m.SourceSHA256 = types.StringValue(sha256Hex(body))
-		if !m.Content.IsNull() {
+		switch {
+		case !m.Content.IsNull():
 			m.Content = types.StringValue(string(body))
+		case m.Source.IsNull() && len(body) <= importContentLimit && utf8.Valid(body):
+			// Imported: the content is what a generated configuration writes, so that it plans clean.
+			m.Content = types.StringValue(string(body))
+		case m.Source.IsNull():
+			resp.Diagnostics.AddWarning("The imported "+fileObject(m)+" is not written into state",
+				fmt.Sprintf("It holds %d bytes that are not UTF-8 text of at most %d bytes, so neither state nor a generated "+
+					"configuration carries it. Set source to a local copy of the file (its SHA-256 is %s): the next plan compares them.",
+					len(body), importContentLimit, sha256Hex(body)))
 		}
 	}
 	setFile(&m, f)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
+
+// importContentLimit is the largest file an import writes into content: text a configuration
+// can carry.
+const importContentLimit = 1 << 20
 
 func (r *fileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m fileModel

@@ -161,6 +161,16 @@ func TestAccFoundryFileSet_updateAndDrift(t *testing.T) {
 				}},
 				Check: expectCalls(t, calls{openTx: 1, commits: 1, uploads: 5}),
 			},
+			{ // imported by the transaction that wrote the files: the same set
+				ConfigFile: cfg, ConfigVariables: vars(5, "2"),
+				// The id names the creating transaction, which an import cannot know: compare by the last one.
+				ResourceName: setAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts", "id"},
+				ImportStateVerifyIdentifierAttribute: "transaction_rid",
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					a := s.RootModule().Resources[setAddr].Primary.Attributes
+					return a["dataset_rid"] + ":master:" + a["transaction_rid"], nil
+				},
+			},
 			{ // two files dropped: one DELETE transaction
 				PreConfig:  func() { acctest.Sandbox(t).Faults().ClearRequests() },
 				ConfigFile: cfg, ConfigVariables: vars(3, "2"),
@@ -173,6 +183,18 @@ func TestAccFoundryFileSet_updateAndDrift(t *testing.T) {
 						return nil
 					},
 				),
+			},
+			{ // imported by folder with an import block: the generated configuration plans with no changes
+				ConfigFile: cfg, ConfigVariables: vars(3, "2"),
+				ResourceName: setAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
+				ImportStateId: datasetRID(t) + ":master:" + prefix + "/",
+			},
+			{ // the import command with the folder form reads the same files (the id names the last writer)
+				ConfigFile: cfg, ConfigVariables: vars(3, "2"),
+				ResourceName: setAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore:              []string{"timeouts", "id", "transaction_rid"},
+				ImportStateVerifyIdentifierAttribute: "dataset_rid",
+				ImportStateId:                        datasetRID(t) + ":master:" + prefix + "/",
 			},
 			{ // one file deleted outside Terraform: the plan writes it again
 				PreConfig: func() {

@@ -2,6 +2,7 @@ package foundry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -361,6 +362,20 @@ func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if m.Files.IsNull() { // imported: take the selected files
+		sel, diags := req.Private.GetKey(ctx, importSelectionKey)
+		resp.Diagnostics.Append(diags...)
+		var selection string
+		if err := json.Unmarshal(sel, &selection); err != nil {
+			resp.Diagnostics.AddError("Invalid imported file set", "The import's selection could not be read back: "+err.Error())
+			return
+		}
+		resp.Diagnostics.Append(importFiles(ctx, c, &m, selection)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importSelectionKey, nil)...)
 	}
 	managed, _, diags := entries(ctx, m.Files)
 	resp.Diagnostics.Append(diags...)

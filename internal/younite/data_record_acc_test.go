@@ -208,6 +208,12 @@ func testDataStoreLifecycle(t *testing.T, documented bool) {
 				ResourceName: drAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
 			},
+			{ // an import block with a generated configuration plans with no changes
+				ConfigFile: cfg, ConfigVariables: vars("OR"),
+				ResourceName: drAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
+				// The documented answer does not name the domain: the import id does.
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return id + "/" + younitefake.DomainStates, nil },
+			},
 			{ // a 5xx storm on reads is retried; the same JSON written differently plans nothing
 				PreConfig: func() {
 					acctest.AddFault(t, `{"platform":"younite","status":503,"count":2,"method":"GET","retry_after":"0"}`)

@@ -227,6 +227,12 @@ func (r *dataRecordResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	resp.Diagnostics.Append(setDR(ctx, c, zone, &m, d)...)
+	if m.Domain.IsNull() {
+		resp.Diagnostics.AddWarning("YOUnite does not name the domain of "+drObject(m),
+			"Its answer for this imported DR holds no domain name, so a configuration generated from it (plan -generate-config-out) "+
+				"will not plan. Write domain in the configuration (the next apply records it in place), or import the DR as "+
+				"<zone_uuid>/<dr_uuid>/<domain>.")
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -303,6 +309,12 @@ func (r *dataRecordResource) Read(ctx context.Context, req resource.ReadRequest,
 		m.ZoneUUID = types.StringValue(zone)
 	}
 	resp.Diagnostics.Append(setDR(ctx, c, zone, &m, d)...)
+	if m.Domain.IsNull() {
+		resp.Diagnostics.AddWarning("YOUnite does not name the domain of "+drObject(m),
+			"Its answer for this imported DR holds no domain name, so a configuration generated from it (plan -generate-config-out) "+
+				"will not plan. Write domain in the configuration (the next apply records it in place), or import the DR as "+
+				"<zone_uuid>/<dr_uuid>/<domain>.")
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -321,6 +333,7 @@ func (r *dataRecordResource) Update(ctx context.Context, req resource.UpdateRequ
 	if plan.DomainVersion.IsUnknown() {
 		plan.DomainVersion = state.DomainVersion
 	}
+	resp.Diagnostics.Append(modifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -475,19 +488,42 @@ func verifyGone(ctx context.Context, c *Client, zone, id string, adaptors []stri
 }
 
 func (r *dataRecordResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	zone, id, found := strings.Cut(req.ID, "/")
-	if !found {
-		zone, id = "", req.ID
-	}
-	if validate.UUID(id) != nil || (found && validate.UUID(zone) != nil) {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import a YOUnite DR as <dr_uuid> or <zone_uuid>/<dr_uuid>, not %q.", req.ID))
+	zone, id, domain, err := parseImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
+	}
+	if domain != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain"), domain)...)
+		resp.Diagnostics.Append(modifiers.MarkImported(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	if zone != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_uuid"), zone)...)
 	}
+}
+
+// parseImportID reads [<zone_uuid>/]<dr_uuid>[/<domain>]. The domain is for YOUnite's
+// documented DR answer, which does not name it: with it, a generated configuration plans clean.
+func parseImportID(id string) (zone, dr, domain string, err error) {
+	parts := strings.Split(id, "/")
+	switch {
+	case len(parts) == 1:
+		dr = parts[0]
+	case len(parts) == 2 && validate.UUID(parts[1]) == nil:
+		zone, dr = parts[0], parts[1]
+	case len(parts) == 2:
+		dr, domain = parts[0], parts[1]
+	case len(parts) == 3:
+		zone, dr, domain = parts[0], parts[1], parts[2]
+	}
+	if validate.UUID(dr) != nil || (zone != "" && validate.UUID(zone) != nil) || len(parts) > 3 || (len(parts) > 1 && domain == "" && zone == "") ||
+		(domain != "" && (len(domain) < 3 || len(domain) > 128)) {
+		return "", "", "", fmt.Errorf("import a YOUnite DR as <dr_uuid>, <zone_uuid>/<dr_uuid>, <dr_uuid>/<domain> or "+
+			"<zone_uuid>/<dr_uuid>/<domain> (the domain's name, 3 to 128 characters), not %q", id)
+	}
+	return zone, dr, domain, nil
 }
 
 // sameJSONKeepsState plans the prior value when the configured JSON means the same (other

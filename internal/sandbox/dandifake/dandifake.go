@@ -5,7 +5,8 @@
 // assets.jsonld manifests on a separate base URL, regenerated after a delay like the real one,
 // after which the draft is validated (Pending → Validating → Valid). It also serves what
 // dandi-cli's DandiAPIClient reads first: GET /api/info/ (and /server-info), the full dandiset
-// detail, /versions/{v}/info/ and /assets/{id}/info/, with DRF's {"detail": "Not found."}.
+// detail, /versions/{v}/info/, /assets/{id}/info/ and /versions/{v}/assets/{id}/info/, with
+// DRF's {"detail": "Not found."}.
 //
 // It is written from ../shared/platforms/dandi.md. Where the notes say "inferred", the choice
 // made is commented at that spot.
@@ -185,6 +186,7 @@ func (f *Fake) Start(*sandbox.Env) (http.Handler, error) {
 	mux.HandleFunc("POST /api/dandisets/{id}/versions/{v}/assets/{$}", f.locked(f.createAsset))
 	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/paths/{$}", f.locked(f.listPaths))
 	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/{asset}/{$}", f.locked(f.getAsset))
+	mux.HandleFunc("GET /api/dandisets/{id}/versions/{v}/assets/{asset}/info/{$}", f.locked(f.versionAssetInfo))
 	mux.HandleFunc("DELETE /api/dandisets/{id}/versions/{v}/assets/{asset}/{$}", f.locked(f.deleteAsset))
 	mux.HandleFunc("GET /manifests/dandisets/{id}/{v}/assets.jsonld", f.locked(f.manifest))
 	// Every other route is DRF's 404.
@@ -370,15 +372,31 @@ func (f *Fake) assetInfo(w http.ResponseWriter, r *http.Request, _ bool) {
 		for _, v := range d.versions {
 			for _, a := range v.assets {
 				if a.ID == r.PathValue("asset") {
-					out := assetJSON(a)
-					out["metadata"] = assetMetadata(d.ID, a, f.endpoint)
-					sandbox.WriteJSON(w, http.StatusOK, out)
+					f.writeAssetInfo(w, d.ID, a)
 					return
 				}
 			}
 		}
 	}
 	detail(w, http.StatusNotFound, "Not found.")
+}
+
+// versionAssetInfo is /dandisets/{id}/versions/{v}/assets/{asset}/info/ (what dandi-cli's
+// RemoteDandiset.get_asset reads): the same body, for an asset of that version only.
+func (f *Fake) versionAssetInfo(w http.ResponseWriter, r *http.Request, _ bool) {
+	d, v := f.dandisetVersion(w, r)
+	if v == nil {
+		return
+	}
+	if _, a := f.findAsset(w, r, v); a != nil {
+		f.writeAssetInfo(w, d.ID, a)
+	}
+}
+
+func (f *Fake) writeAssetInfo(w http.ResponseWriter, dandiset string, a *asset) {
+	out := assetJSON(a)
+	out["metadata"] = assetMetadata(dandiset, a, f.endpoint)
+	sandbox.WriteJSON(w, http.StatusOK, out)
 }
 
 func (f *Fake) listVersions(w http.ResponseWriter, r *http.Request, _ bool) {

@@ -140,7 +140,8 @@ func TestDeleteChecksInTheArchiveOrder(t *testing.T) {
 }
 
 // What dandi-cli's DandiAPIClient reads: /server-info and /api/info/, the full dandiset
-// detail, /versions/{v}/info/, /assets/{id}/info/, and DRF's {"detail": "Not found."}.
+// detail, /versions/{v}/info/, /assets/{id}/info/ and /versions/{v}/assets/{id}/info/, and
+// DRF's {"detail": "Not found."}.
 func TestServesWhatDandiCliReads(t *testing.T) {
 	assets := start(t)
 	base := strings.TrimSuffix(assets, "/api/dandisets/"+dandifake.JobsDandiset+"/versions/draft/assets/")
@@ -182,8 +183,15 @@ func TestServesWhatDandiCliReads(t *testing.T) {
 	if ai["asset_id"] != first.AssetID || ai["metadata"] == nil {
 		t.Errorf("asset info %v", ai)
 	}
+	// RemoteDandiset.get_asset: the same, scoped to a version.
+	var vai map[string]any
+	_ = json.Unmarshal(get(t, assets+first.AssetID+"/info/"), &vai)
+	if vai["asset_id"] != first.AssetID || vai["metadata"] == nil || vai["path"] != ai["path"] {
+		t.Errorf("version asset info %v", vai)
+	}
 	for _, p := range []string{"/api/dandisets/123456/", "/api/dandisets/" + dandifake.JobsDandiset + "/versions/0.999999.9999/info/",
-		"/api/assets/00000000-0000-4000-8000-000000000000/info/", "/api/nowhere/"} {
+		"/api/assets/00000000-0000-4000-8000-000000000000/info/", "/api/nowhere/",
+		"/api/dandisets/" + dandifake.JobsDandiset + "/versions/draft/assets/00000000-0000-4000-8000-000000000000/info/"} {
 		resp, err := http.Get(base + p)
 		if err != nil {
 			t.Fatal(err)
