@@ -21,7 +21,6 @@ func (sb *Sandbox) adminHandler() http.Handler {
 	if sb.store.Deny != nil {
 		sb.faults.onDeny = func(prefixes []string) error { sb.store.Deny.Set(prefixes...); return nil }
 	}
-	known := func(p string) bool { _, ok := sb.Endpoints[p]; return ok && p != "admin" }
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, http.StatusOK, sb) })
 	mux.HandleFunc("GET /objects", sb.listObjects)
@@ -34,7 +33,7 @@ func (sb *Sandbox) adminHandler() http.Handler {
 			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "invalid fault: " + err.Error()})
 			return
 		}
-		added, err := sb.faults.Add(f, known)
+		added, err := sb.AddFault(f)
 		if err != nil {
 			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
 			return
@@ -57,6 +56,12 @@ func (sb *Sandbox) adminHandler() http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
+}
+
+// AddFault validates a fault and adds it, as POST /faults does.
+func (sb *Sandbox) AddFault(f Fault) (*Fault, error) {
+	known := func(p string) bool { _, ok := sb.Endpoints[p]; return ok && p != "admin" }
+	return sb.faults.Add(f, known)
 }
 
 // listObjects answers the keys and sizes under a prefix of a bucket, every page.

@@ -253,7 +253,22 @@ func TestCommandPrintsOneJSONLineAndWritesEnvFile(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	envFile := filepath.Join(t.TempDir(), "sandbox.env")
-	cmd := exec.Command(bin, "-env-file", envFile)
+	// A module's fixture tree and faults file, as docs/guides/module-testing.md shows them.
+	fixtures := t.TempDir()
+	for key, body := range map[string]string{sandbox.BucketPlain + "/module/scans/a.jpg": "jpeg", sandbox.BucketVersioned + "/b.txt": "text"} {
+		p := filepath.Join(fixtures, filepath.FromSlash(key))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	faults := filepath.Join(t.TempDir(), "faults.json")
+	if err := os.WriteFile(faults, []byte(`[{"platform":"s3","status":503,"count":1,"method":"DELETE"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-env-file", envFile, "-fixtures", fixtures, "-faults", faults)
 	stdout, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -274,6 +289,12 @@ func TestCommandPrintsOneJSONLineAndWritesEnvFile(t *testing.T) {
 	}
 	if status, _, _ := call(t, http.MethodGet, desc.Endpoints["admin"]+"/healthz", ""); status != 200 {
 		t.Errorf("healthz %d", status)
+	}
+	if _, _, body := call(t, http.MethodGet, desc.Endpoints["admin"]+"/objects?bucket="+sandbox.BucketPlain+"&prefix=module/", ""); body != `[{"key":"module/scans/a.jpg","size":4}]`+"\n" {
+		t.Errorf("fixture objects %q", body)
+	}
+	if _, _, body := call(t, http.MethodGet, desc.Endpoints["admin"]+"/faults", ""); !strings.Contains(body, `"method":"DELETE"`) {
+		t.Errorf("faults %q: the file's fault is missing", body)
 	}
 	env, err := os.ReadFile(envFile)
 	if err != nil || !strings.Contains(string(env), "export AWS_ENDPOINT_URL_S3='"+desc.Endpoints["s3"]+"'") {

@@ -1,14 +1,18 @@
-// Command sandbox serves the platform fakes, an S3 endpoint and the admin API on loopback.
+// Command sandbox (released as dataplatforms-sandbox) serves the platform fakes, an S3 endpoint
+// and the admin API on loopback.
 //
-//	go run ./internal/sandbox/cmd/sandbox [-listen 127.0.0.1] [-env-file PATH]
-//	    [-s3-endpoint URL -s3-access-key K -s3-secret-key S | -versitygw PATH]
+//	dataplatforms-sandbox [-listen 127.0.0.1] [-env-file PATH] [-fixtures DIR] [-faults FILE]
+//	    [-s3-endpoint URL -s3-access-key K -s3-secret-key S | -versitygw PATH] [-version]
 //
-// It prints one JSON line (endpoints, credentials, fixtures) once it is listening, writes
-// `export NAME=value` lines for the provider into -env-file if given, and serves until SIGINT
-// or SIGTERM.
+// It loads the files under -fixtures into the S3 store (DIR/<bucket>/<key>), adds the faults
+// of -faults (a JSON array, as POST /faults takes them), prints one JSON line (endpoints,
+// credentials, fixtures) once it is listening, writes `export NAME=value` lines for the
+// provider into -env-file if given, and serves until SIGINT or SIGTERM. The env file and the
+// JSON line come once fixtures and faults are in place.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,6 +28,9 @@ import (
 	_ "github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/fakes"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 )
+
+// version is set by the release build.
+var version = "dev"
 
 func main() {
 	if err := run(); err != nil {
@@ -41,7 +48,14 @@ func run() error {
 	s3Region := flag.String("s3-region", "us-east-1", "region of -s3-endpoint")
 	versity := flag.String("versitygw", "", "start this versitygw binary as the S3 store")
 	seed := flag.Uint64("seed", 1, "seed of probabilistic faults")
+	fixtures := flag.String("fixtures", "", "load the files under this directory into the S3 store: DIR/<bucket>/<key>")
+	faultsFile := flag.String("faults", "", "add the faults of this JSON file (an array, as POST <admin>/faults takes them)")
+	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
+	if *showVersion {
+		fmt.Println("dataplatforms-sandbox", version)
+		return nil
+	}
 
 	store, err := chooseStore(*s3Endpoint, *s3Access, *s3Secret, *s3Region, *versity)
 	if err != nil {
@@ -59,6 +73,18 @@ func run() error {
 	}
 	defer sb.Close()
 
+	if *fixtures != "" {
+		n, err := sb.LoadFixtures(ctx, *fixtures)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "sandbox: loaded %d fixture objects from %s\n", n, *fixtures)
+	}
+	if *faultsFile != "" {
+		if err := addFaults(sb, *faultsFile); err != nil {
+			return err
+		}
+	}
 	if *envFile != "" {
 		if err := writeEnvFile(*envFile, sb.Env()); err != nil {
 			return err
@@ -68,6 +94,26 @@ func run() error {
 		return err
 	}
 	<-ctx.Done()
+	return nil
+}
+
+// addFaults adds the faults of a JSON array file, each checked as POST /faults checks it.
+func addFaults(sb *sandbox.Sandbox, path string) error {
+	b, err := os.ReadFile(path) //nolint:gosec // the file the user named
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var faults []sandbox.Fault
+	if err := dec.Decode(&faults); err != nil {
+		return fmt.Errorf("%s: a JSON array of faults: %w", path, err)
+	}
+	for i, f := range faults {
+		if _, err := sb.AddFault(f); err != nil {
+			return fmt.Errorf("%s: fault %d: %w", path, i+1, err)
+		}
+	}
 	return nil
 }
 
