@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
@@ -383,6 +384,41 @@ func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
+// sameImportedSource says whether a configured source means the one an import read: the same
+// bucket and prefix (and whether the files stay external), or the same computation. What the
+// answer does not tell (public, endpoint_name, client_id, client_secret, path) may be anything.
+func sameImportedSource(ctx context.Context, state, plan types.Object) bool {
+	var was, now sourceModel
+	if state.As(ctx, &was, basetypes.ObjectAsOptions{}).HasError() || plan.As(ctx, &now, basetypes.ObjectAsOptions{}).HasError() {
+		return false
+	}
+	switch {
+	case was.AWS != nil:
+		return now.AWS != nil && was.AWS.Bucket.Equal(now.AWS.Bucket) && samePrefix(was.AWS.Prefix, now.AWS.Prefix) &&
+			was.AWS.KeepOnExternalStorage.ValueBool() == now.AWS.KeepOnExternalStorage.ValueBool()
+	case was.GCP != nil:
+		return now.GCP != nil && was.GCP.Bucket.Equal(now.GCP.Bucket) && samePrefix(was.GCP.Prefix, now.GCP.Prefix)
+	case was.Computation != nil:
+		return now.Computation != nil && was.Computation.ID.Equal(now.Computation.ID)
+	}
+	return false
+}
+
+// sameImportedTarget says whether a configured target means the one an import read.
+func sameImportedTarget(ctx context.Context, state, plan types.Object) bool {
+	var was, now targetModel
+	if state.As(ctx, &was, basetypes.ObjectAsOptions{}).HasError() || plan.As(ctx, &now, basetypes.ObjectAsOptions{}).HasError() {
+		return false
+	}
+	return was.AWS != nil && now.AWS != nil && was.AWS.Bucket.Equal(now.AWS.Bucket) && samePrefix(was.AWS.Prefix, now.AWS.Prefix)
+}
+
+// samePrefix compares prefixes as Code Ocean does: unset is empty, and slashes at the ends
+// do not count.
+func samePrefix(a, b types.String) bool {
+	return strings.Trim(a.ValueString(), "/") == strings.Trim(b.ValueString(), "/")
+}
+
 // importSource fills source (and an external result's target) from Code Ocean's answer after
 // an import, so that a generated configuration plans with no changes: a result names its
 // computation (provenance), other assets their bucket (source_bucket). Settings the answer
@@ -522,7 +558,6 @@ func (r *assetResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	setAsset(&plan, a)
-	resp.Diagnostics.Append(modifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -117,9 +117,11 @@ func bucketValidators() []validator.String {
 }
 
 func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	// A new source or target replaces the asset; after an import, whose state holds neither
-	// (Code Ocean does not report them), the configuration's value is recorded in place.
-	replaceObj := []planmodifier.Object{modifiers.ObjectReplaceUnlessImported("asset")}
+	// A new source or target replaces the asset. After an import, which reads them from Code
+	// Ocean's answer (importSource), a configuration that means the same bucket, prefix or
+	// computation records its spelling in place; one the answer could not fill is recorded too.
+	replaceSource := []planmodifier.Object{modifiers.ObjectReplaceUnlessImported("asset", sameImportedSource)}
+	replaceTarget := []planmodifier.Object{modifiers.ObjectReplaceUnlessImported("asset", sameImportedTarget)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Code Ocean data asset made from S3, Google Cloud Storage or a computation's results. Create waits until " +
 			"the asset is `ready` (a `failed` one is deleted and reported with its `failure_reason`). Metadata, `archived` and " +
@@ -137,7 +139,7 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"custom_metadata": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Values of the deployment's custom metadata fields by key, as strings: numbers as `\"12\"`, dates as `\"2024-05-01\"` " +
 					"or epoch seconds. Keys the deployment does not define are refused at plan."},
-			"source": schema.SingleNestedAttribute{Required: true, PlanModifiers: replaceObj,
+			"source": schema.SingleNestedAttribute{Required: true, PlanModifiers: replaceSource,
 				MarkdownDescription: "Where the data comes from: exactly one of `aws`, `gcp` and `computation`. A change replaces the asset.",
 				Attributes: map[string]schema.Attribute{
 					"aws": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: "An S3 bucket and prefix.",
@@ -165,7 +167,7 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 							"path": schema.StringAttribute{Optional: true, MarkdownDescription: "A folder of the results; all of them when unset."},
 						}},
 				}},
-			"target": schema.SingleNestedAttribute{Optional: true, PlanModifiers: replaceObj,
+			"target": schema.SingleNestedAttribute{Optional: true, PlanModifiers: replaceTarget,
 				MarkdownDescription: "Where an external result is written (only with a `computation` source).",
 				Validators:          []validator.Object{objectvalidator.AlsoRequires(path.MatchRoot("source").AtName("computation"))},
 				Attributes: map[string]schema.Attribute{

@@ -9,15 +9,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// ImportedKey is the private-state key an import sets and the first update clears: while it
-// is set, the values in state came from the platform's answer or a guess, not from a
-// configuration, and a configuration that spells them otherwise records its own in place.
+// ImportedKey is the private-state key an import sets: the values in state came from the
+// platform's answer (or were found), not from a configuration. While it is set, a
+// configuration that spells such a value differently but means the same (a connection by its
+// slug instead of its name, a slot type left to the platform's guess) records it in place; a
+// configuration that means something else replaces, as it would without an import. The mark
+// needs no clearing: it exempts only what means the same.
 const ImportedKey = "imported"
 
-// privateReader and privateWriter are the parts of the framework's private state (a
-// response's Private) the helpers use.
+// privateReader and privateWriter are the parts of the framework's private state the helpers use.
 type (
 	privateReader interface {
 		GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
@@ -32,13 +35,8 @@ func MarkImported(ctx context.Context, p privateWriter) diag.Diagnostics {
 	return p.SetKey(ctx, ImportedKey, []byte("true"))
 }
 
-// ClearImported removes ImportedKey, from Update: the configuration's values are now the state's.
-func ClearImported(ctx context.Context, p privateWriter) diag.Diagnostics {
-	return p.SetKey(ctx, ImportedKey, nil)
-}
-
-// imported says whether the state holds values an import filled and no apply has confirmed.
-func imported(ctx context.Context, p privateReader) bool {
+// Imported says whether the state holds values an import read.
+func Imported(ctx context.Context, p privateReader) bool {
 	if p == nil {
 		return false
 	}
@@ -47,29 +45,29 @@ func imported(ctx context.Context, p privateReader) bool {
 }
 
 func unlessImportedText(object string) string {
-	return "Changing this value replaces the " + object + ", except after an import, when it is recorded in place."
+	return "Changing this value replaces the " + object + ", except after an import, when a value that means the same is recorded in place."
 }
 
 // StringReplaceUnlessImported replaces the resource (object names it: "item", "DR") when the
-// value changes, except after an import: when the prior state holds none (the platform's
-// answer cannot fill it), or holds what the import read or guessed (ImportedKey), the
-// configuration's value is recorded in place.
-func StringReplaceUnlessImported(object string) planmodifier.String {
+// value changes, except when the prior state holds none (an import the platform's answer
+// could not fill: the configuration's value is recorded in place), or when, after an import,
+// same says the configured value means the imported one. same may be nil.
+func StringReplaceUnlessImported(object string, same func(ctx context.Context, req planmodifier.StringRequest) bool) planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull() && !imported(ctx, req.Private)
+		resp.RequiresReplace = !req.StateValue.IsNull() && !(same != nil && Imported(ctx, req.Private) && same(ctx, req))
 	}, unlessImportedText(object), unlessImportedText(object))
 }
 
 // ListReplaceUnlessImported is StringReplaceUnlessImported for a list.
-func ListReplaceUnlessImported(object string) planmodifier.List {
+func ListReplaceUnlessImported(object string, same func(ctx context.Context, state, plan types.List) bool) planmodifier.List {
 	return listplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.ListRequest, resp *listplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull() && !imported(ctx, req.Private)
+		resp.RequiresReplace = !req.StateValue.IsNull() && !(same != nil && Imported(ctx, req.Private) && same(ctx, req.StateValue, req.PlanValue))
 	}, unlessImportedText(object), unlessImportedText(object))
 }
 
 // ObjectReplaceUnlessImported is StringReplaceUnlessImported for an object.
-func ObjectReplaceUnlessImported(object string) planmodifier.Object {
+func ObjectReplaceUnlessImported(object string, same func(ctx context.Context, state, plan types.Object) bool) planmodifier.Object {
 	return objectplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull() && !imported(ctx, req.Private)
+		resp.RequiresReplace = !req.StateValue.IsNull() && !(same != nil && Imported(ctx, req.Private) && same(ctx, req.StateValue, req.PlanValue))
 	}, unlessImportedText(object), unlessImportedText(object))
 }

@@ -2,10 +2,14 @@ package v7
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
@@ -16,8 +20,48 @@ import (
 // V7's answer, and the storage connection, which V7's item answer does not name.
 //
 // The values are marked as the import's (modifiers.ImportedKey): a configuration that spells
-// them otherwise (a slot type left to V7's guess, a connection named by its slug) is recorded in
-// place at the next apply, never a replacement.
+// them otherwise but means the same (a slot type left to V7's guess, the connection by its name
+// or its slug) is recorded in place at the next apply; one that means another connection or
+// other files replaces the item, as it would without an import.
+
+// importStorageNamesKey holds, after an import, the name and slug of the connection found:
+// a configuration may name it either way.
+const importStorageNamesKey = "import_storage_names"
+
+// sameImportedStorage says whether storage_slug names the connection the import found.
+func sameImportedStorage(ctx context.Context, req planmodifier.StringRequest) bool {
+	b, _ := req.Private.GetKey(ctx, importStorageNamesKey)
+	return namesOneConnection(b, req.StateValue.ValueString(), req.PlanValue.ValueString())
+}
+
+// namesOneConnection says whether both values are among the recorded names of one connection.
+func namesOneConnection(record []byte, a, b string) bool {
+	var names []string
+	if json.Unmarshal(record, &names) != nil {
+		return false
+	}
+	return slices.Contains(names, a) && slices.Contains(names, b)
+}
+
+// sameImportedSlots says whether configured slots mean the imported ones: the same names,
+// files and keys, a type that is V7's or left to its guess, and the settings V7's answer does
+// not report (thumbnail, sizes, sections) as the configuration has them.
+func sameImportedSlots(ctx context.Context, state, plan types.List) bool {
+	var was, now []slotModel
+	if state.ElementsAs(ctx, &was, false).HasError() || plan.ElementsAs(ctx, &now, false).HasError() || len(was) != len(now) {
+		return false
+	}
+	unsetOrEqual := func(a, b attr.Value) bool { return a.IsNull() || a.Equal(b) }
+	for i, a := range was {
+		b := now[i]
+		if !a.SlotName.Equal(b.SlotName) || !a.FileName.Equal(b.FileName) || !a.StorageKey.Equal(b.StorageKey) ||
+			(!b.Type.IsNull() && !a.Type.Equal(b.Type)) || !unsetOrEqual(a.StorageThumbnailKey, b.StorageThumbnailKey) ||
+			!unsetOrEqual(a.Width, b.Width) || !unsetOrEqual(a.Height, b.Height) || (a.Sections != nil && !slices.Equal(a.Sections, b.Sections)) {
+			return false
+		}
+	}
+	return true
+}
 
 // importSlots are the slots V7 reports, as a configuration would write them; ok is false when
 // the answer leaves a storage key out (darwin-py's item model makes it optional).
@@ -41,7 +85,7 @@ func importSlots(it Item) (slots []slotModel, ok bool) {
 // is, in order: the one the import id named; the team's only one; the only one under whose
 // prefix V7's folder for this item holds files. Otherwise the import fails and says which
 // import id form names it.
-func (r *itemResource) adoptImported(ctx context.Context, c *Client, team string, m *itemModel, it Item) diag.Diagnostics {
+func (r *itemResource) adoptImported(ctx context.Context, c *Client, team string, m *itemModel, it Item, private privateWriter) diag.Diagnostics {
 	var diags diag.Diagnostics
 	object := fmt.Sprintf("V7 item %q (%s)", it.Name, it.ID)
 	if m.Slots == nil {
@@ -87,6 +131,8 @@ func (r *itemResource) adoptImported(ctx context.Context, c *Client, team string
 		conn = matches[0]
 		m.StorageSlug = types.StringValue(conn.importName())
 	}
+	names, _ := json.Marshal(slices.DeleteFunc([]string{conn.Name, conn.Slug}, func(s string) bool { return s == "" }))
+	diags.Append(private.SetKey(ctx, importStorageNamesKey, names)...)
 	scope, d := scopeValue(ctx, conn, *m)
 	diags.Append(d...)
 	m.MetadataScope = scope
@@ -126,6 +172,11 @@ func (r *itemResource) connectionsHolding(ctx context.Context, all []StorageConn
 		}
 	}
 	return out, nil
+}
+
+// privateWriter is the part of a response's private state adoptImported writes.
+type privateWriter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
 // importName is how an import writes a connection into storage_slug: its slug, which the

@@ -291,7 +291,7 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	m.Name = types.StringValue(it.Name)
 	setItem(ctx, &m, it, true)
 	if m.MetadataScope.IsNull() { // imported: fill what the configuration would
-		resp.Diagnostics.Append(r.adoptImported(ctx, c, team, &m, it)...)
+		resp.Diagnostics.Append(r.adoptImported(ctx, c, team, &m, it, resp.Private)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -372,7 +372,6 @@ func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		plan.MetadataObjectsFound = types.MapNull(types.Int64Type)
 		resp.Diagnostics.Append(recordFound(ctx, r.data, &plan)...)
 	}
-	resp.Diagnostics.Append(modifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

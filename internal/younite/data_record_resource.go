@@ -96,7 +96,7 @@ func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"domain": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the DR's data domain, such as `states`. " +
 				"Changing it replaces the DR, except after an import (YOUnite's documented DR answer does not name the domain), when it is recorded in place.",
 				Validators:    []validator.String{stringvalidator.LengthBetween(3, 128)},
-				PlanModifiers: []planmodifier.String{modifiers.StringReplaceUnlessImported("DR")}},
+				PlanModifiers: []planmodifier.String{modifiers.StringReplaceUnlessImported("DR", nil)}},
 			"domain_version": schema.Int64Attribute{Optional: true, Computed: true,
 				MarkdownDescription: "Domain version (`states:v1` is 1). Default: the domain's default version, left out of the create; " +
 					"null when YOUnite's answer does not say which.",
@@ -227,12 +227,6 @@ func (r *dataRecordResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	resp.Diagnostics.Append(setDR(ctx, c, zone, &m, d)...)
-	if m.Domain.IsNull() {
-		resp.Diagnostics.AddWarning("YOUnite does not name the domain of "+drObject(m),
-			"Its answer for this imported DR holds no domain name, so a configuration generated from it (plan -generate-config-out) "+
-				"will not plan. Write domain in the configuration (the next apply records it in place), or import the DR as "+
-				"<zone_uuid>/<dr_uuid>/<domain>.")
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -333,7 +327,6 @@ func (r *dataRecordResource) Update(ctx context.Context, req resource.UpdateRequ
 	if plan.DomainVersion.IsUnknown() {
 		plan.DomainVersion = state.DomainVersion
 	}
-	resp.Diagnostics.Append(modifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -495,7 +488,6 @@ func (r *dataRecordResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	if domain != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain"), domain)...)
-		resp.Diagnostics.Append(modifiers.MarkImported(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
