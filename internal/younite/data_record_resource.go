@@ -95,7 +95,7 @@ func (r *dataRecordResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}},
 			"domain": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the DR's data domain, such as `states`. " +
 				"Changing it replaces the DR, except after an import that could not tell it (YOUnite's documented DR answer does not name the domain, " +
-					"and the import id did not), when it is recorded in place.",
+				"and the import id did not), when it is recorded in place.",
 				Validators:    []validator.String{stringvalidator.LengthBetween(3, 128)},
 				PlanModifiers: []planmodifier.String{modifiers.StringReplaceUnlessImported("DR", nil)}},
 			"domain_version": schema.Int64Attribute{Optional: true, Computed: true,
