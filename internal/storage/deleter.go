@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -21,15 +22,19 @@ type deleter struct {
 	bucket string
 	opts   Options
 	led    *ledger
+	// sendBypass: the user opted in and the bucket has object lock.
+	sendBypass bool
+	// lockLookups counts the lock explanations asked for (at most maxNamedErrors).
+	lockLookups atomic.Int32
 
 	batches chan []entry
 	workers sync.WaitGroup
 	pending sync.WaitGroup
 }
 
-func newDeleter(ctx context.Context, api API, bucket string, opts Options) *deleter {
+func newDeleter(ctx context.Context, api API, bucket string, opts Options, objectLock bool) *deleter {
 	d := &deleter{
-		ctx: ctx, api: api, bucket: bucket, opts: opts, led: newLedger(bucket),
+		ctx: ctx, api: api, bucket: bucket, opts: opts, led: newLedger(bucket), sendBypass: opts.BypassGovernanceRetention && objectLock,
 		batches: make(chan []entry, opts.Concurrency),
 	}
 	for range opts.Concurrency {
@@ -86,7 +91,7 @@ func (d *deleter) close() (Result, error) {
 }
 
 func (d *deleter) bypass() *bool {
-	if d.opts.BypassGovernanceRetention {
+	if d.sendBypass {
 		return aws.Bool(true)
 	}
 	return nil
@@ -131,6 +136,8 @@ func (d *deleter) deleteBatch(batch []entry) {
 			d.led.done(e) // listed in scope and gone now
 		case transientCode(code), staleVersion(e, code, aws.ToString(oe.Message)):
 			d.led.retryLater(e, cause)
+		case code == "AccessDenied":
+			d.led.fail(e, d.lockCause(e, cause))
 		default:
 			d.led.fail(e, cause)
 		}
@@ -152,6 +159,8 @@ func (d *deleter) deleteOne(e entry) {
 		d.led.done(e)
 	case errors.As(err, &apiErr) && goneCode(apiErr.ErrorCode()):
 		d.led.done(e)
+	case d.ctx.Err() == nil && apiCode(err) == "AccessDenied":
+		d.led.fail(e, d.lockCause(e, err))
 	case d.ctx.Err() == nil:
 		d.led.fail(e, err)
 	}

@@ -22,6 +22,12 @@ type API interface {
 	DeleteObjects(ctx context.Context, in *s3.DeleteObjectsInput, opts ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error)
 	DeleteObject(ctx context.Context, in *s3.DeleteObjectInput, opts ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
 	GetBucketVersioning(ctx context.Context, in *s3.GetBucketVersioningInput, opts ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error)
+	HeadObject(ctx context.Context, in *s3.HeadObjectInput, opts ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
+	ListMultipartUploads(ctx context.Context, in *s3.ListMultipartUploadsInput, opts ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error)
+	AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipartUploadInput, opts ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error)
+	GetObjectLockConfiguration(ctx context.Context, in *s3.GetObjectLockConfigurationInput, opts ...func(*s3.Options)) (*s3.GetObjectLockConfigurationOutput, error)
+	GetObjectRetention(ctx context.Context, in *s3.GetObjectRetentionInput, opts ...func(*s3.Options)) (*s3.GetObjectRetentionOutput, error)
+	GetObjectLegalHold(ctx context.Context, in *s3.GetObjectLegalHoldInput, opts ...func(*s3.Options)) (*s3.GetObjectLegalHoldOutput, error)
 }
 
 const (
@@ -43,8 +49,11 @@ const (
 // Options tune the engine; the zero value is the production setting.
 type Options struct {
 	// BypassGovernanceRetention deletes versions under governance-mode object lock. Only when
-	// the user opted in.
+	// the user opted in, and sent only to buckets with object lock enabled.
 	BypassGovernanceRetention bool
+	// Buckets caches what was learned of each bucket (shared by a provider's engines); nil
+	// keeps a cache of the engine's own.
+	Buckets *Buckets
 	// Concurrency is how many DeleteObjects requests may be in flight while the next page is
 	// listed (default 4).
 	Concurrency int
@@ -63,12 +72,14 @@ type Result struct {
 	Versions int64
 	// DeleteMarkers are delete markers.
 	DeleteMarkers int64
+	// Uploads are incomplete multipart uploads (their parts are billed storage).
+	Uploads int64
 	// Bytes is the size of the objects and versions.
 	Bytes int64
 }
 
-// Total is every object, version and delete marker counted.
-func (r Result) Total() int64 { return r.Objects + r.Versions + r.DeleteMarkers }
+// Total is every object, version, delete marker and incomplete upload counted.
+func (r Result) Total() int64 { return r.Objects + r.Versions + r.DeleteMarkers + r.Uploads }
 
 func (r *Result) add(e entry) {
 	switch {
@@ -88,6 +99,7 @@ type Engine struct {
 	api      API
 	opts     Options
 	pageSize int32
+	buckets  *Buckets
 }
 
 // New returns an engine on an S3 client.
@@ -98,7 +110,11 @@ func New(api API, opts Options) *Engine {
 	if opts.BatchSize <= 0 || opts.BatchSize > maxBatch {
 		opts.BatchSize = maxBatch
 	}
-	return &Engine{api: api, opts: opts, pageSize: int32(opts.BatchSize)} //nolint:gosec // BatchSize is at most 1000
+	buckets := opts.Buckets
+	if buckets == nil {
+		buckets = &Buckets{}
+	}
+	return &Engine{api: api, opts: opts, pageSize: int32(opts.BatchSize), buckets: buckets} //nolint:gosec // BatchSize is at most 1000
 }
 
 // Preview is a capped count.
@@ -112,7 +128,14 @@ type Preview struct {
 // Count counts what Delete would remove, stopping once limit entries are counted. It never
 // deletes. A bucket that no longer exists counts as empty.
 func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, error) {
-	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: e.pageSize}
+	info, err := e.bucket(ctx, scope.Bucket)
+	if isNoSuchBucket(err) {
+		return Preview{}, nil
+	}
+	if err != nil {
+		return Preview{}, err
+	}
+	l := lister{api: e.api, bucket: scope.Bucket, versioned: info.versioned, directory: info.directory, pageSize: e.pageSize}
 	var p Preview
 	tags := newTagger()
 	for _, u := range scope.units() {
@@ -155,6 +178,18 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 			}
 			from = pg.next
 		}
+		if err := l.uploads(ctx, u, func(multipartUpload) error {
+			p.Uploads++
+			if p.Total() >= limit {
+				p.Capped = true
+				return errStop
+			}
+			return nil
+		}); err != nil && !errors.Is(err, errStop) {
+			return p, err
+		} else if err != nil {
+			return p, nil
+		}
 	}
 	return p, nil
 }
@@ -168,16 +203,27 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 // finds nothing left, so that servers whose version paging repeats or never advances are
 // handled as correctly as S3 itself.
 func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
-	l := lister{api: e.api, bucket: scope.Bucket, versioned: isVersioned(ctx, e.api, scope.Bucket), pageSize: e.pageSize}
+	info, err := e.bucket(ctx, scope.Bucket)
+	if isNoSuchBucket(err) {
+		return Result{}, nil
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("deleting %s: %w", scope, err)
+	}
+	l := lister{api: e.api, bucket: scope.Bucket, versioned: info.versioned, directory: info.directory, pageSize: e.pageSize}
 	if l.versioned {
 		// Half pages, so that a key held back from one page plus the next page fit in one
 		// DeleteObjects request (see pass).
 		l.pageSize = max(1, e.pageSize/2)
 	}
-	d := newDeleter(ctx, e.api, scope.Bucket, e.opts)
+	d := newDeleter(ctx, e.api, scope.Bucket, e.opts, info.objectLock)
 	var listErr error
 	for _, u := range scope.units() {
 		if listErr = e.drain(ctx, l, u, d); listErr != nil {
+			break
+		}
+		// The unit's incomplete multipart uploads, after its objects.
+		if listErr = l.uploads(ctx, u, d.abort); listErr != nil {
 			break
 		}
 	}
@@ -185,10 +231,10 @@ func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
 	if isNoSuchBucket(listErr) {
 		listErr = nil
 	}
-	err := errors.Join(listErr, keyErrs)
+	err = errors.Join(listErr, keyErrs)
 	tflog.Debug(ctx, "S3 teardown finished", map[string]any{
 		"scope": scope.String(), "objects": res.Objects, "versions": res.Versions,
-		"delete_markers": res.DeleteMarkers, "bytes": res.Bytes, "failed": err != nil,
+		"delete_markers": res.DeleteMarkers, "uploads": res.Uploads, "bytes": res.Bytes, "failed": err != nil,
 	})
 	if err != nil {
 		return res, fmt.Errorf("deleting %s: %w", scope, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"strings"
 	"sync"
 )
 
@@ -140,6 +141,13 @@ func (l *ledger) done(e entry) {
 	}
 }
 
+// uploadDone counts an incomplete upload aborted (or found gone).
+func (l *ledger) uploadDone() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.result.Uploads++
+}
+
 func (l *ledger) fail(e entry, cause error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -151,7 +159,10 @@ func (l *ledger) failLocked(t tag, e entry, cause error) {
 		return
 	}
 	where := fmt.Sprintf("s3://%s/%s", l.bucket, e.key)
-	if e.versionID != "" {
+	switch {
+	case strings.HasPrefix(e.versionID, "upload "):
+		where += " (" + e.versionID + ")"
+	case e.versionID != "":
 		where += " (version " + e.versionID + ")"
 	}
 	l.failures[t] = fmt.Errorf("%s: %w", where, cause)

@@ -40,6 +40,7 @@ type lister struct {
 	api       API
 	bucket    string
 	versioned bool
+	directory bool
 	pageSize  int32
 }
 
@@ -51,10 +52,26 @@ func (l lister) list(ctx context.Context, u unit, from marker) (page, error) {
 	if u.exact {
 		l.pageSize = min(l.pageSize, exactPageSize)
 	}
-	if l.versioned {
+	switch {
+	case l.directory && u.exact:
+		return l.head(ctx, u)
+	case l.versioned:
 		return l.listVersions(ctx, u, from)
 	}
 	return l.listObjects(ctx, u, from)
+}
+
+// head is a directory bucket's "listing" of one exact key: its list prefixes must end in /.
+func (l lister) head(ctx context.Context, u unit) (page, error) {
+	out, err := l.api.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(l.bucket), Key: aws.String(u.prefix)})
+	switch code := apiCode(err); {
+	case err == nil:
+		return page{entries: []entry{{key: u.prefix, size: aws.ToInt64(out.ContentLength), latest: true}}}, nil
+	case code == "NotFound" || code == "NoSuchKey":
+		return page{}, nil
+	default:
+		return page{}, fmt.Errorf("looking up s3://%s/%s: %w", l.bucket, u.prefix, err)
+	}
 }
 
 func (l lister) listObjects(ctx context.Context, u unit, from marker) (page, error) {
@@ -156,15 +173,4 @@ func decodeKey(key string, encoded bool) (string, error) {
 		return "", fmt.Errorf("decoding listed key %q: %w", key, err)
 	}
 	return k, nil
-}
-
-// isVersioned tells which listing a bucket needs. A bucket that has never had versioning has
-// only current objects; when the status cannot be read, the version listing is used, which
-// sees everything in either kind of bucket.
-func isVersioned(ctx context.Context, api API, bucket string) bool {
-	out, err := api.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
-	if err != nil {
-		return true
-	}
-	return out.Status != ""
 }

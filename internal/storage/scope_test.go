@@ -136,6 +136,14 @@ func (s *urlEncodingS3) GetBucketVersioning(context.Context, *s3.GetBucketVersio
 	return &s3.GetBucketVersioningOutput{}, nil
 }
 
+func (s *urlEncodingS3) ListMultipartUploads(context.Context, *s3.ListMultipartUploadsInput, ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
+	return &s3.ListMultipartUploadsOutput{}, nil
+}
+
+func (s *urlEncodingS3) GetObjectLockConfiguration(context.Context, *s3.GetObjectLockConfigurationInput, ...func(*s3.Options)) (*s3.GetObjectLockConfigurationOutput, error) {
+	return &s3.GetObjectLockConfigurationOutput{ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled}}, nil
+}
+
 func (s *urlEncodingS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

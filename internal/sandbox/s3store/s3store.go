@@ -38,7 +38,10 @@ type Server struct {
 	SecretKey string
 	// Deny makes deletes of matching keys fail with AccessDenied. Only the embedded server
 	// has it; on a real server, use object lock.
-	Deny  *DenyList
+	Deny *DenyList
+	// Rules are the embedded server's object lock, directory buckets and IAM policy (see
+	// Rules); nil on other servers.
+	Rules *Rules
 	close func() error
 }
 
@@ -64,18 +67,20 @@ func (s *Server) Client(opts ...func(*s3.Options)) *s3.Client {
 // encoding-type=url listings as S3 does.
 func StartEmbedded() (*Server, error) {
 	deny := &DenyList{}
+	rules := newRules()
 	mem := s3mem.New()
-	faker := gofakes3.New(&denyBackend{Backend: mem, VersionedBackend: mem, deny: deny}, gofakes3.WithTimeSkewLimit(0))
-	encoded := gofakes3.New(urlEncodingBackend{Backend: mem, VersionedBackend: mem}, gofakes3.WithTimeSkewLimit(0))
+	store := unsortedBackend{Backend: mem, VersionedBackend: mem}
+	faker := gofakes3.New(&denyBackend{Backend: store, VersionedBackend: store, deny: deny}, gofakes3.WithTimeSkewLimit(0))
+	encoded := gofakes3.New(urlEncodingBackend{Backend: store, VersionedBackend: store}, gofakes3.WithTimeSkewLimit(0))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("embedded S3: %w", err)
 	}
-	srv := &http.Server{Handler: withURLEncodedListings(faker.Server(), encoded.Server()), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: rules.handler(withURLEncodedListings(faker.Server(), encoded.Server())), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return &Server{
 		Kind: Embedded, Endpoint: "http://" + ln.Addr().String(), Region: "us-east-1",
-		AccessKey: "sandbox", SecretKey: "sandbox-secret", Deny: deny,
+		AccessKey: "sandbox", SecretKey: "sandbox-secret", Deny: deny, Rules: rules,
 		close: func() error { return srv.Close() },
 	}, nil
 }

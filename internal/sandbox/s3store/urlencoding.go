@@ -73,7 +73,9 @@ func (b urlEncodingBackend) ListBucketVersions(name string, prefix *gofakes3.Pre
 // their answer with <EncodingType>url</EncodingType>, as S3 does.
 func withURLEncodedListings(plain, encoded http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet || r.URL.Query().Get("encoding-type") != "url" {
+		// Multipart uploads live in the plain server's uploader only: their listing is served
+		// there, unencoded (and so not marked encoded).
+		if _, uploads := r.URL.Query()["uploads"]; uploads || r.Method != http.MethodGet || r.URL.Query().Get("encoding-type") != "url" {
 			plain.ServeHTTP(w, r)
 			return
 		}

@@ -1,0 +1,293 @@
+package storage_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+)
+
+// startUpload leaves an incomplete multipart upload of key (one part written).
+func startUpload(t *testing.T, c *s3.Client, bucket, key string) {
+	t.Helper()
+	ctx := context.Background()
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part")}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func uploadKeys(t *testing.T, c *s3.Client, bucket string) []string {
+	t.Helper()
+	out, err := c.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, u := range out.Uploads {
+		keys = append(keys, aws.ToString(u.Key))
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Incomplete uploads inside the scope (the key itself and under its folder) are counted and
+// aborted after the objects; a neighbour's (p10/, p.jpg) stay.
+func TestDeleteAbortsExactlyTheScopesIncompleteUploads(t *testing.T) {
+	t.Parallel()
+	eachServer(t, true, func(t *testing.T, srv *s3store.Server, bucket string) {
+		c := srv.Client()
+		put(t, c, bucket, "scan-1/thumb.jpg", "scan-10/x.jpg")
+		for _, k := range []string{"scan-1", "scan-1/big.bin", "scan-1/a/b.bin", "scan-10/big.bin", "scan-1.jpg"} {
+			startUpload(t, c, bucket, k)
+		}
+		scope, _ := storage.NewScope(bucket, "scan-1")
+		e := storage.New(c, storage.Options{})
+		preview, err := e.Count(context.Background(), scope, 100)
+		if err != nil || preview.Uploads != 3 || preview.Objects != 1 {
+			t.Fatalf("preview %+v, %v; want 3 uploads and 1 object", preview, err)
+		}
+		res, err := e.Delete(context.Background(), scope)
+		if err != nil || res.Uploads != 3 {
+			t.Fatalf("delete %+v, %v; want 3 uploads aborted", res, err)
+		}
+		if got := uploadKeys(t, c, bucket); !slices.Equal(got, []string{"scan-1.jpg", "scan-10/big.bin"}) {
+			t.Errorf("uploads left %q, want the neighbours' only", got)
+		}
+	})
+}
+
+// lockServers are the servers with object lock: the embedded store (the Rules) and versitygw.
+func lockedVersion(t *testing.T, c *s3.Client, bucket, key string) string {
+	t.Helper()
+	out, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.VersionId)
+}
+
+func retain(t *testing.T, c *s3.Client, bucket, key, version string, mode types.ObjectLockRetentionMode, until time.Time) {
+	t.Helper()
+	if _, err := c.PutObjectRetention(context.Background(), &s3.PutObjectRetentionInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: aws.String(version),
+		Retention: &types.ObjectLockRetention{Mode: mode, RetainUntilDate: aws.Time(until)}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// bypassCounter records whether any delete carried the governance bypass.
+type bypassCounter struct {
+	storage.API
+	sent atomic.Int32
+}
+
+func (b *bypassCounter) DeleteObjects(ctx context.Context, in *s3.DeleteObjectsInput, opts ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error) {
+	if aws.ToBool(in.BypassGovernanceRetention) {
+		b.sent.Add(1)
+	}
+	return b.API.DeleteObjects(ctx, in, opts...)
+}
+
+// Governance retention fails the destroy with the key, the mode and the way out, unless the
+// bypass is on; the bypass header goes to buckets with object lock only. A legal hold fails
+// it whatever the setting, and says so.
+func TestDeleteGovernanceLockAndLegalHold(t *testing.T) {
+	t.Parallel()
+	for _, srv := range servers {
+		t.Run(srv.Kind, func(t *testing.T) {
+			c := srv.Client()
+			ctx := context.Background()
+			bucket := newBucket(t, srv, true, true)
+			v := lockedVersion(t, c, bucket, "scan-1/thumb.jpg")
+			// Far ahead: the compliance test moves the embedded store's clock by a day.
+			retain(t, c, bucket, "scan-1/thumb.jpg", v, types.ObjectLockRetentionModeGovernance, time.Now().Add(365*24*time.Hour))
+			scope, _ := storage.NewScope(bucket, "scan-1")
+			_, err := storage.New(c, storage.Options{}).Delete(ctx, scope)
+			if err == nil || !strings.Contains(err.Error(), "scan-1/thumb.jpg") || !strings.Contains(err.Error(), "governance-mode retention until") ||
+				!strings.Contains(err.Error(), "bypass_governance_retention = true") {
+				t.Fatalf("without the bypass: %v; want the key, the mode and the setting named", err)
+			}
+			counter := &bypassCounter{API: c}
+			res, err := storage.New(counter, storage.Options{BypassGovernanceRetention: true}).Delete(ctx, scope)
+			if err != nil || res.Total() != 1 || counter.sent.Load() == 0 {
+				t.Fatalf("with the bypass: %+v, %v, bypass sent %d times", res, err, counter.sent.Load())
+			}
+
+			// A legal hold: no bypass helps.
+			v = lockedVersion(t, c, bucket, "scan-2/thumb.jpg")
+			if _, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String(bucket), Key: aws.String("scan-2/thumb.jpg"), VersionId: aws.String(v),
+				LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOn}}); err != nil {
+				t.Fatal(err)
+			}
+			scope2, _ := storage.NewScope(bucket, "scan-2")
+			_, err = storage.New(c, storage.Options{BypassGovernanceRetention: true}).Delete(ctx, scope2)
+			if err == nil || !strings.Contains(err.Error(), "legal hold") {
+				t.Fatalf("legal hold: %v", err)
+			}
+			if _, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String(bucket), Key: aws.String("scan-2/thumb.jpg"), VersionId: aws.String(v),
+				LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOff}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := storage.New(c, storage.Options{}).Delete(ctx, scope2); err != nil {
+				t.Fatalf("after the hold is lifted: %v", err)
+			}
+
+			// The bypass is not sent to a bucket without object lock.
+			plain := newBucket(t, srv, true, false)
+			put(t, c, plain, "scan-1/a")
+			scope3, _ := storage.NewScope(plain, "scan-1")
+			counter = &bypassCounter{API: c}
+			if _, err := storage.New(counter, storage.Options{BypassGovernanceRetention: true}).Delete(ctx, scope3); err != nil || counter.sent.Load() != 0 {
+				t.Fatalf("plain bucket: %v, bypass sent %d times", err, counter.sent.Load())
+			}
+		})
+	}
+}
+
+// Compliance retention cannot be bypassed: the destroy fails with the retain-until date, and a
+// destroy after that date (the store's clock moved) finishes. The embedded store's clock moves;
+// versitygw's does not.
+func TestDeleteComplianceLockUntilItsDate(t *testing.T) {
+	t.Parallel()
+	srv := servers[0]
+	if srv.Rules == nil {
+		t.Fatal("the embedded store comes first")
+	}
+	c := srv.Client()
+	ctx := context.Background()
+	bucket := newBucket(t, srv, true, true)
+	until := srv.Rules.Now().Add(24 * time.Hour).Truncate(time.Second)
+	v := lockedVersion(t, c, bucket, "scan-1/thumb.jpg")
+	retain(t, c, bucket, "scan-1/thumb.jpg", v, types.ObjectLockRetentionModeCompliance, until)
+	scope, _ := storage.NewScope(bucket, "scan-1")
+	_, err := storage.New(c, storage.Options{BypassGovernanceRetention: true}).Delete(ctx, scope)
+	if err == nil || !strings.Contains(err.Error(), "compliance-mode retention until "+until.UTC().Format("2006-01-02T15:04:05Z")) {
+		t.Fatalf("before the date: %v; want the date named", err)
+	}
+	srv.Rules.Advance(25 * time.Hour)
+	if res, err := storage.New(c, storage.Options{}).Delete(ctx, scope); err != nil || res.Total() != 1 {
+		t.Fatalf("after the date: %+v, %v", res, err)
+	}
+}
+
+// A directory bucket (S3 Express One Zone) is listed with ListObjectsV2 only, by prefixes that
+// end in /, and its exact key looked up; no version call is made, and the scope goes exactly.
+func TestDeleteInADirectoryBucket(t *testing.T) {
+	t.Parallel()
+	srv := servers[0]
+	// The SDK signs a directory bucket's requests with a CreateSession token from S3 Express's
+	// own endpoint; the sandbox has none, so the test signs as for any bucket.
+	c := srv.Client(func(o *s3.Options) { o.DisableS3ExpressSessionAuth = aws.Bool(true) })
+	ctx := context.Background()
+	bucket := "scans--use1-az4--x-s3"
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, bucket, "data/scan-1", "data/scan-1/a.jpg", "data/scan-1/b/c.jpg", "data/scan-10/x.jpg", "data/scan-1.jpg")
+	startUpload(t, c, bucket, "data/scan-1/big.bin")
+	counter := &versionCalls{API: c}
+	scope, _ := storage.NewScope(bucket, "data/scan-1")
+	res, err := storage.New(counter, storage.Options{}).Delete(ctx, scope)
+	if err != nil || res.Objects != 3 || res.Uploads != 1 {
+		t.Fatalf("delete %+v, %v; want 3 objects and 1 upload", res, err)
+	}
+	if n := counter.calls.Load(); n != 0 {
+		t.Errorf("%d version calls to a directory bucket", n)
+	}
+	out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String("data/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, o := range out.Contents {
+		left = append(left, aws.ToString(o.Key))
+	}
+	slices.Sort(left)
+	if !slices.Equal(left, []string{"data/scan-1.jpg", "data/scan-10/x.jpg"}) {
+		t.Errorf("left %q, want the neighbours", left)
+	}
+}
+
+// versionCalls counts the calls a directory bucket does not support.
+type versionCalls struct {
+	storage.API
+	calls atomic.Int32
+}
+
+func (v *versionCalls) GetBucketVersioning(ctx context.Context, in *s3.GetBucketVersioningInput, opts ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error) {
+	v.calls.Add(1)
+	return v.API.GetBucketVersioning(ctx, in, opts...)
+}
+
+func (v *versionCalls) ListObjectVersions(ctx context.Context, in *s3.ListObjectVersionsInput, opts ...func(*s3.Options)) (*s3.ListObjectVersionsOutput, error) {
+	v.calls.Add(1)
+	return v.API.ListObjectVersions(ctx, in, opts...)
+}
+
+// The teardown policy is enough: a destroy of objects, versions, markers, an incomplete upload
+// and a governance-locked version (with the bypass) passes with only that policy enforced. With
+// any one statement removed it fails, naming the missing permission.
+func TestTeardownPolicyIsEnoughAndEveryStatementIsNeeded(t *testing.T) {
+	t.Parallel()
+	srv := servers[0]
+	admin := srv.Client()
+	restricted := s3.New(s3.Options{BaseEndpoint: aws.String(srv.Endpoint), Region: srv.Region, UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(s3store.RestrictedAccessKey, "restricted-secret", "")})
+	ctx := context.Background()
+	bucket := newBucket(t, srv, true, true)
+	scope, _ := storage.NewScope(bucket, "scan-1", "scan-2")
+	plant := func() {
+		put(t, admin, bucket, "scan-1/a.jpg", "scan-1/a.jpg", "scan-2", "scan-2/b/c.jpg", "scan-10/neighbour.jpg")
+		v := lockedVersion(t, admin, bucket, "scan-1/locked.jpg")
+		retain(t, admin, bucket, "scan-1/locked.jpg", v, types.ObjectLockRetentionModeGovernance, srv.Rules.Now().Add(365*24*time.Hour))
+		startUpload(t, admin, bucket, "scan-2/big.bin")
+	}
+	policy := storage.TeardownPolicy([]storage.Scope{scope}, true)
+	t.Cleanup(func() { _ = srv.Rules.SetPolicy("") })
+
+	plant()
+	if err := srv.Rules.SetPolicy(policy.JSON()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := storage.New(restricted, storage.Options{BypassGovernanceRetention: true}).Delete(ctx, scope)
+	if err != nil || res.Uploads != 1 || res.Total() < 6 {
+		t.Fatalf("with the policy: %+v, %v", res, err)
+	}
+	if got := versions(t, admin, bucket); len(got) != 1 || !strings.HasPrefix(got[0], "scan-10/neighbour.jpg@") {
+		t.Fatalf("left %q, want the neighbour only", got)
+	}
+
+	wantNamed := map[string]string{"List": "s3:ListBucketVersions", "Uploads": "s3:ListBucketMultipartUploads",
+		"BucketSettings": "s3:GetBucketVersioning", "Delete": "s3:DeleteObjectVersion", "Bypass": "s3:BypassGovernanceRetention"}
+	for i, st := range policy.Statement {
+		less := policy
+		less.Statement = slices.Delete(slices.Clone(policy.Statement), i, i+1)
+		if err := srv.Rules.SetPolicy(""); err != nil {
+			t.Fatal(err)
+		}
+		plant()
+		b, _ := json.Marshal(less)
+		if err := srv.Rules.SetPolicy(string(b)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := storage.New(restricted, storage.Options{BypassGovernanceRetention: true, Buckets: &storage.Buckets{}}).Delete(ctx, scope)
+		if err == nil || !strings.Contains(err.Error(), wantNamed[st.Sid]) {
+			t.Errorf("without statement %s: %v; want an error naming %s", st.Sid, err, wantNamed[st.Sid])
+		}
+	}
+}

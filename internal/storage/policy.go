@@ -1,0 +1,100 @@
+package storage
+
+import (
+	"encoding/json"
+	"slices"
+)
+
+// The least IAM permissions a teardown of scopes needs, as a policy document: the engine's own
+// requests, and nothing else, on exactly the bucket and owned prefixes (AWS's "Actions,
+// resources, and condition keys for Amazon S3"):
+//
+//   - List: s3:ListBucket (ListObjectsV2) and s3:ListBucketVersions (ListObjectVersions), only
+//     for the list prefixes the engine sends (condition s3:prefix): p and p/… of each owned
+//     prefix, and the parent folder of a group of owned folders it lists once.
+//   - Uploads: s3:ListBucketMultipartUploads on the bucket (the action takes no s3:prefix).
+//   - BucketSettings: s3:GetBucketVersioning, which tells the listing the bucket needs, and
+//     s3:GetBucketObjectLockConfiguration when the governance bypass is on.
+//   - Delete: s3:DeleteObject, s3:DeleteObjectVersion and s3:AbortMultipartUpload on the owned
+//     keys (p and p/*).
+//   - Bypass, when the bypass is on: s3:BypassGovernanceRetention on the owned keys.
+//
+// s3:GetObjectRetention and s3:GetObjectLegalHold on the owned keys are optional: with them, a
+// version refused by object lock is reported with its mode and date.
+
+// PolicyDocument is an IAM policy document.
+type PolicyDocument struct {
+	Version   string            `json:"Version"`
+	Statement []PolicyStatement `json:"Statement"`
+}
+
+// PolicyStatement is one statement of a PolicyDocument.
+type PolicyStatement struct {
+	Sid       string                         `json:"Sid"`
+	Effect    string                         `json:"Effect"`
+	Action    []string                       `json:"Action"`
+	Resource  []string                       `json:"Resource"`
+	Condition map[string]map[string][]string `json:"Condition,omitempty"`
+}
+
+// TeardownPolicy is the least policy for deleting scopes (one bucket each), with or without
+// the governance bypass. It is empty when the scopes own nothing.
+func TeardownPolicy(scopes []Scope, bypass bool) PolicyDocument {
+	doc := PolicyDocument{Version: "2012-10-17"}
+	var buckets, listPrefixes, objects []string
+	for _, s := range scopes {
+		if len(s.Prefixes) == 0 {
+			continue
+		}
+		bucketARN := "arn:aws:s3:::" + s.Bucket
+		if !slices.Contains(buckets, bucketARN) {
+			buckets = append(buckets, bucketARN)
+		}
+		for _, u := range s.units() {
+			listPrefixes = appendNew(listPrefixes, u.prefix)
+			if u.children == nil && !u.exact {
+				listPrefixes = appendNew(listPrefixes, u.prefix[:len(u.prefix)-1]) // uploads, listed with p
+			}
+		}
+		for _, p := range s.Prefixes {
+			objects = appendNew(objects, bucketARN+"/"+p, bucketARN+"/"+p+"/*")
+		}
+	}
+	if len(buckets) == 0 {
+		return doc
+	}
+	slices.Sort(listPrefixes)
+	settings := []string{"s3:GetBucketVersioning"}
+	if bypass {
+		settings = append(settings, "s3:GetBucketObjectLockConfiguration")
+	}
+	doc.Statement = []PolicyStatement{
+		{Sid: "List", Effect: "Allow", Action: []string{"s3:ListBucket", "s3:ListBucketVersions"}, Resource: buckets,
+			Condition: map[string]map[string][]string{"StringEquals": {"s3:prefix": listPrefixes}}},
+		{Sid: "Uploads", Effect: "Allow", Action: []string{"s3:ListBucketMultipartUploads"}, Resource: buckets},
+		{Sid: "BucketSettings", Effect: "Allow", Action: settings, Resource: buckets},
+		{Sid: "Delete", Effect: "Allow", Action: []string{"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload"}, Resource: objects},
+	}
+	if bypass {
+		doc.Statement = append(doc.Statement, PolicyStatement{Sid: "Bypass", Effect: "Allow", Action: []string{"s3:BypassGovernanceRetention"}, Resource: objects})
+	}
+	return doc
+}
+
+// JSON is the document as IAM takes it ("" when it has no statement).
+func (d PolicyDocument) JSON() string {
+	if len(d.Statement) == 0 {
+		return ""
+	}
+	b, _ := json.MarshalIndent(d, "", "  ")
+	return string(b)
+}
+
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
+}
