@@ -59,6 +59,13 @@ func Engine() (string, error) {
 	return engineName, engineErr
 }
 
+// UnderOpenTofu says whether the tests run under OpenTofu, for a TestStep's SkipFunc where
+// OpenTofu is known to differ (each use says how).
+func UnderOpenTofu() (bool, error) {
+	engine, err := Engine()
+	return engine == OpenTofu, err
+}
+
 // engineOf reads the first line of `version`: "Terraform v1.11.4" or "OpenTofu v1.12.6".
 func engineOf(version string) string {
 	if strings.HasPrefix(strings.TrimSpace(version), "OpenTofu") {

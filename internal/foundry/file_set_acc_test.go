@@ -185,6 +185,9 @@ func TestAccFoundryFileSet_updateAndDrift(t *testing.T) {
 				),
 			},
 			{ // imported by folder with an import block: the generated configuration plans with no changes
+				// OpenTofu 1.12.6 writes the map's keys (the files' paths) unquoted into the
+				// generated file, which then does not parse: there the keys must be quoted by hand.
+				SkipFunc:   acctest.UnderOpenTofu,
 				ConfigFile: cfg, ConfigVariables: vars(3, "2"),
 				ResourceName: setAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
 				ImportStateId: datasetRID(t) + ":master:" + prefix + "/",
