@@ -214,6 +214,7 @@ func (r *assetResource) Create(ctx context.Context, req resource.CreateRequest, 
 	setAsset(&m, a)
 	// From here the asset exists: keep it in state, so a later failure taints it.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "cleanup_scope", &resp.State)...)
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error(assetObject(m)+" did not become ready", err,
 			"The asset stays in state, marked tainted; the next apply deletes it and creates it again."))
@@ -382,6 +383,7 @@ func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		m.CleanupScope = scope
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "cleanup_scope", &resp.State)...)
 }
 
 // sameImportedSource says whether a configured source means the one an import read: the same
@@ -559,6 +561,7 @@ func (r *assetResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	setAsset(&plan, a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "cleanup_scope", &resp.State)...)
 }
 
 func (r *assetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -574,6 +577,7 @@ func teardownOf(r *assetResource) teardown.Of[assetModel] {
 			Protected:       m.DeletionProtection.ValueBool(),
 			PlatformDeleted: m.PlatformDeleted.ValueBool(),
 			Timeout:         timeout,
+			Storage:         teardown.StorageOptions(r.data, m.Bypass),
 			DeletePlatform: func(ctx context.Context) error {
 				c, diags := r.client()
 				if err := diagnostics.AsError(diags); err != nil {

@@ -47,6 +47,8 @@ type assetModel struct {
 	SourceBucket       types.Object      `tfsdk:"source_bucket"`
 	CleanupScope       types.Object      `tfsdk:"cleanup_scope"`
 	PlatformDeleted    types.Bool        `tfsdk:"platform_deleted"`
+	Bypass             types.Bool        `tfsdk:"bypass_governance_retention"`
+	CleanupIAMPolicy   types.String      `tfsdk:"cleanup_iam_policy"`
 	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
 }
 
@@ -201,12 +203,14 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 						Validators:          []validator.List{listvalidator.ValueStringsAre(validate.String("an owned prefix", validate.OwnedPrefix))}},
 					"owns_target": schema.BoolAttribute{Optional: true, MarkdownDescription: "The external result's target prefix is owned."},
 				}},
-			"deletion_protection": teardown.DeletionProtection(),
-			"state":               schema.StringAttribute{Computed: true, MarkdownDescription: "`draft`, `ready` or `failed`."},
-			"type":                schema.StringAttribute{Computed: true, MarkdownDescription: "`dataset`, `result`, `combined` or `model`."},
-			"size":                schema.Int64Attribute{Computed: true, MarkdownDescription: "Size in bytes."},
-			"files":               schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of files."},
-			"created":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Creation time, epoch seconds.", PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			"deletion_protection":         teardown.DeletionProtection(),
+			"bypass_governance_retention": teardown.BypassAttribute(),
+			"cleanup_iam_policy":          teardown.PolicyAttribute(),
+			"state":                       schema.StringAttribute{Computed: true, MarkdownDescription: "`draft`, `ready` or `failed`."},
+			"type":                        schema.StringAttribute{Computed: true, MarkdownDescription: "`dataset`, `result`, `combined` or `model`."},
+			"size":                        schema.Int64Attribute{Computed: true, MarkdownDescription: "Size in bytes."},
+			"files":                       schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of files."},
+			"created":                     schema.Int64Attribute{Computed: true, MarkdownDescription: "Creation time, epoch seconds.", PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"source_bucket": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Where Code Ocean says the files are.",
 				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{

@@ -31,7 +31,11 @@ type s3Model struct {
 	Endpoint     types.String `tfsdk:"endpoint"`
 	Profile      types.String `tfsdk:"profile"`
 	UsePathStyle types.Bool   `tfsdk:"use_path_style"`
+	Bypass       types.Bool   `tfsdk:"bypass_governance_retention"`
 }
+
+// EnvS3Bypass sets the s3 block's bypass_governance_retention.
+const EnvS3Bypass = "DATAPLATFORMS_S3_BYPASS_GOVERNANCE_RETENTION"
 
 func s3Block() schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
@@ -57,24 +61,40 @@ func s3Block() schema.SingleNestedBlock {
 					"Default from `" + EnvS3UsePathStyle + "`, else false.",
 				Optional: true,
 			},
+			"bypass_governance_retention": schema.BoolAttribute{
+				MarkdownDescription: "Default of every resource's `bypass_governance_retention`: delete object versions under governance-mode " +
+					"object lock (buckets with object lock only; compliance mode and legal holds are never bypassed). Default from `" + EnvS3Bypass +
+					"`, else false.",
+				Optional: true,
+			},
 		},
 	}
+}
+
+// envBool reads a boolean variable; unset is def.
+func envBool(name string, def bool, diags *diag.Diagnostics) bool {
+	env := os.Getenv(name)
+	if env == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(env)
+	if err != nil {
+		diags.AddError("Invalid "+name, fmt.Sprintf("It must be true or false, not %q.", env))
+	}
+	return b
 }
 
 // newStorage checks the s3 block now and loads the AWS configuration on first use.
 func newStorage(version string, m *s3Model, maxAttempts int, diags *diag.Diagnostics) *providerdata.Storage {
 	var region, endpoint, profile string
-	pathStyle := false
-	if env := os.Getenv(EnvS3UsePathStyle); env != "" {
-		b, err := strconv.ParseBool(env)
-		if err != nil {
-			diags.AddError("Invalid "+EnvS3UsePathStyle, fmt.Sprintf("It must be true or false, not %q.", env))
-		}
-		pathStyle = b
-	}
+	pathStyle := envBool(EnvS3UsePathStyle, false, diags)
+	bypass := envBool(EnvS3Bypass, false, diags)
 	if m != nil {
 		region, endpoint, profile = m.Region.ValueString(), m.Endpoint.ValueString(), m.Profile.ValueString()
-		if m.Region.IsUnknown() || m.Endpoint.IsUnknown() || m.Profile.IsUnknown() || m.UsePathStyle.IsUnknown() {
+		if !m.Bypass.IsNull() {
+			bypass = m.Bypass.ValueBool()
+		}
+		if m.Region.IsUnknown() || m.Endpoint.IsUnknown() || m.Profile.IsUnknown() || m.UsePathStyle.IsUnknown() || m.Bypass.IsUnknown() {
 			diags.AddAttributeError(path.Root("s3"), "Provider setting not known until apply",
 				"The s3 block depends on a value only known after apply; the provider must be configured during plan.")
 		}
@@ -106,7 +126,12 @@ func newStorage(version string, m *s3Model, maxAttempts int, diags *diag.Diagnos
 			if endpoint != "" {
 				o.BaseEndpoint = aws.String(endpoint)
 			}
+			if endpoint != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != "" {
+				// An S3-compatible store has no S3 Express CreateSession: a directory bucket's
+				// requests are signed as any other's.
+				o.DisableS3ExpressSessionAuth = aws.Bool(true)
+			}
 			o.UsePathStyle = pathStyle
 		}), nil
-	})
+	}).WithBypass(bypass)
 }

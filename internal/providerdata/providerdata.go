@@ -95,7 +95,20 @@ type Storage struct {
 	once   sync.Once
 	client storage.API
 	err    error
+	// buckets is what the engines learned of each bucket, shared by the process.
+	buckets storage.Buckets
+	// bypass is the s3 block's bypass_governance_retention.
+	bypass bool
 }
+
+// WithBypass sets the provider's default for bypass_governance_retention.
+func (s *Storage) WithBypass(bypass bool) *Storage {
+	s.bypass = bypass
+	return s
+}
+
+// BypassGovernanceRetention is the provider's default for the resources' setting.
+func (d *Data) BypassGovernanceRetention() bool { return d.storage != nil && d.storage.bypass }
 
 // NewStorage wraps a loader of the S3 client.
 func NewStorage(load func(ctx context.Context) (storage.API, error)) *Storage {
@@ -117,6 +130,9 @@ func (d *Data) Engine(ctx context.Context, opts storage.Options) (*storage.Engin
 		diags.AddError("Cannot set up S3 access",
 			fmt.Sprintf("Loading the AWS configuration failed: %s. Check the provider's \"s3\" block and %s.", d.storage.err, EnvHelp(S3)))
 		return nil, diags
+	}
+	if opts.Buckets == nil {
+		opts.Buckets = &d.storage.buckets
 	}
 	return storage.New(d.storage.client, opts), nil
 }

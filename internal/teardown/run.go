@@ -98,7 +98,7 @@ func Run(ctx context.Context, engine *storage.Engine, t Teardown, prog Progress)
 	}
 	tflog.Info(ctx, "teardown finished", map[string]any{
 		"object": t.Object, "objects": prog.Removed.Objects, "versions": prog.Removed.Versions,
-		"delete_markers": prog.Removed.DeleteMarkers, "bytes": prog.Removed.Bytes, "local_trees": len(prog.LocalDone),
+		"delete_markers": prog.Removed.DeleteMarkers, "uploads": prog.Removed.Uploads, "bytes": prog.Removed.Bytes, "local_trees": len(prog.LocalDone),
 	})
 	return prog, diags
 }

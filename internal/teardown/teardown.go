@@ -230,6 +230,9 @@ func describe(p storage.Preview) string {
 	if p.Versions > 0 || p.DeleteMarkers > 0 {
 		s += fmt.Sprintf(", %d older versions and %d delete markers", p.Versions, p.DeleteMarkers)
 	}
+	if p.Uploads > 0 {
+		s += fmt.Sprintf(", %d incomplete multipart uploads", p.Uploads)
+	}
 	return s
 }
 
@@ -250,7 +253,7 @@ func BytesText(n int64) string {
 func add(a, b storage.Result) storage.Result {
 	return storage.Result{
 		Objects: a.Objects + b.Objects, Versions: a.Versions + b.Versions,
-		DeleteMarkers: a.DeleteMarkers + b.DeleteMarkers, Bytes: a.Bytes + b.Bytes,
+		DeleteMarkers: a.DeleteMarkers + b.DeleteMarkers, Uploads: a.Uploads + b.Uploads, Bytes: a.Bytes + b.Bytes,
 	}
 }
 

@@ -158,6 +158,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	// The item exists from here on: keep it in state whatever follows, so that a failure
 	// while waiting taints it and the next apply tears it down properly.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 	if resp.Diagnostics.HasError() || !m.WaitForProcessing.ValueBool() {
 		return
 	}
@@ -168,6 +169,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 			resp.Diagnostics.Append(recordFound(ctx, r.data, &m)...)
 		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 	}
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("V7 did not process %s (%s)", object, it.ID), err,
@@ -303,6 +305,7 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.Append(checkFolders(ctx, r.data, m)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
 // setItem copies what V7 reports into the model. Tags stay null when V7 holds none and the
@@ -373,6 +376,7 @@ func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.Diagnostics.Append(recordFound(ctx, r.data, &plan)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
 // syncTags adds the tags the plan has and the state has not, and removes the others.
@@ -444,6 +448,7 @@ func (r *itemResource) teardownOf(ctx context.Context, m itemModel) (teardown.Te
 		Protected:       m.DeletionProtection.ValueBool(),
 		PlatformDeleted: m.PlatformDeleted.ValueBool(),
 		Timeout:         timeout,
+		Storage:         teardown.StorageOptions(r.data, m.Bypass),
 		InUse:           folderUsers(connect, foldersByPrefix(nameFoldersOf(ctx, m)), func(other string) bool { return other == id }),
 		DeletePlatform: func(ctx context.Context) error {
 			c, team, err := connect(ctx)

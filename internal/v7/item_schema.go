@@ -47,6 +47,8 @@ type itemModel struct {
 	MetadataScope         types.Object   `tfsdk:"metadata_scope"`
 	MetadataObjectsFound  types.Map      `tfsdk:"metadata_objects_found"`
 	PlatformDeleted       types.Bool     `tfsdk:"platform_deleted"`
+	Bypass                types.Bool     `tfsdk:"bypass_governance_retention"`
+	CleanupIAMPolicy      types.String   `tfsdk:"cleanup_iam_policy"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -179,7 +181,9 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Validators: []validator.List{listvalidator.ValueStringsAre(validate.String("an owned prefix", validate.OwnedPrefix))}},
 			"wait_for_processing": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Wait at create until V7 has processed the item (`complete`); `error` fails the apply. Default `true`."},
-			"deletion_protection": teardown.DeletionProtection(),
+			"deletion_protection":         teardown.DeletionProtection(),
+			"bypass_governance_retention": teardown.BypassAttribute(),
+			"cleanup_iam_policy":          teardown.PolicyAttribute(),
 			"dataset_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "Numeric id of the dataset.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"processing_status": schema.StringAttribute{Computed: true, MarkdownDescription: "V7's processing status (`processing`, `complete`, `error`, …) at the last read."},

@@ -461,6 +461,7 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	r.apply(ctx, &m, e, want, adopted, nil, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
 // apply brings the set to want: members missing from have are registered (or adopted from
@@ -626,6 +627,7 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	m.Registered, _ = types.MapValueFrom(ctx, types.StringType, live)
 	m.ItemCount = types.Int64Value(int64(len(live)))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
 func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -665,6 +667,7 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	state.Registered, _ = types.MapValueFrom(ctx, types.StringType, live)
 	r.apply(ctx, &plan, e, want, existing, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
 func (r *itemSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -697,7 +700,8 @@ func (r *itemSetResource) teardownFor(m itemSetModel, bucket string, prefixes, i
 		return c, team, diagnostics.AsError(diags)
 	}
 	t := teardown.Teardown{
-		Object: setObject(m),
+		Object:  setObject(m),
+		Storage: teardown.StorageOptions(r.data, m.Bypass),
 		DeletePlatform: func(ctx context.Context) error {
 			if len(ids) == 0 {
 				return nil

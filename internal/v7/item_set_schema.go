@@ -43,6 +43,8 @@ type itemSetModel struct {
 	StoragePrefix      types.String    `tfsdk:"storage_prefix"`
 	MetadataScope      types.Object    `tfsdk:"metadata_scope"`
 	PlatformDeleted    types.Bool      `tfsdk:"platform_deleted"`
+	Bypass             types.Bool      `tfsdk:"bypass_governance_retention"`
+	CleanupIAMPolicy   types.String    `tfsdk:"cleanup_iam_policy"`
 	Timeouts           timeouts.Value  `tfsdk:"timeouts"`
 }
 
@@ -123,7 +125,9 @@ func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "At create, take every item already in `path` into the set (those the configuration does not hold are " +
 					"deleted, with their folders, as a removed key would be). Default `false`: such items refuse the create, except those " +
 					"that are exactly what the set registers (an earlier apply that was killed or lost its answer)."},
-			"deletion_protection": teardown.DeletionProtection(),
+			"deletion_protection":         teardown.DeletionProtection(),
+			"bypass_governance_retention": teardown.BypassAttribute(),
+			"cleanup_iam_policy":          teardown.PolicyAttribute(),
 			"dataset_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "Numeric id of the dataset.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"item_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "How many items the set holds in V7, at the last read or apply.",

@@ -182,6 +182,8 @@ type orphanCleanupModel struct {
 	ObjectCount        types.Int64    `tfsdk:"object_count"`
 	Bytes              types.Int64    `tfsdk:"bytes"`
 	PlatformDeleted    types.Bool     `tfsdk:"platform_deleted"`
+	Bypass             types.Bool     `tfsdk:"bypass_governance_retention"`
+	CleanupIAMPolicy   types.String   `tfsdk:"cleanup_iam_policy"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -214,7 +216,9 @@ func (r *orphanCleanupResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"older_than": schema.StringAttribute{Optional: true, PlanModifiers: replace,
 				Validators:          []validator.String{validate.String("a duration such as 720h", validate.Duration(0, 100*365*24*time.Hour))},
 				MarkdownDescription: "Adopt only folders whose newest object is older than this, such as `720h`. Default: every orphaned folder."},
-			"deletion_protection": teardown.DeletionProtection(),
+			"deletion_protection":         teardown.DeletionProtection(),
+			"bypass_governance_retention": teardown.BypassAttribute(),
+			"cleanup_iam_policy":          teardown.PolicyAttribute(),
 			"storage_prefix": schema.StringAttribute{Computed: true, MarkdownDescription: "The connection's prefix at create.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"metadata_scope": schema.SingleNestedAttribute{Computed: true,
@@ -308,6 +312,7 @@ func (r *orphanCleanupResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.AddWarning(fmt.Sprintf("Adopted %d orphaned metadata folders (%d objects, %s)", len(orphans), objects, teardown.BytesText(size)),
 		"Nothing was deleted. terraform plan -destroy lists what goes; terraform destroy removes it.")
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
 // Read keeps what was adopted: the folders are the resource's until its destroy, which checks
@@ -324,6 +329,7 @@ func (r *orphanCleanupResource) Update(ctx context.Context, req resource.UpdateR
 	var m orphanCleanupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
 func (r *orphanCleanupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -344,6 +350,7 @@ func (r *orphanCleanupResource) teardownOf(ctx context.Context, m orphanCleanupM
 		Protected:       m.DeletionProtection.ValueBool(),
 		PlatformDeleted: m.PlatformDeleted.ValueBool(),
 		Timeout:         timeout,
+		Storage:         teardown.StorageOptions(r.data, m.Bypass),
 		DeletePlatform:  func(context.Context) error { return nil }, // nothing on the platform: the items are long gone
 		InUse:           folderUsers(connect, setFolders(m.StoragePrefix.ValueString(), scope.Prefixes), func(string) bool { return false }),
 	}

@@ -44,6 +44,8 @@ const (
 	// UndocumentedFolder(storage key). It lets tests see what the provider does when the
 	// guide's folder stays empty.
 	StorageUndocumented = "sandbox-rw-undocumented"
+	// StorageLocked is a read-write connection on the bucket with object lock.
+	StorageLocked = "sandbox-rw-locked"
 	UndocumentedPrefix  = "v7-undocumented"
 	// TagTypeID is the id GET /annotation_types gives the tag type.
 	TagTypeID = 7
@@ -145,6 +147,7 @@ func New() *Fake {
 			{Name: StorageVersioned, Slug: StorageVersioned, Bucket: sandbox.BucketVersioned, Prefix: "v7-darwin", Provider: "aws"},
 			{Name: StorageROName, Slug: StorageRO, Bucket: sandbox.BucketPlain, Prefix: "v7-readonly", Provider: "aws", Readonly: true},
 			{Name: StorageUndocumented, Slug: StorageUndocumented, Bucket: sandbox.BucketPlain, Prefix: UndocumentedPrefix, Provider: "aws", undocumented: true},
+			{Name: StorageLocked, Slug: StorageLocked, Bucket: sandbox.BucketLocked, Prefix: "v7-locked", Provider: "aws"},
 		},
 		items:    map[string]*item{},
 		idx:      newIndex(),

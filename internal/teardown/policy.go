@@ -1,0 +1,76 @@
+package teardown
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
+)
+
+// Object lock and the least permissions, for every resource that owns storage: the
+// bypass_governance_retention setting (the resource's value wins over the provider's s3 block)
+// and the cleanup_iam_policy its destroy needs.
+
+// BypassAttribute is bypass_governance_retention.
+func BypassAttribute() schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true,
+		MarkdownDescription: "Delete object versions under governance-mode object lock, sending `x-amz-bypass-governance-retention` " +
+			"(the caller needs `s3:BypassGovernanceRetention`), to buckets with object lock only. Compliance mode and legal holds cannot be " +
+			"bypassed: the destroy fails naming the key, the version, the mode and the retain-until date, and a destroy after that date " +
+			"finishes. Default: the provider's `s3.bypass_governance_retention`, else `false`."}
+}
+
+// PolicyAttribute is cleanup_iam_policy.
+func PolicyAttribute() schema.StringAttribute {
+	return schema.StringAttribute{Computed: true,
+		MarkdownDescription: "The least IAM policy (JSON) this resource's destroy needs for its storage cleanup: listing only its owned " +
+			"prefixes, reading the bucket's versioning (and object lock, with the bypass), deleting objects and versions and aborting " +
+			"incomplete uploads under exactly its prefixes, and `s3:BypassGovernanceRetention` when the bypass is on. Empty when it owns " +
+			"no storage. See the guide \"Permissions for teardown\"."}
+}
+
+// Bypass resolves bypass_governance_retention: the resource's value, else the provider's.
+func Bypass(data *providerdata.Data, v types.Bool) bool {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool()
+	}
+	return data != nil && data.BypassGovernanceRetention()
+}
+
+// StorageOptions are the engine's options for a resource's teardown.
+func StorageOptions(data *providerdata.Data, bypass types.Bool) storage.Options {
+	return storage.Options{BypassGovernanceRetention: Bypass(data, bypass)}
+}
+
+// attributes is the part of a plan or state SetPolicy reads and writes.
+type attributes interface {
+	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
+	SetAttribute(ctx context.Context, p path.Path, val any) diag.Diagnostics
+}
+
+// SetPolicy writes cleanup_iam_policy into a state (or plan) from its owned-storage attribute
+// scopeAttr and its bypass_governance_retention.
+func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s attributes) diag.Diagnostics {
+	var scope types.Object
+	var bypass types.Bool
+	diags := s.GetAttribute(ctx, path.Root(scopeAttr), &scope)
+	diags.Append(s.GetAttribute(ctx, path.Root("bypass_governance_retention"), &bypass)...)
+	if diags.HasError() {
+		return diags
+	}
+	value := types.StringUnknown()
+	if !scope.IsUnknown() {
+		scopes, err := ScopesFrom(ctx, scopeAttr, scope)
+		if err != nil {
+			diags.AddError("Invalid "+scopeAttr, err.Error())
+			return diags
+		}
+		value = types.StringValue(storage.TeardownPolicy(scopes, Bypass(data, bypass)).JSON())
+	}
+	return append(diags, s.SetAttribute(ctx, path.Root("cleanup_iam_policy"), value)...)
+}
