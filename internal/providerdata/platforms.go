@@ -35,7 +35,7 @@ var Platforms = []Spec{
 		Env: []EnvVar{{"hostname", "FOUNDRY_HOSTNAME"}, {"token", "FOUNDRY_TOKEN"}, {"endpoint", "FOUNDRY_ENDPOINT"}}},
 	{Platform: S3, Name: "S3",
 		Env: []EnvVar{{"region", "AWS_REGION"}, {"endpoint", "AWS_ENDPOINT_URL_S3"}, {"profile", "AWS_PROFILE"}, {"use_path_style", "AWS_S3_USE_PATH_STYLE"},
-		{"bypass_governance_retention", "DATAPLATFORMS_S3_BYPASS_GOVERNANCE_RETENTION"}}},
+			{"bypass_governance_retention", "DATAPLATFORMS_S3_BYPASS_GOVERNANCE_RETENTION"}}},
 }
 
 // SpecOf is a platform's row of the table.

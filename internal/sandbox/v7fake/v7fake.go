@@ -45,8 +45,8 @@ const (
 	// guide's folder stays empty.
 	StorageUndocumented = "sandbox-rw-undocumented"
 	// StorageLocked is a read-write connection on the bucket with object lock.
-	StorageLocked = "sandbox-rw-locked"
-	UndocumentedPrefix  = "v7-undocumented"
+	StorageLocked      = "sandbox-rw-locked"
+	UndocumentedPrefix = "v7-undocumented"
 	// TagTypeID is the id GET /annotation_types gives the tag type.
 	TagTypeID = 7
 	// ProcessingReads is how many reads an item answers "processing" before "complete".
