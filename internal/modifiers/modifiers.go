@@ -54,20 +54,23 @@ func unlessImportedText(object string) string {
 // same says the configured value means the imported one. same may be nil.
 func StringReplaceUnlessImported(object string, same func(ctx context.Context, req planmodifier.StringRequest) bool) planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull() && !(same != nil && Imported(ctx, req.Private) && same(ctx, req))
+		meansTheSame := same != nil && Imported(ctx, req.Private) && same(ctx, req)
+		resp.RequiresReplace = !req.StateValue.IsNull() && !meansTheSame
 	}, unlessImportedText(object), unlessImportedText(object))
 }
 
 // ListReplaceUnlessImported is StringReplaceUnlessImported for a list.
 func ListReplaceUnlessImported(object string, same func(ctx context.Context, state, plan types.List) bool) planmodifier.List {
 	return listplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.ListRequest, resp *listplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull() && !(same != nil && Imported(ctx, req.Private) && same(ctx, req.StateValue, req.PlanValue))
+		meansTheSame := same != nil && Imported(ctx, req.Private) && same(ctx, req.StateValue, req.PlanValue)
+		resp.RequiresReplace = !req.StateValue.IsNull() && !meansTheSame
 	}, unlessImportedText(object), unlessImportedText(object))
 }
 
 // ObjectReplaceUnlessImported is StringReplaceUnlessImported for an object.
 func ObjectReplaceUnlessImported(object string, same func(ctx context.Context, state, plan types.Object) bool) planmodifier.Object {
 	return objectplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull() && !(same != nil && Imported(ctx, req.Private) && same(ctx, req.StateValue, req.PlanValue))
+		meansTheSame := same != nil && Imported(ctx, req.Private) && same(ctx, req.StateValue, req.PlanValue)
+		resp.RequiresReplace = !req.StateValue.IsNull() && !meansTheSame
 	}, unlessImportedText(object), unlessImportedText(object))
 }

@@ -178,17 +178,19 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 			}
 			from = pg.next
 		}
-		if err := l.uploads(ctx, u, func(multipartUpload) error {
+		err := l.uploads(ctx, u, func(multipartUpload) error {
 			p.Uploads++
 			if p.Total() >= limit {
 				p.Capped = true
 				return errStop
 			}
 			return nil
-		}); err != nil && !errors.Is(err, errStop) {
+		})
+		switch {
+		case errors.Is(err, errStop):
+			return p, nil // capped
+		case err != nil:
 			return p, err
-		} else if err != nil {
-			return p, nil
 		}
 	}
 	return p, nil
