@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -15,6 +19,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/codeocean"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/codeoceanfake"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
 )
@@ -241,6 +246,73 @@ func TestAccCodeOceanDataAsset_ownedSourceIsRemovedExactly(t *testing.T) {
 				}},
 			},
 		},
+	})
+}
+
+// An asset whose owned prefix is in a directory bucket (S3 Express One Zone, named --x-s3):
+// destroyed exactly, listed with ListObjectsV2 by / prefixes, and no version call made to
+// that bucket (the sandbox's request log shows every S3 request).
+func TestAccCodeOceanDataAsset_ownedPrefixInADirectoryBucket(t *testing.T) {
+	acctest.PreCheck(t)
+	if kind := acctest.Sandbox(t).Store().Kind; kind != s3store.Embedded {
+		// versitygw has no directory buckets: it refuses the SDK's s3express signing of a
+		// --x-s3 bucket. The embedded store is taught their rules (s3store.Rules).
+		t.Skipf("directory buckets are modelled by the embedded store only, not by %s", kind)
+	}
+	a := &assetTest{t: t}
+	base := acctest.Unique("co-dir")
+	bucket := "codir" + base[len(base)-8:] + "--use1-az4--x-s3"
+	owned := base + "/derived"
+	vars := awsVars("dir "+base, base+"/raw", config.Variables{"keep_on_external_storage": config.BoolVariable(true),
+		"cleanup_bucket": config.StringVariable(bucket), "cleanup_prefixes": config.ListVariable(config.StringVariable(owned))})
+	// The SDK signs a directory bucket's requests with an S3 Express session; the sandbox, as
+	// any S3-compatible store, signs them as any other (the provider does the same with an
+	// endpoint set).
+	dir := s3.New(s3.Options{BaseEndpoint: aws.String(acctest.Sandbox(t).Endpoints["s3"]), Region: acctest.Sandbox(t).Store().Region, UsePathStyle: true,
+		DisableS3ExpressSessionAuth: aws.Bool(true),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			st := acctest.Sandbox(t).Store()
+			return aws.Credentials{AccessKeyID: st.AccessKey, SecretAccessKey: st.SecretKey}, nil
+		})})
+	var neighbours *acctest.Neighbours
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			if _, err := dir.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+				t.Fatal(err)
+			}
+			a.plant(sandbox.BucketPlain, base+"/raw/a.nwb")
+			acctest.PlantNeighbours(t, dir, bucket, owned, owned+"/a.bin", owned+"/b/c.bin") // owned: to be removed
+			neighbours = acctest.PlantNeighbours(t, dir, bucket, base+"/derived-10/x.bin", base+"/derived.jpg")
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(a.gone,
+			func(*terraform.State) error {
+				out, err := dir.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(base + "/")})
+				if err != nil {
+					return err
+				}
+				var left []string
+				for _, o := range out.Contents {
+					left = append(left, aws.ToString(o.Key))
+				}
+				slices.Sort(left)
+				if want := []string{base + "/derived-10/x.bin", base + "/derived.jpg"}; !slices.Equal(left, want) {
+					return fmt.Errorf("left %q in the directory bucket, want %q", left, want)
+				}
+				for _, r := range acctest.Sandbox(t).Faults().Requests("s3") {
+					if strings.HasPrefix(r.Path, "/"+bucket) && (strings.Contains(r.Query, "versions") || strings.Contains(r.Query, "versioning")) {
+						return fmt.Errorf("a version call went to the directory bucket: %s %s?%s", r.Method, r.Path, r.Query)
+					}
+				}
+				return neighbours.Intact(context.Background())
+			}),
+		Steps: []resource.TestStep{{
+			ConfigFile: config.StaticFile("testdata/asset_aws.tf"), ConfigVariables: vars,
+			Check: resource.ComposeAggregateTestCheckFunc(a.capture,
+				resource.TestCheckResourceAttr(assetAddr, "cleanup_scope.bucket", bucket),
+				resource.TestCheckResourceAttr(assetAddr, "cleanup_scope.prefixes.0", owned)),
+		}},
 	})
 }
 

@@ -45,6 +45,11 @@ variable "cleanup_prefixes" {
   default = null
 }
 
+variable "cleanup_bucket" {
+  type    = string
+  default = null
+}
+
 resource "dataplatforms_codeocean_data_asset" "test" {
   name        = var.name
   description = var.description
@@ -72,6 +77,7 @@ resource "dataplatforms_codeocean_data_asset" "test" {
   }
 
   storage_cleanup = var.cleanup_prefixes == null ? null : {
+    bucket   = var.cleanup_bucket
     prefixes = var.cleanup_prefixes
   }
 }
