@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
@@ -289,5 +290,38 @@ func TestTeardownPolicyIsEnoughAndEveryStatementIsNeeded(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), wantNamed[st.Sid]) {
 			t.Errorf("without statement %s: %v; want an error naming %s", st.Sid, err, wantNamed[st.Sid])
 		}
+	}
+}
+
+// notImplementedVersioning answers GetBucketVersioning as a directory bucket does, whatever the
+// bucket's name, and counts version listings.
+type notImplementedVersioning struct {
+	versionCalls
+}
+
+func (n *notImplementedVersioning) GetBucketVersioning(context.Context, *s3.GetBucketVersioningInput, ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "NotImplemented", Message: "This bucket does not support the requested operation"}
+}
+
+// A bucket whose versioning call answers NotImplemented is handled as a directory bucket,
+// whatever its name: no version listing, and the scope goes exactly.
+func TestDeleteTakesNotImplementedVersioningForADirectoryBucket(t *testing.T) {
+	t.Parallel()
+	srv := servers[0]
+	c := srv.Client()
+	bucket := newBucket(t, srv, false, false)
+	put(t, c, bucket, "p", "p/a", "p/b/c", "p10/x", "p.jpg")
+	api := &notImplementedVersioning{versionCalls{API: c}}
+	scope, _ := storage.NewScope(bucket, "p")
+	res, err := storage.New(api, storage.Options{}).Delete(context.Background(), scope)
+	if err != nil || res.Objects != 3 {
+		t.Fatalf("delete %+v, %v; want 3 objects", res, err)
+	}
+	if n := api.calls.Load(); n != 0 {
+		t.Errorf("%d version listings", n)
+	}
+	out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	if err != nil || len(out.Contents) != 2 {
+		t.Fatalf("left %d keys (%v), want the 2 neighbours", len(out.Contents), err)
 	}
 }
