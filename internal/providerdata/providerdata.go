@@ -42,6 +42,26 @@ type Conn struct {
 	Secret   string
 	Settings map[string]string
 	HTTP     *http.Client
+
+	// memo holds what Once computed, for the life of the configured provider (one terraform
+	// command).
+	memo sync.Map
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// Once returns what fn computes for key, computing it once per configured provider (one
+// terraform command, such as a plan of many resources) however many resources ask, at once or
+// in turn. An error is kept too: every asker gets it, and the next command asks again.
+func (c *Conn) Once(key string, fn func() (any, error)) (any, error) {
+	e, _ := c.memo.LoadOrStore(key, &memoEntry{})
+	entry := e.(*memoEntry)
+	entry.once.Do(func() { entry.v, entry.err = fn() })
+	return entry.v, entry.err
 }
 
 // Data is the provider's configured state.

@@ -36,7 +36,12 @@ import (
 const PlatformName = "YOUnite"
 
 // Client talks to the YOUnite API over the provider's one transport stack.
-type Client struct{ api *transport.API }
+type Client struct {
+	api *transport.API
+	// zoneAdaptors, when set, answers Adaptors from what the configured provider already
+	// listed (see connect): once per zone and terraform command, not once per DR.
+	zoneAdaptors func(ctx context.Context, zone string) ([]Adaptor, error)
+}
 
 // NewClient returns a client for the API base (such as https://younite.example.com/api).
 func NewClient(endpoint, token string, hc *http.Client) *Client {
@@ -247,6 +252,13 @@ type Adaptor struct {
 
 // Adaptors lists a zone's adaptors (GET /zones/{zone}/adaptors).
 func (c *Client) Adaptors(ctx context.Context, zone string) ([]Adaptor, error) {
+	if c.zoneAdaptors != nil {
+		return c.zoneAdaptors(ctx, zone)
+	}
+	return c.listAdaptors(ctx, zone)
+}
+
+func (c *Client) listAdaptors(ctx context.Context, zone string) ([]Adaptor, error) {
 	var out []Adaptor
 	err := c.do(ctx, http.MethodGet, "/zones/"+url.PathEscape(zone)+"/adaptors", zone, nil, nil, &out)
 	return out, err

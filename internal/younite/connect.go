@@ -1,6 +1,8 @@
 package younite
 
 import (
+	"context"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -19,5 +21,11 @@ func connect(data *providerdata.Data, typeName string, zone types.String) (*Clie
 	if z == "" {
 		z = conn.Settings["zone_uuid"]
 	}
-	return NewClient(conn.Endpoint, conn.Secret, conn.HTTP), z, diags
+	c := NewClient(conn.Endpoint, conn.Secret, conn.HTTP)
+	c.zoneAdaptors = func(ctx context.Context, zone string) ([]Adaptor, error) {
+		v, err := conn.Once("younite/adaptors/"+zone, func() (any, error) { return c.listAdaptors(ctx, zone) })
+		adaptors, _ := v.([]Adaptor)
+		return adaptors, err
+	}
+	return c, z, diags
 }

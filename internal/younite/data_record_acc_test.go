@@ -571,3 +571,74 @@ func TestAccYOUniteDataRecord_jsonMustBeAnObject(t *testing.T) {
 	})
 	acctest.AssertNoWrites(t, "younite")
 }
+
+// Three DRs whose answers (YOUnite's documented shapes) do not list their links: one plan lists
+// the zone's adaptors once, not once per DR. Then a token that may delete DRs but not list
+// adaptors (the listing answers 403): the destroy warns that the links could not be checked
+// and deletes every DR; it is never an error.
+func TestAccYOUniteDataRecord_adaptorListingOncePerPlanAndNeverInTheWay(t *testing.T) {
+	acctest.PreCheck(t)
+	setShapes(t, true)
+	t.Cleanup(func() { setShapes(t, false) })
+	base := acctest.Unique("Adaptor")
+	tf := fmt.Sprintf(`
+resource "dataplatforms_younite_data_record" "dr" {
+  count  = 3
+  domain = %q
+  json   = jsonencode({ name = "%s-${count.index}", code = "A${count.index}" })
+}
+`, younitefake.DomainStates, base)
+	listings := func() int {
+		n := 0
+		for _, r := range acctest.Sandbox(t).Faults().Requests("younite") {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/adaptors") {
+				n++
+			}
+		}
+		return n
+	}
+	var ids []string
+	warnings, factories := acctest.RecordingFactories()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy: func(*terraform.State) error {
+			for _, id := range ids {
+				if err := eventually(func() error { return drExists(t, id, false) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: tf,
+				Check: func(s *terraform.State) error {
+					for i := range 3 {
+						ids = append(ids, s.RootModule().Resources[fmt.Sprintf("dataplatforms_younite_data_record.dr.%d", i)].Primary.ID)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { acctest.Sandbox(t).Faults().ClearRequests() },
+				Config:    tf,
+				PlanOnly:  true,
+			},
+			{
+				PreConfig: func() {
+					// The plan step refreshed the 3 DRs in one terraform command.
+					if n := listings(); n != 1 {
+						t.Errorf("the plan of 3 DRs listed the zone's adaptors %d times, want once", n)
+					}
+					acctest.AddFault(t, `{"platform":"younite","status":403,"method":"GET","path_regexp":"/zones/[^/]+/adaptors$","message":"Forbidden"}`)
+					warnings.Reset()
+				},
+				Config: tf, Destroy: true,
+			},
+		},
+	})
+	acctest.ClearFaults(t)
+	if err := warnings.Expect("ApplyResourceChange", regexp.MustCompile(`Cannot tell which adaptors hold YOUnite DR .* before its delete: .*listing the adaptors of zone .*403`)); err != nil {
+		t.Error(err)
+	}
+}
