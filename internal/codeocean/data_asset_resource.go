@@ -91,6 +91,7 @@ func (r *assetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if r.data == nil {
 		return
 	}
+	defer teardown.PlanPolicy(ctx, r.data, "cleanup_scope", resp)
 	c, diags := r.client()
 	if diags.HasError() {
 		resp.Diagnostics.Append(diags...)

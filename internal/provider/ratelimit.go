@@ -55,15 +55,18 @@ func rateLimitBlock() schema.SingleNestedBlock {
 	attrs := map[string]schema.Attribute{}
 	for _, s := range rateSettings() {
 		attrs[s.attr] = schema.Float64Attribute{
-			MarkdownDescription: fmt.Sprintf("Requests per second to %s 0 turns the pacing off. Environment variable: `%s`.", s.description, rateEnv(s.attr)),
+			MarkdownDescription: fmt.Sprintf("Most requests per second to %s 0: no ceiling (unpaced until the platform answers 429, then adaptive). Environment variable: `%s`.", s.description, rateEnv(s.attr)),
 			Optional:            true,
 			Validators:          []validator.Float64{float64validator.Between(0, 10000)},
 		}
 	}
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Client-side pacing of each platform's requests, shared by every resource of the provider: Terraform's parallel " +
-			"resources stay under the platform's limit instead of each one backing off on its own. A 429 halves the pace (down to a " +
-			"tenth), and each second without one raises it again by a tenth, up to the configured rate.",
+			"resources stay under the platform's limit instead of each one backing off on its own. A platform without a published limit " +
+			"is unpaced until it answers 429; from then on it is paced from the rate it answered over the last second, backed off by 0.7 " +
+			"at each 429 and raised again along a cubic curve (as the AWS SDK's adaptive retry mode does), and unpaced again once well " +
+			"past that rate. A rate set here (or a published limit: V7's registration, Foundry) is a ceiling: a 429 halves the pace " +
+			"(down to a tenth), and each second without one raises it again by a tenth, up to the ceiling.",
 		Attributes: attrs,
 	}
 }

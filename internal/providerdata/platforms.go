@@ -12,8 +12,10 @@ type Spec struct {
 	Name string
 	// Env gives the environment variable of each block attribute, in the block's order.
 	Env []EnvVar
-	// Rate is its rate_limit attribute's default in requests a second (0: not paced), and
-	// RateHelp says where that default comes from. S3 has no rate_limit attribute.
+	// Rate is its rate_limit attribute's default in requests a second: a published limit, kept
+	// as a ceiling; 0 (no published limit) leaves the platform unpaced until it answers 429,
+	// then adaptive (transport.Pacer). RateHelp says where the default comes from. S3 has no
+	// rate_limit attribute.
 	Rate     float64
 	RateHelp string
 }
@@ -23,13 +25,13 @@ type EnvVar struct{ Attr, Var string }
 
 // Platforms is the table. S3's block is configured through the AWS SDK's own variables.
 var Platforms = []Spec{
-	{Platform: V7, Name: "V7 Darwin", Rate: 10, RateHelp: "V7 Darwin as a whole. V7 publishes no API-wide figure; default 10.",
+	{Platform: V7, Name: "V7 Darwin", RateHelp: "V7 Darwin as a whole. V7 publishes no API-wide figure: unpaced until V7 answers 429, then adaptive.",
 		Env: []EnvVar{{"api_key", "V7_API_KEY"}, {"endpoint", "V7_ENDPOINT"}, {"team_slug", "V7_TEAM_SLUG"}}},
-	{Platform: CodeOcean, Name: "Code Ocean", Rate: 10, RateHelp: "Code Ocean. It publishes no limit (only that it answers 429); default 10.",
+	{Platform: CodeOcean, Name: "Code Ocean", RateHelp: "Code Ocean. It publishes no limit (only that it answers 429): unpaced until it does, then adaptive.",
 		Env: []EnvVar{{"domain", "CODEOCEAN_DOMAIN"}, {"token", "CODEOCEAN_API_TOKEN"}, {"endpoint", "CODEOCEAN_ENDPOINT"}}},
-	{Platform: DANDI, Name: "DANDI Archive", Rate: 8, RateHelp: "DANDI Archive. Its production settings define 500 requests a minute for anonymous users; default 8.",
+	{Platform: DANDI, Name: "DANDI Archive", RateHelp: "DANDI Archive. Its production settings limit anonymous users (500 requests a minute), not API keys: unpaced until it answers 429, then adaptive.",
 		Env: []EnvVar{{"api_key", "DANDI_API_KEY"}, {"endpoint", "DANDI_ENDPOINT"}, {"manifest_endpoint", "DANDI_MANIFEST_ENDPOINT"}}},
-	{Platform: YOUnite, Name: "YOUnite", Rate: 10, RateHelp: "YOUnite. It publishes no limit; default 10.",
+	{Platform: YOUnite, Name: "YOUnite", RateHelp: "YOUnite. It publishes no limit: unpaced until it answers 429, then adaptive.",
 		Env: []EnvVar{{"endpoint", "YOUNITE_ENDPOINT"}, {"token", "YOUNITE_TOKEN"}, {"zone_uuid", "YOUNITE_ZONE_UUID"}}},
 	{Platform: Foundry, Name: "Palantir Foundry", Rate: 80, RateHelp: "Palantir Foundry. It documents 5,000 requests a minute for a user (service users: none); default 80.",
 		Env: []EnvVar{{"hostname", "FOUNDRY_HOSTNAME"}, {"token", "FOUNDRY_TOKEN"}, {"endpoint", "FOUNDRY_ENDPOINT"}}},

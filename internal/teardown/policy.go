@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -51,6 +52,16 @@ func StorageOptions(data *providerdata.Data, bypass types.Bool) storage.Options 
 type attributes interface {
 	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
 	SetAttribute(ctx context.Context, p path.Path, val any) diag.Diagnostics
+}
+
+// PlanPolicy plans cleanup_iam_policy from the planned scope, at the end of a resource's
+// ModifyPlan (deferred): a plan that changes the owned prefixes without a configuration change
+// (new source keys, say) plans a new policy, unknown while the prefixes are.
+func PlanPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, resp *resource.ModifyPlanResponse) {
+	if resp.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(SetPolicy(ctx, data, scopeAttr, &resp.Plan)...)
 }
 
 // SetPolicy writes cleanup_iam_policy into a state (or plan) from its owned-storage attribute

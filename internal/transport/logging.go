@@ -29,7 +29,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	start := time.Now()
 	resp, err := t.cfg.Base.RoundTrip(req)
 	if err == nil {
-		t.cfg.Pacer.Observe(req, resp.StatusCode)
+		t.cfg.Pacer.Observe(req, resp.StatusCode, start)
 	}
 	fields := map[string]any{
 		"platform":    t.cfg.Platform,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"sync"
 	"time"
@@ -12,11 +13,19 @@ import (
 )
 
 // Pacer spaces one platform's requests so that Terraform's parallel resources stay under the
-// platform's rate limit instead of each one backing off on its own. It is a token bucket
-// (golang.org/x/time/rate) shared by every client of a provider instance, with optional stricter
-// classes for some routes (V7's registration), and it adapts: a 429 halves the rate of the class
-// that met it (never below a tenth of its configured rate), and every second without one raises
-// it again by a tenth of the configured rate.
+// platform's rate limit instead of each one backing off on its own. It holds token buckets
+// (golang.org/x/time/rate) shared by every client of a provider instance: the platform's, and
+// optional stricter classes for some routes (V7's registration). A class is one of two kinds:
+//
+//   - A ceiling (a published limit, or the user's rate_limit): paced at that rate from the
+//     start. A 429 halves it (never below a tenth of the ceiling), and every second without one
+//     raises it again by a tenth, up to the ceiling.
+//   - Adaptive (no limit known): unpaced, and so free, until the platform throttles. At the
+//     first 429 the class starts pacing at 0.7 of the rate the platform answered over the last
+//     second; it backs off so again at each 429 met by a request sent after the last back-off, and
+//     climbs back along a cubic curve (CUBIC, RFC 9438: concave up to the rate that met the
+//     429, then probing beyond), as the AWS SDK's adaptive retry mode does. Once the curve is
+//     well past that rate without a 429, the class is unpaced again.
 type Pacer struct {
 	classify func(*http.Request) string
 	mu       sync.Mutex
@@ -25,10 +34,29 @@ type Pacer struct {
 }
 
 type paced struct {
-	lim        *rate.Limiter
+	lim *rate.Limiter
+	// configured is the ceiling; 0 makes the class adaptive.
 	configured rate.Limit
 	changed    time.Time
+
+	// Adaptive state: whether the class paces, the rate that met the last 429 (CUBIC's W_max),
+	// when it backed off (a 429 of a request sent before then is that back-off's) and where
+	// the curve starts, and the answers of the last second (other than 429).
+	throttled bool
+	wMax      float64
+	backedOff time.Time
+	epoch     time.Time
+	answered  []time.Time
 }
+
+// CUBIC's constants (RFC 9438): the back-off factor and the growth constant.
+const (
+	cubicBeta = 0.7
+	cubicC    = 0.4
+	// unpaceAfter: an adaptive class whose curve reached this multiple of W_max without a 429
+	// stops pacing.
+	unpaceAfter = 2.0
+)
 
 // Route is a stricter class of requests: Match picks them, PerSecond is the most the platform
 // takes (a published limit, such as V7's 100 registrations a minute). The pacer spaces them at
@@ -44,13 +72,11 @@ type Route struct {
 // RouteMargin is the share of a route's limit the pacer uses.
 const RouteMargin = 0.95
 
-// NewPacer paces at perSecond (≤ 0: no pacing of the platform as a whole) and each route at
-// its own rate on top.
+// NewPacer paces at most at perSecond (≤ 0: adaptive, unpaced until the platform throttles)
+// and each route at its own rate on top.
 func NewPacer(perSecond float64, routes ...Route) *Pacer {
 	p := &Pacer{classes: map[string]*paced{}, now: time.Now}
-	if perSecond > 0 {
-		p.classes[""] = newPaced(perSecond)
-	}
+	p.classes[""] = newPaced(perSecond) // ≤ 0: adaptive
 	for _, r := range routes {
 		if r.PerSecond > 0 {
 			p.classes[r.Name] = newPaced(r.PerSecond * RouteMargin)
@@ -68,11 +94,15 @@ func NewPacer(perSecond float64, routes ...Route) *Pacer {
 }
 
 func newPaced(perSecond float64) *paced {
-	// A burst of a tenth of a second's worth (at least one) keeps the rate even: a server that
-	// counts per second never sees more than it allows.
-	burst := max(1, int(perSecond/10))
-	return &paced{lim: rate.NewLimiter(rate.Limit(perSecond), burst), configured: rate.Limit(perSecond)}
+	if perSecond <= 0 {
+		return &paced{lim: rate.NewLimiter(rate.Inf, 0)}
+	}
+	return &paced{lim: rate.NewLimiter(rate.Limit(perSecond), burstOf(perSecond)), configured: rate.Limit(perSecond)}
 }
+
+// burstOf is a tenth of a second's worth (at least one), which keeps the rate even: a server
+// that counts per second never sees more than it allows.
+func burstOf(perSecond float64) int { return max(1, int(perSecond/10)) }
 
 // classesOf are the buckets a request draws from: the platform's, and its route's.
 func (p *Pacer) classesOf(req *http.Request) []*paced {
@@ -104,8 +134,9 @@ func (p *Pacer) Wait(ctx context.Context, req *http.Request) error {
 	return nil
 }
 
-// Observe adapts the rates to an answer: down at a 429, back up over quiet seconds.
-func (p *Pacer) Observe(req *http.Request, status int) {
+// Observe adapts the rates to the answer of a request sent at sent: down at a 429, back up
+// over quiet time.
+func (p *Pacer) Observe(req *http.Request, status int, sent time.Time) {
 	if p == nil {
 		return
 	}
@@ -113,6 +144,10 @@ func (p *Pacer) Observe(req *http.Request, status int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, c := range p.classesOf(req) {
+		if c.configured == 0 {
+			c.adapt(now, status == http.StatusTooManyRequests, sent)
+			continue
+		}
 		cur := c.lim.Limit()
 		switch {
 		case status == http.StatusTooManyRequests:
@@ -125,11 +160,67 @@ func (p *Pacer) Observe(req *http.Request, status int) {
 	}
 }
 
+// adapt is an adaptive class's answer to one answer.
+func (c *paced) adapt(now time.Time, throttled bool, sent time.Time) {
+	if !throttled {
+		c.answered = append(c.answered, now)
+		cut := 0
+		for cut < len(c.answered) && now.Sub(c.answered[cut]) > time.Second {
+			cut++
+		}
+		c.answered = c.answered[cut:]
+		if c.throttled {
+			c.climb(now)
+		}
+		return
+	}
+	switch {
+	case !c.throttled:
+		// The first 429: back off from what the platform answered over the last second.
+		c.throttled, c.wMax, c.backedOff, c.epoch = true, max(float64(len(c.answered)), 1), now, now
+		c.set(now, c.wMax*cubicBeta)
+		return
+	case sent.Before(c.backedOff):
+		return // sent before the last back-off: that back-off answered it already
+	default:
+		c.wMax = float64(c.lim.Limit())
+	}
+	c.backedOff, c.epoch = now, now
+	c.set(now, c.wMax*cubicBeta)
+}
+
+// cubicK is when the curve from a back-off at wMax reaches wMax again: K = ∛(W_max·(1−β)/C).
+func cubicK(wMax float64) float64 { return math.Cbrt(wMax * (1 - cubicBeta) / cubicC) }
+
+// climb follows CUBIC's curve since the last back-off: W(t) = C·(t−K)³ + W_max, where
+// K = ∛(W_max·(1−β)/C) is when it reaches W_max again.
+func (c *paced) climb(now time.Time) {
+	t := now.Sub(c.epoch).Seconds()
+	w := cubicC*math.Pow(t-cubicK(c.wMax), 3) + c.wMax
+	if w >= unpaceAfter*c.wMax {
+		c.throttled = false
+		c.lim.SetLimitAt(now, rate.Inf)
+		return
+	}
+	c.set(now, w)
+}
+
+func (c *paced) set(now time.Time, perSecond float64) {
+	perSecond = max(perSecond, 0.1)
+	c.lim.SetBurstAt(now, burstOf(perSecond))
+	c.lim.SetLimitAt(now, rate.Limit(perSecond))
+}
+
 // Rate is the current rate of the platform's class and of the named route ("" for the
 // platform), 0 when it is not paced.
 func (p *Pacer) Rate(route string) float64 {
 	if p == nil || p.classes[route] == nil {
 		return 0
 	}
-	return float64(p.classes[route].lim.Limit())
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if l := p.classes[route].lim.Limit(); l != rate.Inf {
+		return float64(l)
+	}
+	return 0
 }

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -17,29 +18,29 @@ func TestPacerSlowsDownAtA429AndSpeedsUpGradually(t *testing.T) {
 	plain, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://x/items", nil)
 	reg, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://x/register", nil)
 
-	p.Observe(plain, http.StatusTooManyRequests)
+	p.Observe(plain, http.StatusTooManyRequests, now)
 	if got := p.Rate(""); got != 10 {
 		t.Fatalf("after a 429: %g/s, want 10", got)
 	}
 	for range 5 {
-		p.Observe(plain, http.StatusTooManyRequests)
+		p.Observe(plain, http.StatusTooManyRequests, now)
 	}
 	if got := p.Rate(""); got != 2 {
 		t.Fatalf("after many 429s: %g/s, want the floor of 2", got)
 	}
-	p.Observe(plain, http.StatusOK) // within the same second: no change
+	p.Observe(plain, http.StatusOK, now) // within the same second: no change
 	if got := p.Rate(""); got != 2 {
 		t.Fatalf("right after the 429: %g/s", got)
 	}
 	for i := range 20 {
 		now = now.Add(time.Second)
-		p.Observe(plain, http.StatusOK)
+		p.Observe(plain, http.StatusOK, now)
 		if want := min(2+2*float64(i+1), 20); p.Rate("") != want {
 			t.Fatalf("after %d quiet seconds: %g/s, want %g", i+1, p.Rate(""), want)
 		}
 	}
 	// A registration draws from both classes and slows both.
-	p.Observe(reg, http.StatusTooManyRequests)
+	p.Observe(reg, http.StatusTooManyRequests, now)
 	if p.Rate("registration") != 2*RouteMargin/2 || p.Rate("") != 10 {
 		t.Errorf("after a registration 429: %g and %g", p.Rate("registration"), p.Rate(""))
 	}
@@ -80,5 +81,57 @@ func TestPacerRefusalIsTheDeadlineAndNotAnAct(t *testing.T) {
 	}
 	if MayHaveActed(err) {
 		t.Errorf("a request the pacer held back counts as maybe acted: %v", err)
+	}
+}
+
+// An adaptive pacer (no limit known) does not pace until a 429; it then paces at 0.7 of what
+// the platform answered over the last second, and climbs back; it backs off (×0.7) only for a
+// 429 met by a request sent after its last back-off, climbs back along CUBIC's curve to the
+// rate that met the 429 in K seconds, and stops pacing once the curve is twice past it.
+func TestAdaptivePacerStartsAtTheObservedRate(t *testing.T) {
+	now := time.Unix(100, 0)
+	p := NewPacer(0)
+	p.now = func() time.Time { return now }
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://x/items", nil)
+	for i := range 40 {
+		p.Observe(req, http.StatusOK, now)
+		now = now.Add(time.Duration(i%2) * time.Millisecond) // 40 answers within the last second
+	}
+	if got := p.Rate(""); got != 0 {
+		t.Fatalf("before any 429: paced at %g/s", got)
+	}
+	sent := now
+	now = now.Add(10 * time.Millisecond)
+	p.Observe(req, http.StatusTooManyRequests, sent)
+	if got := p.Rate(""); math.Abs(got-28) > 1e-9 {
+		t.Fatalf("after the first 429: %g/s, want 0.7 × 40 answers a second", got)
+	}
+	now = now.Add(500 * time.Millisecond)
+	p.Observe(req, http.StatusOK, now)
+	if got := p.Rate(""); got <= 28 || got >= 40 {
+		t.Fatalf("half a second later: %g/s, want climbing from 28 towards 40", got)
+	}
+	held := p.Rate("")
+	p.Observe(req, http.StatusTooManyRequests, sent) // in flight before the back-off
+	if got := p.Rate(""); got != held {
+		t.Fatalf("a 429 of a request sent before the back-off: %g/s, want %g still", got, held)
+	}
+	now = now.Add(100 * time.Millisecond)
+	before := p.Rate("")
+	p.Observe(req, http.StatusTooManyRequests, now.Add(-time.Millisecond))
+	if got := p.Rate(""); math.Abs(got-0.7*before) > 1e-9 {
+		t.Fatalf("a 429 of a request sent after it: %g/s, want 0.7 × %g", got, before)
+	}
+	backOff := now
+	k := math.Cbrt(before * 0.3 / 0.4)
+	now = backOff.Add(time.Duration(k * float64(time.Second)))
+	p.Observe(req, http.StatusOK, now)
+	if got := p.Rate(""); math.Abs(got-before) > 0.01 {
+		t.Fatalf("K = %.2fs after: %g/s, want back at %g", k, got, before)
+	}
+	now = backOff.Add(time.Duration((k + 5) * float64(time.Second)))
+	p.Observe(req, http.StatusOK, now)
+	if got := p.Rate(""); got != 0 {
+		t.Fatalf("far past the rate that met the 429: paced at %g/s, want unpaced", got)
 	}
 }

@@ -63,6 +63,7 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if r.data == nil {
 		return // validation without a configured provider: nothing to check yet
 	}
+	defer teardown.PlanPolicy(ctx, r.data, "metadata_scope", resp)
 	if _, diags := r.data.Require(providerdata.V7, r.typeName); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return

@@ -369,6 +369,7 @@ func (r *itemSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if r.data == nil {
 		return
 	}
+	defer teardown.PlanPolicy(ctx, r.data, "metadata_scope", resp)
 	if _, diags := r.data.Require(providerdata.V7, r.typeName); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return

@@ -264,6 +264,7 @@ func (r *orphanCleanupResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if r.data == nil {
 		return
 	}
+	defer teardown.PlanPolicy(ctx, r.data, "metadata_scope", resp)
 	if teardown.ModifyPlan(ctx, r.data, r.teardownOf, req, resp) || !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
