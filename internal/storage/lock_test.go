@@ -3,8 +3,10 @@ package storage_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -58,14 +60,21 @@ func TestDeleteAbortsExactlyTheScopesIncompleteUploads(t *testing.T) {
 			startUpload(t, c, bucket, k)
 		}
 		scope, _ := storage.NewScope(bucket, "scan-1")
-		e := storage.New(c, storage.Options{})
+		counted := &requestCounter{API: c}
+		buckets := &storage.Buckets{}
+		e := storage.New(counted, storage.Options{Buckets: buckets})
 		preview, err := e.Count(context.Background(), scope, 100)
 		if err != nil || preview.Uploads != 3 || preview.Objects != 1 {
 			t.Fatalf("preview %+v, %v; want 3 uploads and 1 object", preview, err)
 		}
-		res, err := e.Delete(context.Background(), scope)
+		res, err := storage.New(counted, storage.Options{Buckets: buckets}).Delete(context.Background(), scope)
 		if err != nil || res.Uploads != 3 {
 			t.Fatalf("delete %+v, %v; want 3 uploads aborted", res, err)
+		}
+		// The budget: one upload listing per owned prefix for the preview and one for the
+		// destroy, an abort per upload, and one versioning call per bucket for both engines.
+		if got := counted.counts(); got["ListMultipartUploads"] != 2 || got["AbortMultipartUpload"] != 3 || got["GetBucketVersioning"] != 1 {
+			t.Errorf("requests %v; want 2 upload listings, 3 aborts, 1 versioning call", got)
 		}
 		if got := uploadKeys(t, c, bucket); !slices.Equal(got, []string{"scan-1.jpg", "scan-10/big.bin"}) {
 			t.Errorf("uploads left %q, want the neighbours' only", got)
@@ -324,4 +333,41 @@ func TestDeleteTakesNotImplementedVersioningForADirectoryBucket(t *testing.T) {
 	if err != nil || len(out.Contents) != 2 {
 		t.Fatalf("left %d keys (%v), want the 2 neighbours", len(out.Contents), err)
 	}
+}
+
+// requestCounter counts the engine's calls by operation.
+type requestCounter struct {
+	storage.API
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (r *requestCounter) add(op string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.n == nil {
+		r.n = map[string]int{}
+	}
+	r.n[op]++
+}
+
+func (r *requestCounter) counts() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.n)
+}
+
+func (r *requestCounter) ListMultipartUploads(ctx context.Context, in *s3.ListMultipartUploadsInput, opts ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
+	r.add("ListMultipartUploads")
+	return r.API.ListMultipartUploads(ctx, in, opts...)
+}
+
+func (r *requestCounter) AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipartUploadInput, opts ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error) {
+	r.add("AbortMultipartUpload")
+	return r.API.AbortMultipartUpload(ctx, in, opts...)
+}
+
+func (r *requestCounter) GetBucketVersioning(ctx context.Context, in *s3.GetBucketVersioningInput, opts ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error) {
+	r.add("GetBucketVersioning")
+	return r.API.GetBucketVersioning(ctx, in, opts...)
 }
