@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 )
@@ -20,9 +21,20 @@ type Of[M any] func(ctx context.Context, m M) (Teardown, diag.Diagnostics)
 // For an update of a resource whose platform object is gone (platform_deleted), it plans the
 // replacement that finishes the cleanup and creates the object again, and warns. handled says
 // it did either, and the caller's own plan checks do not apply; a create plan is the caller's.
+// The resource's schema has platform_deleted, as every deleting resource's does.
 func ModifyPlan[M any](ctx context.Context, data *providerdata.Data, of Of[M], req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (handled bool) {
 	if req.State.Raw.IsNull() {
 		return false
+	}
+	if !req.Plan.Raw.IsNull() {
+		// An update: only a platform object found gone matters here. One attribute is far
+		// cheaper to read than the whole state, which a plan of thousands of resources pays
+		// once per resource.
+		var deleted types.Bool
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("platform_deleted"), &deleted)...)
+		if resp.Diagnostics.HasError() || !deleted.ValueBool() {
+			return resp.Diagnostics.HasError()
+		}
 	}
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
