@@ -7,22 +7,11 @@ set -euo pipefail
 provider_bin=${1:?usage: demo.sh PATH/TO/terraform-provider-dataplatforms}
 terraform=${TERRAFORM:-terraform}
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-sandbox_pid=""
-cleanup() {
-  [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=tools/sandbox-lib.sh
+source "$root/tools/sandbox-lib.sh"
 
 echo "==> starting the sandbox"
-go build -o "$work/sandbox" "$root/internal/sandbox/cmd/sandbox"
-"$work/sandbox" -env-file "$work/sandbox.env" >"$work/sandbox.json" 2>"$work/sandbox.log" &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/sandbox.env" ] && break; sleep 0.1; done
-[ -s "$work/sandbox.env" ] || { echo "the sandbox did not start:"; cat "$work/sandbox.log"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/sandbox.env"
+start_sandbox "$root"
 export TF_VAR_foundry_dataset_rid="$FOUNDRY_DATASET_RID"
 # A local clone of dandiset 001697 with the directories the sandbox's draft holds assets for.
 clone="$work/clone" pipe="derivatives/dandiset-000409"
@@ -34,15 +23,7 @@ done
 export TF_VAR_dandi_clone="$clone"
 echo "    endpoints: $(head -c 300 "$work/sandbox.json")…"
 
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/dataplatforms/dataplatforms" = "$(dirname "$provider_bin")"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_DATA_DIR="$work/tfdata" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+write_cli_config "$(dirname "$provider_bin")"
 cp -r "$root/examples/demo/." "$work/config"
 cd "$work/config"
 

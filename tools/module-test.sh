@@ -9,39 +9,15 @@ set -euo pipefail
 terraform=${TERRAFORM:?set TERRAFORM to a terraform or tofu binary}
 root=$(cd "$(dirname "$0")/.." && pwd)
 module="$root/examples/module-testing"
-work=$(mktemp -d)
-sandbox_pid=""
-cleanup() {
-  [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=tools/sandbox-lib.sh
+source "$root/tools/sandbox-lib.sh"
 
-echo "==> building the provider and the sandbox"
+echo "==> building the provider"
 go build -o "$work/plugins/terraform-provider-dataplatforms" "$root"
-go build -o "$work/dataplatforms-sandbox" "$root/internal/sandbox/cmd/sandbox"
-
 echo "==> starting the sandbox with the module's fixtures and faults"
-"$work/dataplatforms-sandbox" -env-file "$work/sandbox.env" -fixtures "$module/fixtures/s3" -faults "$module/faults.json" \
-  >"$work/sandbox.json" 2>"$work/sandbox.log" &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/sandbox.env" ] && break; sleep 0.1; done
-[ -s "$work/sandbox.env" ] || { echo "the sandbox did not start:"; cat "$work/sandbox.log"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/sandbox.env"
-
-# The module names the provider as users do (dataplatforms/dataplatforms): Terraform resolves it
-# at registry.terraform.io, OpenTofu at registry.opentofu.org. Both point at the built binary.
-cat >"$work/cli.tfrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/dataplatforms/dataplatforms" = "$work/plugins"
-    "registry.opentofu.org/dataplatforms/dataplatforms" = "$work/plugins"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_DATA_DIR="$work/tfdata" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+start_sandbox "$root" -fixtures "$module/fixtures/s3" -faults "$module/faults.json"
+# The module names the provider as users do (dataplatforms/dataplatforms).
+write_cli_config "$work/plugins"
 cp -r "$module/." "$work/module"
 cd "$work/module"
 

@@ -24,13 +24,7 @@ import (
 // startUpload leaves an incomplete multipart upload of key (one part written).
 func startUpload(t *testing.T, c *s3.Client, bucket, key string) {
 	t.Helper()
-	ctx := context.Background()
-	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: up.UploadId,
-		PartNumber: aws.Int32(1), Body: strings.NewReader("part")}); err != nil {
+	if err := s3store.StartUpload(context.Background(), c, bucket, key); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -171,3 +171,15 @@ func (s *Server) CreateBucket(ctx context.Context, bucket string, versioned, obj
 	}
 	return nil
 }
+
+// StartUpload leaves an incomplete multipart upload of key in bucket, one part written: what
+// an interrupted upload leaves, for tests of the teardown.
+func StartUpload(ctx context.Context, c *s3.Client, bucket, key string) error {
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return err
+	}
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
+	return err
+}
