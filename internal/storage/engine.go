@@ -386,6 +386,29 @@ func (e *Engine) Objects(ctx context.Context, bucket, folder string, each func(O
 	return nil
 }
 
+// Holds says whether the prefix p owns a current object (the key p, or a key under p/): a
+// listing of one key under p/, and only when that finds nothing, a listing of one key from p,
+// which lists p itself first if it exists. A refresh's "is anything still there" costs one
+// request where Count, built for teardowns and previews, costs two or three.
+func (e *Engine) Holds(ctx context.Context, bucket, p string) (bool, error) {
+	for _, prefix := range []string{p + "/", p} {
+		out, err := e.api.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix), MaxKeys: aws.Int32(1)})
+		if isNoSuchBucket(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("listing s3://%s/%s: %w", bucket, prefix, err)
+		}
+		if len(out.Contents) > 0 && (prefix != p || aws.ToString(out.Contents[0].Key) == p) {
+			return true, nil
+		}
+		if IsDirectoryBucket(bucket) {
+			return false, nil // its listings take prefixes that end in / only; p itself is a folder there
+		}
+	}
+	return false, nil
+}
+
 // Keys is Objects for the keys alone.
 func (e *Engine) Keys(ctx context.Context, bucket, folder string, each func(key string) error) error {
 	return e.Objects(ctx, bucket, folder, func(o Object) error { return each(o.Key) })

@@ -365,3 +365,24 @@ func (r *requestCounter) GetBucketVersioning(ctx context.Context, in *s3.GetBuck
 	r.add("GetBucketVersioning")
 	return r.API.GetBucketVersioning(ctx, in, opts...)
 }
+
+// Holds answers "does the prefix own a current object" exactly: the key itself or a key under
+// it, never a neighbour's (scan-10/, scan-1.jpg), in one request when the folder holds something.
+func TestHoldsIsExact(t *testing.T) {
+	t.Parallel()
+	eachServer(t, true, func(t *testing.T, srv *s3store.Server, bucket string) {
+		c := srv.Client()
+		put(t, c, bucket, "a/scan-1/x.jpg", "b/scan-1", "c/scan-10/x", "c/scan-1.jpg", "c/scan-1-x")
+		counted := &listCounter{API: c}
+		e := storage.New(counted, storage.Options{})
+		for p, want := range map[string]bool{"a/scan-1": true, "b/scan-1": true, "c/scan-1": false, "d/scan-1": false} {
+			got, err := e.Holds(context.Background(), bucket, p)
+			if err != nil || got != want {
+				t.Errorf("Holds(%s) = %v, %v; want %v", p, got, err, want)
+			}
+		}
+		if n := counted.lists.Load(); n != 7 {
+			t.Errorf("%d listings, want 1 for the folder that holds something and 2 for each of the others", n)
+		}
+	})
+}

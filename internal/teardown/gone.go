@@ -104,6 +104,16 @@ func Found(ctx context.Context, data *providerdata.Data, bucket string, prefixes
 	}
 	out := make(map[string]int64, len(prefixes))
 	for _, p := range prefixes {
+		if limit == 1 { // "anything there?": one request in the usual case
+			held, err := engine.Holds(ctx, bucket, p)
+			if err != nil {
+				return nil, err
+			}
+			if out[p] = 0; held {
+				out[p] = 1
+			}
+			continue
+		}
 		scope, err := storage.NewScope(bucket, p)
 		if err != nil {
 			return nil, err
