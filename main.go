@@ -19,7 +19,9 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
-	quietUnlessAsked()
+	if !debug { // under a debugger, the plugin's own stderr is where its logs are read
+		quietUnlessAsked()
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/dataplatforms/dataplatforms",
