@@ -23,7 +23,8 @@ func BypassAttribute() schema.BoolAttribute {
 		MarkdownDescription: "Delete object versions under governance-mode object lock, sending `x-amz-bypass-governance-retention` " +
 			"(the caller needs `s3:BypassGovernanceRetention`), to buckets with object lock only. Compliance mode and legal holds cannot be " +
 			"bypassed: the destroy fails naming the key, the version, the mode and the retain-until date, and a destroy after that date " +
-			"finishes. Default: the provider's `s3.bypass_governance_retention`, else `false`."}
+			"finishes. Default: the provider's `s3.bypass_governance_retention`, else `false`. A destroy reads this value from state: set it " +
+			"and apply before destroying (the provider's setting is read from the configuration at the destroy itself)."}
 }
 
 // PolicyAttribute is cleanup_iam_policy.
