@@ -21,7 +21,7 @@ write_cli_config "$work/plugins"
 cp -r "$module/." "$work/module"
 cd "$work/module"
 
-echo "==> $("$terraform" version | head -1): test"
+echo "==> $("$terraform" version | sed -n 1p): test"
 "$terraform" test -no-color
 
 objects() { curl -fsS "$DATAPLATFORMS_SANDBOX_ADMIN/objects?bucket=$1&prefix=$2"; }
