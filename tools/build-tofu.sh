@@ -14,4 +14,4 @@ mkdir -p "$(dirname "$out")"
 echo "build-tofu: building OpenTofu $version (several minutes, once)"
 (cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$out.tmp" ./cmd/tofu)
 mv "$out.tmp" "$out"
-"$out" version | sed -n 1p
+TF_CLI_CONFIG_FILE=/dev/null "$out" version | sed -n 1p
