@@ -43,17 +43,7 @@ func TestDeleteTakesExactlyTheScope(t *testing.T) {
 		if res.Objects != int64(len(owned)) {
 			t.Errorf("removed %d objects, want %d", res.Objects, len(owned))
 		}
-		want := slices.Clone(neighbours)
-		slices.Sort(want)
-		if got := keys(t, c, bucket); !slices.Equal(got, want) {
-			t.Errorf("left %q, want exactly the neighbours %q", got, want)
-		}
-		after := digests(t, c, bucket, neighbours...)
-		for k := range before {
-			if before[k] != after[k] {
-				t.Errorf("neighbour %s changed", k)
-			}
-		}
+		onlyNeighboursLeft(t, c, bucket, neighbours, before)
 	})
 }
 
@@ -382,17 +372,7 @@ func TestDeleteListsAParentOfManyOwnedFoldersOnce(t *testing.T) {
 		if got := counter.lists.Load(); got > 10 {
 			t.Errorf("deleting %d folders of one parent took %d listings", n, got)
 		}
-		want := slices.Clone(neighbours)
-		slices.Sort(want)
-		if got := keys(t, c, bucket); !slices.Equal(got, want) {
-			t.Errorf("left %q, want exactly the neighbours %q", got, want)
-		}
-		after := digests(t, c, bucket, neighbours...)
-		for k := range before {
-			if before[k] != after[k] {
-				t.Errorf("neighbour %s changed", k)
-			}
-		}
+		onlyNeighboursLeft(t, c, bucket, neighbours, before)
 	})
 }
 
@@ -428,5 +408,22 @@ func TestDeleteGroupedParentPastManyPagesOfOthers(t *testing.T) {
 				t.Errorf("left %d keys, want exactly the %d others", len(got), len(want))
 			}
 		})
+	}
+}
+
+// onlyNeighboursLeft fails t unless the bucket holds exactly the neighbours, each with the
+// bytes it had before.
+func onlyNeighboursLeft(t *testing.T, c *s3.Client, bucket string, neighbours []string, before map[string][32]byte) {
+	t.Helper()
+	want := slices.Clone(neighbours)
+	slices.Sort(want)
+	if got := keys(t, c, bucket); !slices.Equal(got, want) {
+		t.Errorf("left %q, want exactly the neighbours %q", got, want)
+	}
+	after := digests(t, c, bucket, neighbours...)
+	for k := range before {
+		if before[k] != after[k] {
+			t.Errorf("neighbour %s changed", k)
+		}
 	}
 }

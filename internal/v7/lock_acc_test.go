@@ -123,29 +123,16 @@ type lockedKey struct{ key, version string }
 // under a legal hold when mode is empty.
 func lockKey(t *testing.T, c *s3.Client, key string, mode types.ObjectLockRetentionMode, until time.Time) lockedKey {
 	t.Helper()
-	ctx := context.Background()
-	out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sandbox.BucketLocked), Key: aws.String(key), Body: strings.NewReader(key)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := lockedKey{key, aws.ToString(out.VersionId)}
-	if mode == "" {
-		_, err = c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String(sandbox.BucketLocked), Key: aws.String(key), VersionId: aws.String(k.version),
-			LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOn}})
-	} else {
-		_, err = c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String(sandbox.BucketLocked), Key: aws.String(key), VersionId: aws.String(k.version),
-			Retention: &types.ObjectLockRetention{Mode: mode, RetainUntilDate: aws.Time(until)}})
-	}
+	v, err := s3store.PutLocked(context.Background(), c, sandbox.BucketLocked, key, mode, until)
 	if err != nil {
 		t.Fatalf("locking %s: %v", key, err)
 	}
-	return k
+	return lockedKey{key, v}
 }
 
 func (k lockedKey) release(t *testing.T, c *s3.Client) {
 	t.Helper()
-	if _, err := c.PutObjectLegalHold(context.Background(), &s3.PutObjectLegalHoldInput{Bucket: aws.String(sandbox.BucketLocked), Key: aws.String(k.key),
-		VersionId: aws.String(k.version), LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOff}}); err != nil {
+	if err := s3store.SetLegalHold(context.Background(), c, sandbox.BucketLocked, k.key, k.version, false); err != nil {
 		t.Fatal(err)
 	}
 }

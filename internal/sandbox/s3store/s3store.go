@@ -183,3 +183,30 @@ func StartUpload(ctx context.Context, c *s3.Client, bucket, key string) error {
 		PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
 	return err
 }
+
+// PutLocked writes a version of key under object lock: retention in mode until, or a legal
+// hold when mode is empty. It returns the version id, which the lock is set on.
+func PutLocked(ctx context.Context, c *s3.Client, bucket, key string, mode s3types.ObjectLockRetentionMode, until time.Time) (string, error) {
+	out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(key)})
+	if err != nil {
+		return "", err
+	}
+	version := aws.ToString(out.VersionId)
+	if mode == "" {
+		return version, SetLegalHold(ctx, c, bucket, key, version, true)
+	}
+	_, err = c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: aws.String(version),
+		Retention: &s3types.ObjectLockRetention{Mode: mode, RetainUntilDate: aws.Time(until)}})
+	return version, err
+}
+
+// SetLegalHold puts a legal hold on a version, or lifts it.
+func SetLegalHold(ctx context.Context, c *s3.Client, bucket, key, version string, on bool) error {
+	status := s3types.ObjectLockLegalHoldStatusOff
+	if on {
+		status = s3types.ObjectLockLegalHoldStatusOn
+	}
+	_, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: aws.String(version),
+		LegalHold: &s3types.ObjectLockLegalHold{Status: status}})
+	return err
+}
