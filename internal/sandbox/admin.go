@@ -16,6 +16,8 @@ import (
 //	DELETE /faults      clear every fault
 //	GET    /requests    the request log (?platform=v7 filters); DELETE clears it
 //	GET    /objects     keys of the S3 store: ?bucket=B&prefix=P (every page), for demos
+//	PUT    /s3model     the S3 endpoint's model of S3's costs and limit (see S3Model);
+//	                    GET answers it, DELETE turns it off
 //	GET    /healthz     200 when serving
 func (sb *Sandbox) adminHandler() http.Handler {
 	if sb.store.Deny != nil {
@@ -46,6 +48,26 @@ func (sb *Sandbox) adminHandler() http.Handler {
 			WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
 			return
 		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("PUT /s3model", func(w http.ResponseWriter, r *http.Request) {
+		var m S3Model
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&m); err != nil {
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "invalid model: " + err.Error()})
+			return
+		}
+		if err := m.validate(); err != nil {
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			return
+		}
+		sb.SetS3Model(m)
+		WriteJSON(w, http.StatusOK, m)
+	})
+	mux.HandleFunc("GET /s3model", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, http.StatusOK, sb.model.current()) })
+	mux.HandleFunc("DELETE /s3model", func(w http.ResponseWriter, _ *http.Request) {
+		sb.SetS3Model(S3Model{})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /requests", func(w http.ResponseWriter, r *http.Request) {

@@ -80,6 +80,7 @@ type Sandbox struct {
 	Fixtures    map[string]any    `json:"fixtures"`
 
 	faults  *Faults
+	model   s3Model
 	env     map[string]string
 	servers []*http.Server
 	store   *s3store.Server
@@ -163,7 +164,7 @@ func (sb *Sandbox) startS3(ctx context.Context, host string) error {
 			r.Out = r.Out.WithContext(context.WithoutCancel(r.In.Context()))
 		},
 	}
-	endpoint, err := sb.serve(host, sb.faults.middleware("s3", s3ErrorBody, proxy))
+	endpoint, err := sb.serve(host, sb.faults.middleware("s3", s3ErrorBody, sb.model.wrap(proxy)))
 	if err != nil {
 		return err
 	}

@@ -181,11 +181,11 @@ func TestBadFaultsAreRefused(t *testing.T) {
 	}
 }
 
-func s3Client(sb *sandbox.Sandbox) *s3.Client {
+func s3Client(sb *sandbox.Sandbox, opts ...func(*s3.Options)) *s3.Client {
 	return s3.New(s3.Options{
 		BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: "us-east-1", UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider(sb.Credentials["AWS_ACCESS_KEY_ID"], sb.Credentials["AWS_SECRET_ACCESS_KEY"], ""),
-	})
+	}, opts...)
 }
 
 func TestS3ThroughTheSandbox(t *testing.T) {
@@ -466,5 +466,55 @@ func TestS3LoseFaultIsRetriedBySDK(t *testing.T) {
 	}
 	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: aws.String("lost/a")}); err == nil {
 		t.Error("lost/a still exists")
+	}
+}
+
+// The S3 model (admin PUT /s3model) adds its latency to every request, and refuses with 503
+// SlowDown a DeleteObjects whose keys the prefix cannot take now, counting every key.
+func TestS3ModelLatencyAndPerPrefixKeyLimit(t *testing.T) {
+	t.Parallel()
+	sb := start(t, nil)
+	ctx := context.Background()
+	admin := sb.Endpoints["admin"]
+	for _, bad := range []string{`{"latency":"-1s"}`, `{"keys_per_second":-3}`, `{"latency":"soon"}`, `{"rate":1}`} {
+		if status, _, body := call(t, http.MethodPut, admin+"/s3model", bad); status != http.StatusBadRequest {
+			t.Errorf("model %s: %d %s, want 400", bad, status, body)
+		}
+	}
+	status, _, body := call(t, http.MethodPut, admin+"/s3model", `{"latency":"150ms","keys_per_second":1500}`)
+	if status != http.StatusOK || !strings.Contains(body, `"latency":"150ms"`) {
+		t.Fatalf("setting the model: %d %s", status, body)
+	}
+	c := s3Client(sb, func(o *s3.Options) { o.RetryMaxAttempts = 1 })
+	started := time.Now()
+	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(sandbox.BucketPlain)}); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(started); took < 150*time.Millisecond {
+		t.Errorf("a request took %v under a latency of 150ms", took)
+	}
+	del := func(prefix string, n int) error {
+		ids := make([]s3types.ObjectIdentifier, n)
+		for i := range ids {
+			ids[i] = s3types.ObjectIdentifier{Key: aws.String(fmt.Sprintf("%s/%d", prefix, i))}
+		}
+		_, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(sandbox.BucketPlain), Delete: &s3types.Delete{Objects: ids, Quiet: aws.Bool(true)}})
+		return err
+	}
+	// The partition holds one second's worth, at least a full request: 1,500 keys.
+	if err := del("a", 1000); err != nil {
+		t.Fatalf("the first 1,000 keys: %v", err)
+	}
+	if err := del("a/b", 1000); err == nil || !strings.Contains(err.Error(), "SlowDown") {
+		t.Errorf("1,000 more keys of the same prefix within the second: %v, want SlowDown", err)
+	}
+	if err := del("other", 1000); err != nil {
+		t.Errorf("another prefix has its own limit: %v", err)
+	}
+	if status, _, _ := call(t, http.MethodDelete, admin+"/s3model", ""); status != http.StatusNoContent {
+		t.Fatalf("turning the model off: %d", status)
+	}
+	if err := del("a", 1000); err != nil {
+		t.Errorf("without the model: %v", err)
 	}
 }

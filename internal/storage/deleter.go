@@ -26,6 +26,8 @@ type deleter struct {
 	sendBypass bool
 	// lockLookups counts the lock explanations asked for (at most maxNamedErrors).
 	lockLookups atomic.Int32
+	// pacer spaces the deletes once S3 answers SlowDown.
+	pacer *keyPacer
 
 	batches chan []entry
 	workers sync.WaitGroup
@@ -35,7 +37,7 @@ type deleter struct {
 func newDeleter(ctx context.Context, api API, bucket string, opts Options, objectLock bool) *deleter {
 	d := &deleter{
 		ctx: ctx, api: api, bucket: bucket, opts: opts, led: newLedger(bucket), sendBypass: opts.BypassGovernanceRetention && objectLock,
-		batches: make(chan []entry, opts.Concurrency),
+		batches: make(chan []entry, opts.Concurrency), pacer: newKeyPacer(),
 	}
 	for range opts.Concurrency {
 		d.workers.Add(1)
@@ -114,7 +116,7 @@ func (d *deleter) deleteBatch(batch []entry) {
 		Bucket:                    aws.String(d.bucket),
 		Delete:                    &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
 		BypassGovernanceRetention: d.bypass(),
-	})
+	}, d.pacer.option(len(batch)))
 	if err != nil {
 		if d.ctx.Err() == nil {
 			for _, e := range batch {
@@ -152,7 +154,7 @@ func (d *deleter) deleteOne(e entry) {
 	if e.versionID != "" {
 		in.VersionId = aws.String(e.versionID)
 	}
-	_, err := d.api.DeleteObject(d.ctx, in)
+	_, err := d.api.DeleteObject(d.ctx, in, d.pacer.option(1))
 	var apiErr smithy.APIError
 	switch {
 	case err == nil:

@@ -33,9 +33,11 @@ type API interface {
 const (
 	maxBatch = 1000 // the most keys one DeleteObjects request may carry
 	// maxPagesPerPass bounds what one pass remembers (a 16-byte tag and a byte for each entry
-	// it listed, some 10,000) before it re-lists, so that a teardown's heap does not grow with
-	// the scope. Re-listing costs no extra request: the deleted keys are gone from the listing.
-	maxPagesPerPass = 10
+	// it listed, some 20,000: under 1 MiB) before it re-lists, so that a teardown's heap does
+	// not grow with the scope. Re-listing costs no extra request: the deleted keys are gone
+	// from the listing. Each re-listing waits for the pass's deletes to land, which leaves the
+	// pipeline idle for one request's time: 20 pages make that a twentieth of a pass.
+	maxPagesPerPass = 20
 	// maxPasses ends a teardown that keeps finding objects, e.g. because something writes them anew.
 	maxPasses = 1000
 	// maxNamedErrors is how many per-key errors an error message names before it summarises.

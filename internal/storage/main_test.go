@@ -27,6 +27,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(childSandboxEnv) != "" {
+		os.Exit(serveChildSandbox())
+	}
 	var err error
 	servers, versityAbsent, err = s3store.StartAll()
 	if err != nil {

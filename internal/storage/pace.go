@@ -1,0 +1,145 @@
+package storage
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
+)
+
+// keyPacer spaces one teardown's deletes by the keys they carry, once S3 has asked for it.
+// S3 takes "at least 3,500 … DELETE requests per second per partitioned prefix", each key of a
+// DeleteObjects counting as one, and answers 503 SlowDown above that; it also raises a busy
+// prefix's share over time, so no fixed figure is right. The pacer therefore costs nothing
+// until the first SlowDown. Then it paces at the published 3,500 keys a second, or at
+// backOff of what S3 had been accepting over the last deliveryWindow when that is more; it
+// backs off by backOff at each SlowDown of a request sent after the last back-off, and probes
+// upward by probeGain a second while none comes. After a back-off the next request waits a
+// whole batch's interval, which lets the prefix refill.
+//
+// Every attempt of a request, retries included, waits for the pacer and reports its answer:
+// the pacer sits inside the SDK's retry loop (see option).
+type keyPacer struct {
+	mu        sync.Mutex
+	lim       *rate.Limiter
+	paced     bool
+	started   time.Time // the first attempt
+	backedOff time.Time
+	probed    time.Time
+	accepted  []acceptance // keys answered within the last deliveryWindow
+	now       func() time.Time
+}
+
+type acceptance struct {
+	at   time.Time
+	keys int
+}
+
+const (
+	deliveryWindow = 2 * time.Second
+	backOff        = 0.9
+	probeGain      = 0.02
+	// minKeyRate is the slowest pace: one full batch every ten seconds.
+	minKeyRate = maxBatch / 10
+	// publishedPrefixRate is S3's published figure for deletes a second per prefix.
+	publishedPrefixRate = 3500
+)
+
+func newKeyPacer() *keyPacer {
+	return &keyPacer{lim: rate.NewLimiter(rate.Inf, maxBatch), now: time.Now}
+}
+
+// option adds the pacer to one request of keys keys, inside the retry loop.
+func (p *keyPacer) option(keys int) func(*s3.Options) {
+	return func(o *s3.Options) {
+		o.APIOptions = append(slices.Clip(o.APIOptions), func(st *middleware.Stack) error {
+			return st.Finalize.Insert(middleware.FinalizeMiddlewareFunc("dataplatforms.KeyPacing",
+				func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+					if err := p.wait(ctx, keys); err != nil {
+						return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+					}
+					sent := p.now()
+					out, md, err := next.HandleFinalize(ctx, in)
+					p.observe(keys, sent, err)
+					return out, md, err
+				}), "Retry", middleware.After)
+		})
+	}
+}
+
+func (p *keyPacer) wait(ctx context.Context, keys int) error {
+	p.mu.Lock()
+	if p.started.IsZero() {
+		p.started = p.now()
+	}
+	p.mu.Unlock()
+	return p.lim.WaitN(ctx, min(keys, maxBatch))
+}
+
+// observe adapts the pace to one attempt's answer.
+func (p *keyPacer) observe(keys int, sent time.Time, err error) {
+	now := p.now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cut := 0
+	for cut < len(p.accepted) && now.Sub(p.accepted[cut].at) > deliveryWindow {
+		cut++
+	}
+	p.accepted = p.accepted[cut:]
+	if !slowDown(err) {
+		if err == nil {
+			p.accepted = append(p.accepted, acceptance{now, keys})
+		}
+		if p.paced && now.Sub(p.probed) >= time.Second {
+			p.set(now, float64(p.lim.Limit())*(1+probeGain))
+			p.probed = now
+		}
+		return
+	}
+	if p.paced && sent.Before(p.backedOff) {
+		return // sent before the last back-off: that back-off answered it
+	}
+	r := float64(p.lim.Limit()) * backOff
+	if !p.paced {
+		r = publishedPrefixRate
+		if now.Sub(p.started) >= deliveryWindow {
+			delivered := 0
+			for _, a := range p.accepted {
+				delivered += a.keys
+			}
+			r = max(r, backOff*float64(delivered)/deliveryWindow.Seconds())
+		}
+	}
+	p.paced, p.backedOff, p.probed = true, now, now
+	p.set(now, r)
+	// Spend what the bucket holds: the next request waits a batch's interval.
+	if tokens := int(p.lim.TokensAt(now)); tokens > 0 {
+		p.lim.ReserveN(now, tokens)
+	}
+}
+
+func (p *keyPacer) set(now time.Time, perSecond float64) {
+	p.lim.SetLimitAt(now, rate.Limit(max(perSecond, minKeyRate)))
+}
+
+// Rate is the current pace in keys a second, 0 when unpaced.
+func (p *keyPacer) Rate() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.paced {
+		return 0
+	}
+	return float64(p.lim.Limit())
+}
+
+func slowDown(err error) bool {
+	switch apiCode(err) {
+	case "SlowDown", "ServiceUnavailable", "TooManyRequests", "RequestLimitExceeded":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+package storage
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go"
+)
+
+var errSlowDown = &smithy.GenericAPIError{Code: "SlowDown", Message: "Please reduce your request rate."}
+
+func TestKeyPacerIsFreeUntilSlowDownThenBacksOffAndProbes(t *testing.T) {
+	now := time.Unix(1000, 0)
+	p := newKeyPacer()
+	p.now = func() time.Time { return now }
+	p.started = now
+	// Unpaced while S3 accepts: 5,000 keys a second for three seconds.
+	for range 15 {
+		now = now.Add(200 * time.Millisecond)
+		p.observe(1000, now.Add(-100*time.Millisecond), nil)
+	}
+	if r := p.Rate(); r != 0 {
+		t.Fatalf("paced at %v before any SlowDown", r)
+	}
+	// Other errors are no reason to slow down.
+	p.observe(1000, now, errors.New("connection reset"))
+	if r := p.Rate(); r != 0 {
+		t.Fatalf("paced at %v after a network error", r)
+	}
+	// The first SlowDown: backOff of the 5,000 a second accepted over the window, being more
+	// than the published 3,500.
+	sent := now
+	now = now.Add(10 * time.Millisecond)
+	p.observe(1000, sent, errSlowDown)
+	if r, want := p.Rate(), backOff*5000.0; math.Abs(r-want) > 1 {
+		t.Fatalf("after the first SlowDown: %v keys/s, want %v", r, want)
+	}
+	// A SlowDown of a request sent before that back-off is the same event.
+	p.observe(1000, sent.Add(-time.Millisecond), errSlowDown)
+	if r, want := p.Rate(), backOff*5000.0; math.Abs(r-want) > 1 {
+		t.Fatalf("a request in flight backed off twice: %v, want %v", r, want)
+	}
+	// One sent after it backs off again.
+	now = now.Add(100 * time.Millisecond)
+	p.observe(1000, now.Add(-50*time.Millisecond), errSlowDown)
+	if r, want := p.Rate(), backOff*backOff*5000.0; math.Abs(r-want) > 1 {
+		t.Fatalf("a second back-off: %v, want %v", r, want)
+	}
+	// A quiet second probes upward.
+	before := p.Rate()
+	now = now.Add(time.Second)
+	p.observe(1000, now, nil)
+	if r, want := p.Rate(), before*(1+probeGain); math.Abs(r-want) > 1 {
+		t.Fatalf("after a quiet second: %v, want %v", r, want)
+	}
+}
+
+// A SlowDown in the first window (S3's burst) starts at the published per-prefix rate: what
+// was accepted until then says nothing of the prefix's rate.
+func TestKeyPacerStartsAtThePublishedRateWithinTheBurst(t *testing.T) {
+	now := time.Unix(1000, 0)
+	p := newKeyPacer()
+	p.now = func() time.Time { return now }
+	p.started = now
+	for range 4 {
+		now = now.Add(50 * time.Millisecond)
+		p.observe(1000, now, nil)
+	}
+	p.observe(1000, now, errSlowDown)
+	if r := p.Rate(); r != publishedPrefixRate {
+		t.Fatalf("paced at %v, want %v", r, float64(publishedPrefixRate))
+	}
+}
