@@ -63,9 +63,9 @@ func rateLimitBlock() schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Client-side pacing of each platform's requests, shared by every resource of the provider: Terraform's parallel " +
 			"resources stay under the platform's limit instead of each one backing off on its own. A platform without a published limit " +
-			"is unpaced until it answers 429; from then on it is paced from the rate it answered over the last second, backed off by 0.7 " +
-			"at each 429 and raised again along a cubic curve (as the AWS SDK's adaptive retry mode does), and unpaced again once well " +
-			"past that rate. A rate set here (or a published limit: V7's registration, Foundry) is a ceiling: a 429 halves the pace " +
+			"is unpaced until it answers 429; from then on, for the rest of the Terraform command, it is paced from the rate it answered " +
+			"over the last second, backed off by 0.9 at each 429 and raised again along a cubic curve that probes past that rate (as the " +
+			"AWS SDK's adaptive retry mode does). A rate set here (or a published limit: V7's registration, Foundry) is a ceiling: a 429 halves the pace " +
 			"(down to a tenth), and each second without one raises it again by a tenth, up to the ceiling.",
 		Attributes: attrs,
 	}

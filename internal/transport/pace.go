@@ -21,11 +21,13 @@ import (
 //     start. A 429 halves it (never below a tenth of the ceiling), and every second without one
 //     raises it again by a tenth, up to the ceiling.
 //   - Adaptive (no limit known): unpaced, and so free, until the platform throttles. At the
-//     first 429 the class starts pacing at 0.7 of the rate the platform answered over the last
-//     second; it backs off so again at each 429 met by a request sent after the last back-off, and
-//     climbs back along a cubic curve (CUBIC, RFC 9438: concave up to the rate that met the
-//     429, then probing beyond), as the AWS SDK's adaptive retry mode does. Once the curve is
-//     well past that rate without a 429, the class is unpaced again.
+//     first 429 the class starts pacing at β = 0.9 of the rate the platform answered over the
+//     last second; it backs off so again (from its pace, or from what the platform answered
+//     when that is less) at each 429 met by a request sent after the last back-off, and climbs
+//     back along a cubic curve (CUBIC, RFC 9438: concave up to the rate that met the 429, then
+//     probing beyond without bound), as the AWS SDK's adaptive retry mode does. It stays paced
+//     for the rest of the provider's run: the curve soon leaves a pace that does not bind, and
+//     going unpaced again would meet the limit with every parallel request at once.
 type Pacer struct {
 	classify func(*http.Request) string
 	mu       sync.Mutex
@@ -49,13 +51,12 @@ type paced struct {
 	answered  []time.Time
 }
 
-// CUBIC's constants (RFC 9438): the back-off factor and the growth constant.
+// CUBIC's constants (RFC 9438): the back-off factor and the growth constant. β is above
+// CUBIC's 0.7 because the rate that met a 429 is measured (what the platform answered), not
+// guessed: backing off to 0.9 of it already leaves the platform's bucket room to refill.
 const (
-	cubicBeta = 0.7
+	cubicBeta = 0.9
 	cubicC    = 0.4
-	// unpaceAfter: an adaptive class whose curve reached this multiple of W_max without a 429
-	// stops pacing.
-	unpaceAfter = 2.0
 )
 
 // Route is a stricter class of requests: Match picks them, PerSecond is the most the platform
@@ -183,7 +184,9 @@ func (c *paced) adapt(now time.Time, throttled bool, sent time.Time) {
 	case sent.Before(c.backedOff):
 		return // sent before the last back-off: that back-off answered it already
 	default:
-		c.wMax = float64(c.lim.Limit())
+		// The rate that met the 429: the pace, or what the platform answered over the last
+		// second when that is less (a pace probing past the limit overshoots it).
+		c.wMax = min(float64(c.lim.Limit()), max(float64(len(c.answered)), 1))
 	}
 	c.backedOff, c.epoch = now, now
 	c.set(now, c.wMax*cubicBeta)
@@ -196,13 +199,7 @@ func cubicK(wMax float64) float64 { return math.Cbrt(wMax * (1 - cubicBeta) / cu
 // K = ∛(W_max·(1−β)/C) is when it reaches W_max again.
 func (c *paced) climb(now time.Time) {
 	t := now.Sub(c.epoch).Seconds()
-	w := cubicC*math.Pow(t-cubicK(c.wMax), 3) + c.wMax
-	if w >= unpaceAfter*c.wMax {
-		c.throttled = false
-		c.lim.SetLimitAt(now, rate.Inf)
-		return
-	}
-	c.set(now, w)
+	c.set(now, cubicC*math.Pow(t-cubicK(c.wMax), 3)+c.wMax)
 }
 
 func (c *paced) set(now time.Time, perSecond float64) {

@@ -84,10 +84,11 @@ func TestPacerRefusalIsTheDeadlineAndNotAnAct(t *testing.T) {
 	}
 }
 
-// An adaptive pacer (no limit known) does not pace until a 429; it then paces at 0.7 of what
-// the platform answered over the last second, and climbs back; it backs off (×0.7) only for a
-// 429 met by a request sent after its last back-off, climbs back along CUBIC's curve to the
-// rate that met the 429 in K seconds, and stops pacing once the curve is twice past it.
+// An adaptive pacer (no limit known) does not pace until a 429; it then paces at β = 0.9 of
+// what the platform answered over the last second, and climbs back; it backs off (×β) only for
+// a 429 met by a request sent after its last back-off, from its pace or from what the platform
+// answered when that is less; it climbs back along CUBIC's curve to the rate that met the 429
+// in K seconds, and probes beyond it, staying paced.
 func TestAdaptivePacerStartsAtTheObservedRate(t *testing.T) {
 	now := time.Unix(100, 0)
 	p := NewPacer(0)
@@ -103,13 +104,13 @@ func TestAdaptivePacerStartsAtTheObservedRate(t *testing.T) {
 	sent := now
 	now = now.Add(10 * time.Millisecond)
 	p.Observe(req, http.StatusTooManyRequests, sent)
-	if got := p.Rate(""); math.Abs(got-28) > 1e-9 {
-		t.Fatalf("after the first 429: %g/s, want 0.7 × 40 answers a second", got)
+	if got := p.Rate(""); math.Abs(got-36) > 1e-9 {
+		t.Fatalf("after the first 429: %g/s, want 0.9 × 40 answers a second", got)
 	}
 	now = now.Add(500 * time.Millisecond)
 	p.Observe(req, http.StatusOK, now)
-	if got := p.Rate(""); got <= 28 || got >= 40 {
-		t.Fatalf("half a second later: %g/s, want climbing from 28 towards 40", got)
+	if got := p.Rate(""); got <= 36 || got >= 40 {
+		t.Fatalf("half a second later: %g/s, want climbing from 36 towards 40", got)
 	}
 	held := p.Rate("")
 	p.Observe(req, http.StatusTooManyRequests, sent) // in flight before the back-off
@@ -119,11 +120,11 @@ func TestAdaptivePacerStartsAtTheObservedRate(t *testing.T) {
 	now = now.Add(100 * time.Millisecond)
 	before := p.Rate("")
 	p.Observe(req, http.StatusTooManyRequests, now.Add(-time.Millisecond))
-	if got := p.Rate(""); math.Abs(got-0.7*before) > 1e-9 {
-		t.Fatalf("a 429 of a request sent after it: %g/s, want 0.7 × %g", got, before)
+	if got := p.Rate(""); math.Abs(got-0.9*before) > 1e-9 {
+		t.Fatalf("a 429 of a request sent after it: %g/s, want 0.9 × %g", got, before)
 	}
 	backOff := now
-	k := math.Cbrt(before * 0.3 / 0.4)
+	k := math.Cbrt(before * 0.1 / 0.4)
 	now = backOff.Add(time.Duration(k * float64(time.Second)))
 	p.Observe(req, http.StatusOK, now)
 	if got := p.Rate(""); math.Abs(got-before) > 0.01 {
@@ -131,7 +132,14 @@ func TestAdaptivePacerStartsAtTheObservedRate(t *testing.T) {
 	}
 	now = backOff.Add(time.Duration((k + 5) * float64(time.Second)))
 	p.Observe(req, http.StatusOK, now)
-	if got := p.Rate(""); got != 0 {
-		t.Fatalf("far past the rate that met the 429: paced at %g/s, want unpaced", got)
+	if got, want := p.Rate(""), before+0.4*125; math.Abs(got-want) > 0.01 {
+		t.Fatalf("5 s past the rate that met the 429: paced at %g/s, want %g (probing beyond it, still paced)", got, want)
+	}
+	// A platform that answered fewer than the pace: the back-off starts from what it answered.
+	now = now.Add(2 * time.Second) // the last second holds no answer but the next one
+	p.Observe(req, http.StatusOK, now)
+	p.Observe(req, http.StatusTooManyRequests, now)
+	if got := p.Rate(""); math.Abs(got-0.9) > 1e-9 {
+		t.Fatalf("a 429 after one answer in the last second: %g/s, want 0.9 × 1", got)
 	}
 }
