@@ -11,11 +11,17 @@ import (
 
 var errSlowDown = &smithy.GenericAPIError{Code: "SlowDown", Message: "Please reduce your request rate."}
 
+// clockedKeyPacer is a pacer on the clock *now, started at it.
+func clockedKeyPacer(now *time.Time) *keyPacer {
+	p := newKeyPacer()
+	p.now = func() time.Time { return *now }
+	p.started = *now
+	return p
+}
+
 func TestKeyPacerIsFreeUntilSlowDownThenBacksOffAndProbes(t *testing.T) {
 	now := time.Unix(1000, 0)
-	p := newKeyPacer()
-	p.now = func() time.Time { return now }
-	p.started = now
+	p := clockedKeyPacer(&now)
 	// Unpaced while S3 accepts: 5,000 keys a second for three seconds.
 	for range 15 {
 		now = now.Add(200 * time.Millisecond)
@@ -61,9 +67,7 @@ func TestKeyPacerIsFreeUntilSlowDownThenBacksOffAndProbes(t *testing.T) {
 // was accepted until then says nothing of the prefix's rate.
 func TestKeyPacerStartsAtThePublishedRateWithinTheBurst(t *testing.T) {
 	now := time.Unix(1000, 0)
-	p := newKeyPacer()
-	p.now = func() time.Time { return now }
-	p.started = now
+	p := clockedKeyPacer(&now)
 	for range 4 {
 		now = now.Add(50 * time.Millisecond)
 		p.observe(1000, now, nil)

@@ -135,19 +135,7 @@ func BenchmarkTeardownScale(b *testing.B) {
 func BenchmarkTeardownThrottled(b *testing.B) {
 	const limit = 20.0
 	ctx := context.Background()
-	store, err := s3store.StartEmbedded()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = store.Close() }()
-	sb, err := sandbox.Start(ctx, sandbox.Options{S3: store})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sb.Close()
-	through := s3.New(s3.Options{BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: store.Region, UsePathStyle: true,
-		Retryer:     storage.NewRetryer(5),
-		Credentials: credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, "")})
+	store, sb, through := behindSandbox(b)
 	for _, tc := range []struct {
 		name      string
 		objects   int
@@ -249,16 +237,7 @@ func addRateFault(b *testing.B, sb *sandbox.Sandbox, perSecond float64) {
 func TestSlowDownStormIsWaitedOut(t *testing.T) {
 	const storm = 6
 	ctx := context.Background()
-	store, err := s3store.StartEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = store.Close() }()
-	sb, err := sandbox.Start(ctx, sandbox.Options{S3: store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	store, sb, through := behindSandbox(t)
 	bucket := newBucket(t, store, false, false)
 	put(t, store.Client(), bucket, benchKeys(3000)...)
 	resp, err := http.Post(sb.Endpoints["admin"]+"/faults", "application/json",
@@ -267,8 +246,6 @@ func TestSlowDownStormIsWaitedOut(t *testing.T) {
 		t.Fatalf("adding the storm: %v %v", resp, err)
 	}
 	_ = resp.Body.Close()
-	through := s3.New(s3.Options{BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: store.Region, UsePathStyle: true,
-		Retryer: storage.NewRetryer(5), Credentials: credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, "")})
 	scope, _ := storage.NewScope(bucket, "bench/scale")
 	res, err := storage.New(through, storage.Options{Concurrency: 1}).Delete(ctx, scope)
 	if err != nil || res.Objects != 3000 {
@@ -292,20 +269,9 @@ func TestSlowDownStormIsWaitedOut(t *testing.T) {
 func TestDeleteUnderThePrefixKeyLimitIsPaced(t *testing.T) {
 	const n, limit = 12000, 3000
 	ctx := context.Background()
-	store, err := s3store.StartEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = store.Close() }()
-	sb, err := sandbox.Start(ctx, sandbox.Options{S3: store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	store, sb, through := behindSandbox(t)
 	bucket := newBucket(t, store, false, false)
 	put(t, store.Client(), bucket, benchKeys(n)...)
-	through := s3.New(s3.Options{BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: store.Region, UsePathStyle: true,
-		Retryer: storage.NewRetryer(5), Credentials: credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, "")})
 	sb.SetS3Model(sandbox.S3Model{KeysPerSecond: limit})
 	scope, _ := storage.NewScope(bucket, "bench/scale")
 	res, err := storage.New(through, storage.Options{}).Delete(ctx, scope)
@@ -330,4 +296,24 @@ func TestDeleteUnderThePrefixKeyLimitIsPaced(t *testing.T) {
 	if left := keys(t, store.Client(), bucket); len(left) != 0 {
 		t.Errorf("%d objects left", len(left))
 	}
+}
+
+// behindSandbox starts the embedded store behind a sandbox (its faults and S3 model) and
+// returns a client of the sandbox's S3 endpoint with the provider's S3 retry policy.
+func behindSandbox(tb testing.TB) (*s3store.Server, *sandbox.Sandbox, *s3.Client) {
+	tb.Helper()
+	store, err := s3store.StartEmbedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = store.Close() })
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{S3: store})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(sb.Close)
+	through := s3.New(s3.Options{BaseEndpoint: aws.String(sb.Endpoints["s3"]), Region: store.Region, UsePathStyle: true,
+		Retryer:     storage.NewRetryer(5),
+		Credentials: credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, "")})
+	return store, sb, through
 }
