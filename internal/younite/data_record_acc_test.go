@@ -572,10 +572,12 @@ func TestAccYOUniteDataRecord_jsonMustBeAnObject(t *testing.T) {
 	acctest.AssertNoWrites(t, "younite")
 }
 
-// Three DRs whose answers (YOUnite's documented shapes) do not list their links: one plan lists
-// the zone's adaptors once, not once per DR. Then a token that may delete DRs but not list
-// adaptors (the listing answers 403): the destroy warns that the links could not be checked
-// and deletes every DR; it is never an error.
+// Three DRs whose answers (YOUnite's documented shapes) do not list their links: the apply that
+// creates them lists the zone's adaptors once, not once per DR, and checks each link; a plan
+// after it asks nothing of the links, which the state knows (it made 1 listing and 3 checks a
+// DR before). Then a token that may delete DRs but not list adaptors (the listing answers 403):
+// the destroy warns that the links could not be checked and deletes every DR; it is never an
+// error.
 func TestAccYOUniteDataRecord_adaptorListingOncePerPlanAndNeverInTheWay(t *testing.T) {
 	acctest.PreCheck(t)
 	setShapes(t, true)
@@ -597,6 +599,15 @@ resource "dataplatforms_younite_data_record" "dr" {
 		}
 		return n
 	}
+	checks := func() int {
+		n := 0
+		for _, r := range acctest.Sandbox(t).Faults().Requests("younite") {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/check") {
+				n++
+			}
+		}
+		return n
+	}
 	var ids []string
 	warnings, factories := acctest.RecordingFactories()
 	resource.Test(t, resource.TestCase{
@@ -611,7 +622,8 @@ resource "dataplatforms_younite_data_record" "dr" {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: tf,
+				PreConfig: func() { acctest.Sandbox(t).Faults().ClearRequests() },
+				Config:    tf,
 				Check: func(s *terraform.State) error {
 					for i := range 3 {
 						ids = append(ids, s.RootModule().Resources[fmt.Sprintf("dataplatforms_younite_data_record.dr.%d", i)].Primary.ID)
@@ -620,15 +632,26 @@ resource "dataplatforms_younite_data_record" "dr" {
 				},
 			},
 			{
-				PreConfig: func() { acctest.Sandbox(t).Faults().ClearRequests() },
-				Config:    tf,
-				PlanOnly:  true,
+				PreConfig: func() {
+					// The apply created the 3 DRs in one terraform command and checked their links.
+					n, c := listings(), checks()
+					adaptors, err := client(t).Adaptors(context.Background(), younitefake.ZoneMain)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if n != 1 || c != 3*len(adaptors) {
+						t.Errorf("the apply of 3 DRs listed the zone's adaptors %d times and checked %d links, want once and %d", n, c, 3*len(adaptors))
+					}
+					acctest.Sandbox(t).Faults().ClearRequests()
+				},
+				Config:   tf,
+				PlanOnly: true,
 			},
 			{
 				PreConfig: func() {
-					// The plan step refreshed the 3 DRs in one terraform command.
-					if n := listings(); n != 1 {
-						t.Errorf("the plan of 3 DRs listed the zone's adaptors %d times, want once", n)
+					// The plan refreshed the 3 DRs without asking what the state knows.
+					if n, c := listings(), checks(); n != 0 || c != 0 {
+						t.Errorf("the plan of 3 DRs listed the zone's adaptors %d times and checked %d links, want neither", n, c)
 					}
 					acctest.AddFault(t, `{"platform":"younite","status":403,"method":"GET","path_regexp":"/zones/[^/]+/adaptors$","message":"Forbidden"}`)
 					warnings.Reset()
