@@ -102,15 +102,23 @@ func recordFound(ctx context.Context, data *providerdata.Data, m *itemModel) dia
 }
 
 // checkFolders is the refresh's check of a live, processed item: one listing per name-keyed
-// folder says whether it still holds anything.
+// folder that was found empty says whether V7 has written there since (else the warning
+// stands). A folder found holding V7's files needs no listing: the warning is for a layout
+// that V7 does not write, and a plan of N items would otherwise list N folders.
 func checkFolders(ctx context.Context, data *providerdata.Data, m itemModel) diag.Diagnostics {
-	folders := nameFoldersOf(ctx, m)
-	if len(folders) == 0 || m.ProcessingStatus.ValueString() != "complete" {
+	if m.ProcessingStatus.ValueString() != "complete" {
 		return nil
 	}
-	prefixes := make([]string, len(folders))
-	for i, f := range folders {
-		prefixes[i] = f.Prefix
+	var recorded map[string]int64
+	m.MetadataObjectsFound.ElementsAs(ctx, &recorded, false)
+	var prefixes []string
+	for _, f := range nameFoldersOf(ctx, m) {
+		if n, ok := recorded[f.Prefix]; !ok || n == 0 {
+			prefixes = append(prefixes, f.Prefix)
+		}
+	}
+	if len(prefixes) == 0 {
+		return nil
 	}
 	bucket := scopeOf(ctx, m.MetadataScope).Bucket
 	counts, err := teardown.Found(ctx, data, bucket, prefixes, 1)

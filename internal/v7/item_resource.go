@@ -71,14 +71,21 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if teardown.ModifyPlan(ctx, r.data, r.teardownOf, req, resp) || req.State.Raw.IsNull() {
 		return
 	}
-	var state, plan itemModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	// Only the attributes the decision needs: a whole model read twice per resource costs a
+	// plan of many items more than the rest of this method.
+	var stateLayout, planLayout types.String
+	var statePrefixes, planPrefixes types.List
+	var stateScope types.Object
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("metadata_layout"), &stateLayout)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("metadata_layout"), &planLayout)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("extra_metadata_prefixes"), &statePrefixes)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("extra_metadata_prefixes"), &planPrefixes)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("metadata_scope"), &stateScope)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// A new layout or new extra prefixes give a new metadata scope, computed at apply.
-	if !plan.MetadataLayout.Equal(state.MetadataLayout) || !plan.ExtraMetadataPrefixes.Equal(state.ExtraMetadataPrefixes) || state.MetadataScope.IsNull() {
+	if !planLayout.Equal(stateLayout) || !planPrefixes.Equal(statePrefixes) || stateScope.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("metadata_scope"), types.ObjectUnknown(teardown.ScopeAttrTypes))...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("metadata_objects_found"), types.MapUnknown(types.Int64Type))...)
 	}
