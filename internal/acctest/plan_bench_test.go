@@ -31,7 +31,11 @@ import (
 // sandbox, with default settings, next to the same plan of N resources of a no-op provider
 // built on the same framework (one resource, one string attribute, no I/O): both driven by
 // the real terraform, alternated, three times each. It reports the medians and their ratio,
-// plan-noop-ratio (target ≤ 1.5), for YOUnite DRs and V7 items at N = 500 and 2,000.
+// plan-noop-ratio (target ≤ 1.5), for YOUnite DRs and V7 items at N = 500 and 2,000. For V7 it
+// also plans N no-op resources with the item's 34 top-level attributes (noop_wide):
+// plan-wide-noop-ratio is V7's plan against the framework's own cost at that schema size,
+// which grows with the attributes (v1.19's SchemaModifyPlan sets every top-level attribute
+// back into the plan, each a walk of the whole object).
 //
 // With DATAPLATFORMS_PLANBENCH_INPROCESS=1 the provider is served from the test process
 // (TF_REATTACH_PROVIDERS), so that `-cpuprofile` sees it beside the fakes.
@@ -60,6 +64,19 @@ func BenchmarkPlanOverhead(b *testing.B) {
 				b.ReportMetric(r, "plan-s")
 				b.ReportMetric(f, "noop-plan-s")
 				b.ReportMetric(r/f, "plan-noop-ratio(≤1.5)")
+				if platform == "v7" {
+					// The framework's own cost at V7's schema size: noop_wide has the item's 34
+					// top-level attributes, and does nothing else.
+					wide := planDir(b, noop, fmt.Sprintf("resource \"noop_wide\" \"t\" {\n  count = %d\n  name  = \"thing-${count.index}\"\n}\n", n))
+					wide.run(b, "apply", "-auto-approve")
+					var wideTimes []float64
+					for range 3 {
+						wideTimes = append(wideTimes, wide.plan(b))
+					}
+					w := median(wideTimes)
+					b.ReportMetric(w, "noop-wide-plan-s")
+					b.ReportMetric(r/w, "plan-wide-noop-ratio")
+				}
 			})
 		}
 	}
