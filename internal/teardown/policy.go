@@ -84,5 +84,11 @@ func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s
 		}
 		value = types.StringValue(storage.TeardownPolicy(scopes, Bypass(data, bypass)).JSON())
 	}
+	// A write walks the whole object: skip it when the value is already there (every refresh
+	// and plan of an unchanged resource).
+	var current types.String
+	if d := s.GetAttribute(ctx, path.Root("cleanup_iam_policy"), &current); !d.HasError() && current.Equal(value) {
+		return diags
+	}
 	return append(diags, s.SetAttribute(ctx, path.Root("cleanup_iam_policy"), value)...)
 }
