@@ -175,12 +175,8 @@ var reattach string
 // reattach configuration terraform reads.
 func serveInProcess(b *testing.B) string {
 	// As the built binary does (main.go): the SDK's TRACE lines cost a plan more than its work.
-	if os.Getenv("TF_LOG") == "" {
-		for _, v := range []string{"TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
-			if os.Getenv(v) == "" {
-				b.Setenv(v, "OFF")
-			}
-		}
+	for _, v := range provider.QuietLogLevels() {
+		b.Setenv(v, "OFF")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)

@@ -65,3 +65,20 @@ func TestDocsNameEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+// The plugin's logs are silenced only when no log level is asked for.
+func TestQuietLogLevels(t *testing.T) {
+	for _, v := range logLevels {
+		t.Setenv(v, "")
+	}
+	if got := QuietLogLevels(); len(got) != 4 || got[0] != "TF_LOG_PROVIDER" {
+		t.Errorf("no level asked: %q, want the 4 SDK levels", got)
+	}
+	for _, v := range logLevels {
+		t.Setenv(v, "DEBUG")
+		if got := QuietLogLevels(); len(got) != 0 {
+			t.Errorf("%s set: %q, want none silenced", v, got)
+		}
+		t.Setenv(v, "")
+	}
+}

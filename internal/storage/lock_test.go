@@ -77,7 +77,6 @@ func TestDeleteAbortsExactlyTheScopesIncompleteUploads(t *testing.T) {
 	})
 }
 
-// lockServers are the servers with object lock: the embedded store (the Rules) and versitygw.
 // lock writes a version of key under object lock (a legal hold when mode is empty).
 func lock(t *testing.T, c *s3.Client, bucket, key string, mode types.ObjectLockRetentionMode, until time.Time) string {
 	t.Helper()
