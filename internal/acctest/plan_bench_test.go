@@ -113,7 +113,10 @@ func realConfig(b *testing.B, platform string, n int) string {
 		b.Fatal(err)
 	}
 	// V7's registration ceiling (100 a minute, which the fake does not impose) would make the
-	// setup of 2,000 items take 20 minutes; the plan measured registers nothing.
+	// setup of 2,000 items take 20 minutes; the plan measured registers nothing. Otherwise the
+	// defaults: wait_for_processing = true records at create what V7 wrote, as a user's state
+	// holds it. With false, every plan would list each item's folder until an apply saves the
+	// counts (a plan's refresh is not saved), which measures that setting, not the plan.
 	return fmt.Sprintf(`provider "dataplatforms" {
   rate_limit {
     v7_registration = 0
@@ -126,7 +129,6 @@ resource "dataplatforms_v7_item" "it" {
   storage_slug        = %q
   name                = "scan-${count.index}.jpg"
   path                = "/%s"
-  wait_for_processing = false
   slots = [{
     slot_name   = "0"
     file_name   = "scan-${count.index}.jpg"

@@ -71,8 +71,8 @@ func TestQuietLogLevels(t *testing.T) {
 	for _, v := range logLevels {
 		t.Setenv(v, "")
 	}
-	if got := QuietLogLevels(); len(got) != 4 || got[0] != "TF_LOG_PROVIDER" {
-		t.Errorf("no level asked: %q, want the 4 SDK levels", got)
+	if got := QuietLogLevels(); len(got) != 4 || got[0] != ProviderLogLevel {
+		t.Errorf("no level asked: %q, want the provider's and the 3 SDK levels", got)
 	}
 	for _, v := range logLevels {
 		t.Setenv(v, "DEBUG")
