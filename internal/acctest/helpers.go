@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,4 +79,15 @@ func Eventually(timeout time.Duration, check func() error) error {
 		return fmt.Errorf("after %s: %w", timeout, last)
 	}
 	return err
+}
+
+// Median is the middle of a benchmark's alternated runs (the mean of the middle two for an even
+// count): one run slowed by the machine does not move it.
+func Median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

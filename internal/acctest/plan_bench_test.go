@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,7 +59,7 @@ func BenchmarkPlanOverhead(b *testing.B) {
 						floorTimes = append(floorTimes, floor.plan(b))
 					}
 				}
-				r, f := median(realTimes), median(floorTimes)
+				r, f := acctest.Median(realTimes), acctest.Median(floorTimes)
 				b.ReportMetric(r, "plan-s")
 				b.ReportMetric(f, "noop-plan-s")
 				b.ReportMetric(r/f, "plan-noop-ratio(≤1.5)")
@@ -73,19 +72,13 @@ func BenchmarkPlanOverhead(b *testing.B) {
 					for range 3 {
 						wideTimes = append(wideTimes, wide.plan(b))
 					}
-					w := median(wideTimes)
+					w := acctest.Median(wideTimes)
 					b.ReportMetric(w, "noop-wide-plan-s")
 					b.ReportMetric(r/w, "plan-wide-noop-ratio")
 				}
 			})
 		}
 	}
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
 
 // realConfig is n resources of the platform; V7's items need their source keys in the bucket.

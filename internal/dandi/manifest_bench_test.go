@@ -6,12 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/dandi"
 )
 
@@ -119,21 +119,12 @@ func BenchmarkManifest100k(b *testing.B) {
 		ratios = append(ratios, pyTimes[len(pyTimes)-1]/goTimes[len(goTimes)-1])
 	}
 	b.ReportMetric(float64(info.Size())/(1<<20), "file-MiB")
-	b.ReportMetric(median(goTimes)*1000, "go-ms")
-	b.ReportMetric(median(pyTimes)*1000, "python-ms")
-	b.ReportMetric(median(ratios), "time-ratio-py/go(≥10)")
+	b.ReportMetric(acctest.Median(goTimes)*1000, "go-ms")
+	b.ReportMetric(acctest.Median(pyTimes)*1000, "python-ms")
+	b.ReportMetric(acctest.Median(ratios), "time-ratio-py/go(≥10)")
 	b.ReportMetric(goPeak, "go-peak-MiB")
 	b.ReportMetric(pyPeak, "python-peak-MiB")
 	b.ReportMetric(pyPeak/goPeak, "memory-ratio-py/go(≥15)")
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // BenchmarkReadManifest100k is the streaming reader alone, in process, with its allocations
