@@ -65,14 +65,12 @@ func (f *Fake) createDR(w http.ResponseWriter, r *http.Request, zone string) {
 		return
 	}
 	for _, other := range f.drs {
-		var of map[string]any
-		_ = json.Unmarshal(other.JSON, &of)
-		if other.Domain == d && of[d.displayProperty] == key {
+		if other.Domain == d && other.key == key {
 			writeError(w, http.StatusConflict, "CONFLICT", fmt.Sprintf("uniqueness rule of %s:v1 violated: %s %q is taken by DR %s", d.Name, d.displayProperty, key, other.UUID))
 			return
 		}
 	}
-	n := &dr{UUID: sandbox.NewUUID(), Domain: d, Version: body.Version, JSON: body.JSON, Created: time.Now().UTC()}
+	n := &dr{UUID: sandbox.NewUUID(), Domain: d, Version: body.Version, JSON: body.JSON, Created: time.Now().UTC(), key: key}
 	f.drs[n.UUID] = n
 	w.Header().Set("Location", "/api/drs/"+n.UUID)
 	if f.documented {

@@ -77,6 +77,9 @@ type dr struct {
 	Version int
 	JSON    json.RawMessage
 	Created time.Time
+	// key is the value of the domain's display property, which its uniqueness rule keys on
+	// (a DR's JSON does not change after its create).
+	key string
 	// links are the adaptors holding a domain entry for the DR.
 	links []string
 }
