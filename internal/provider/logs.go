@@ -2,14 +2,14 @@ package provider
 
 import "os"
 
-// ProviderLogLevel is the variable that sets this provider's own logger's level (tflog):
+// providerLogLevel is the variable that sets this provider's own logger's level (tflog):
 // terraform-plugin-go names it TF_LOG_PROVIDER_ and the provider's name from its address.
 // terraform's TF_LOG_PROVIDER is read by terraform alone, to filter what it keeps.
-const ProviderLogLevel = "TF_LOG_PROVIDER_DATAPLATFORMS"
+const providerLogLevel = "TF_LOG_PROVIDER_DATAPLATFORMS"
 
 // logLevels are the variables by which a user asks for the plugin's logs: terraform's own
 // (which it passes on) and the plugin's.
-var logLevels = []string{"TF_LOG", "TF_LOG_PROVIDER", ProviderLogLevel, "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"}
+var logLevels = []string{"TF_LOG", "TF_LOG_PROVIDER", providerLogLevel, "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"}
 
 // QuietLogLevels are the plugin's log-level variables to set to OFF when terraform will not keep
 // the plugin's logs: the provider's own and the SDK's when none of logLevels is set, none when

@@ -71,7 +71,7 @@ func TestQuietLogLevels(t *testing.T) {
 	for _, v := range logLevels {
 		t.Setenv(v, "")
 	}
-	if got := QuietLogLevels(); len(got) != 4 || got[0] != ProviderLogLevel {
+	if got := QuietLogLevels(); len(got) != 4 || got[0] != providerLogLevel {
 		t.Errorf("no level asked: %q, want the provider's and the 3 SDK levels", got)
 	}
 	for _, v := range logLevels {
