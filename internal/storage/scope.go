@@ -35,14 +35,30 @@ func NewScope(bucket string, prefixes ...string) (Scope, error) {
 	}
 	slices.Sort(cleaned)
 	cleaned = slices.Compact(cleaned)
+	// Sorted, a covering prefix comes before what it covers, though not always just before:
+	// "a-b" sorts between "a" and "a/c". So each prefix is looked up at every "/" of it.
+	kept := make(map[string]struct{}, len(cleaned))
 	out := cleaned[:0]
 	for _, p := range cleaned {
-		if len(out) > 0 && ownedBy(p, out[len(out)-1]) {
-			continue // sorted: a covering prefix comes before what it covers
+		if coveredBy(p, kept) {
+			continue
 		}
+		kept[p] = struct{}{}
 		out = append(out, p)
 	}
 	return Scope{Bucket: bucket, Prefixes: out}, nil
+}
+
+// coveredBy reports whether one of the prefixes owns p: p[:i] for a "/" at i.
+func coveredBy(p string, prefixes map[string]struct{}) bool {
+	for i := range len(p) {
+		if p[i] == '/' {
+			if _, ok := prefixes[p[:i]]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Owns reports whether key lies in the scope.

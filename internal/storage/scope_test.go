@@ -27,6 +27,8 @@ func TestNewScope(t *testing.T) {
 		{"b", []string{"scan-1"}, []string{"scan-1"}, ""},
 		{"b", []string{"a/b/", "a/b//"}, []string{"a/b"}, ""},
 		{"b", []string{"x/item-1/sections", "x/item-1", "x/item-10"}, []string{"x/item-1", "x/item-10"}, ""},
+		// "a-b" sorts between "a" and "a/c", which "a" still covers; "a//d" is under "a" too.
+		{"b", []string{"a/c", "a-b", "a", "a//d", "a-b/e"}, []string{"a", "a-b"}, ""},
 		{"b", []string{""}, nil, "would own the whole bucket"},
 		{"b", []string{"/"}, nil, "would own the whole bucket"},
 		{"b", []string{"///"}, nil, "would own the whole bucket"},

@@ -2,6 +2,7 @@ package teardown
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -33,7 +34,9 @@ func PolicyAttribute() schema.StringAttribute {
 		MarkdownDescription: "The least IAM policy (JSON) this resource's destroy needs for its storage cleanup: listing only its owned " +
 			"prefixes, reading the bucket's versioning (and object lock, with the bypass), deleting objects and versions and aborting " +
 			"incomplete uploads under exactly its prefixes, and `s3:BypassGovernanceRetention` when the bypass is on. Empty when it owns " +
-			"no storage. See the guide \"Permissions for teardown\"."}
+			"no storage. It names each owned prefix, so beyond about 40 of them it is larger than IAM takes (6,144 characters in a managed " +
+			"policy, 10,240 in a role's inline policies): the plan or apply that makes such a policy warns, and a policy on a prefix " +
+			"holding them all serves instead. See the guide \"Permissions for teardown\"."}
 }
 
 // Bypass resolves bypass_governance_retention: the resource's value, else the provider's.
@@ -66,7 +69,8 @@ func PlanPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, 
 }
 
 // SetPolicy writes cleanup_iam_policy into a state (or plan) from its owned-storage attribute
-// scopeAttr and its bypass_governance_retention.
+// scopeAttr and its bypass_governance_retention. A new value larger than IAM takes is written
+// with a warning: once, in the plan or the apply (or import) that changes it.
 func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s attributes) diag.Diagnostics {
 	var scope types.Object
 	var bypass types.Bool
@@ -76,19 +80,32 @@ func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s
 		return diags
 	}
 	value := types.StringUnknown()
+	var doc storage.PolicyDocument
+	prefixes := 0
 	if !scope.IsUnknown() {
 		scopes, err := ScopesFrom(ctx, scopeAttr, scope)
 		if err != nil {
 			diags.AddError("Invalid "+scopeAttr, err.Error())
 			return diags
 		}
-		value = types.StringValue(storage.TeardownPolicy(scopes, Bypass(data, bypass)).JSON())
+		for _, sc := range scopes {
+			prefixes += len(sc.Prefixes)
+		}
+		doc = storage.TeardownPolicy(scopes, Bypass(data, bypass))
+		value = types.StringValue(doc.JSON())
 	}
 	// A write walks the whole object: skip it when the value is already there (every refresh
 	// and plan of an unchanged resource).
 	var current types.String
 	if d := s.GetAttribute(ctx, path.Root("cleanup_iam_policy"), &current); !d.HasError() && current.Equal(value) {
 		return diags
+	}
+	if size := doc.IAMSize(); size > storage.IAMManagedPolicyMaxChars {
+		diags.AddAttributeWarning(path.Root("cleanup_iam_policy"), "cleanup_iam_policy is larger than IAM takes",
+			fmt.Sprintf("The least policy for this teardown names each of its %d owned prefixes and is %d characters without "+
+				"whitespace; IAM takes at most %d in a managed policy and %d in all of a role's inline policies together. "+
+				"Attach a policy on a prefix that holds them all instead, as the guide \"Permissions for teardown\" shows for a "+
+				"whole connection prefix.", prefixes, size, storage.IAMManagedPolicyMaxChars, storage.IAMRoleInlineMaxChars))
 	}
 	return append(diags, s.SetAttribute(ctx, path.Root("cleanup_iam_policy"), value)...)
 }
