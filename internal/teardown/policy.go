@@ -80,7 +80,6 @@ func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s
 		return diags
 	}
 	value := types.StringUnknown()
-	var doc storage.PolicyDocument
 	prefixes := 0
 	if !scope.IsUnknown() {
 		scopes, err := ScopesFrom(ctx, scopeAttr, scope)
@@ -91,8 +90,7 @@ func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s
 		for _, sc := range scopes {
 			prefixes += len(sc.Prefixes)
 		}
-		doc = storage.TeardownPolicy(scopes, Bypass(data, bypass))
-		value = types.StringValue(doc.JSON())
+		value = types.StringValue(storage.TeardownPolicy(scopes, Bypass(data, bypass)).JSON())
 	}
 	// A write walks the whole object: skip it when the value is already there (every refresh
 	// and plan of an unchanged resource).
@@ -100,7 +98,7 @@ func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s
 	if d := s.GetAttribute(ctx, path.Root("cleanup_iam_policy"), &current); !d.HasError() && current.Equal(value) {
 		return diags
 	}
-	if size := doc.IAMSize(); size > storage.IAMManagedPolicyMaxChars {
+	if size := storage.IAMSize(value.ValueString()); size > storage.IAMManagedPolicyMaxChars {
 		diags.AddAttributeWarning(path.Root("cleanup_iam_policy"), "cleanup_iam_policy is larger than IAM takes",
 			fmt.Sprintf("The least policy for this teardown names each of its %d owned prefixes and is %d characters without "+
 				"whitespace; IAM takes at most %d in a managed policy and %d in all of a role's inline policies together. "+

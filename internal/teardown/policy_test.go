@@ -1,7 +1,9 @@
 package teardown_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -46,8 +48,11 @@ func TestSetPolicyWarnsOnceWhenIAMCannotTakeIt(t *testing.T) {
 		diags := teardown.SetPolicy(ctx, nil, "metadata_scope", &state)
 		var m policyModel
 		state.Get(ctx, &m)
-		doc, _ := storage.NewScope("customer-bucket", prefixes...)
-		size := storage.TeardownPolicy([]storage.Scope{doc}, false).IAMSize()
+		size := storage.IAMSize(m.Policy.ValueString())
+		var compact bytes.Buffer // no key here holds a space: IAM's count is the compact JSON's length
+		if err := json.Compact(&compact, []byte(m.Policy.ValueString())); err != nil || size != compact.Len() {
+			t.Fatalf("%d folders: IAMSize %d, compact JSON %d bytes (%v)", tc.folders, size, compact.Len(), err)
+		}
 		if diags.HasError() || m.Policy.ValueString() == "" || (size > storage.IAMManagedPolicyMaxChars) != tc.warns {
 			t.Fatalf("%d folders: %v, policy %d characters (%d without whitespace)", tc.folders, diags, len(m.Policy.ValueString()), size)
 		}

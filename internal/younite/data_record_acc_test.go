@@ -590,24 +590,18 @@ resource "dataplatforms_younite_data_record" "dr" {
   json   = jsonencode({ name = "%s-${count.index}", code = "A${count.index}" })
 }
 `, younitefake.DomainStates, base)
-	listings := func() int {
+	// gets counts the GETs of the sandbox's YOUnite log whose path ends in suffix.
+	gets := func(suffix string) int {
 		n := 0
 		for _, r := range acctest.Sandbox(t).Faults().Requests("younite") {
-			if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/adaptors") {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.Path, suffix) {
 				n++
 			}
 		}
 		return n
 	}
-	checks := func() int {
-		n := 0
-		for _, r := range acctest.Sandbox(t).Faults().Requests("younite") {
-			if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/check") {
-				n++
-			}
-		}
-		return n
-	}
+	listings := func() int { return gets("/adaptors") }
+	checks := func() int { return gets("/check") }
 	var ids []string
 	warnings, factories := acctest.RecordingFactories()
 	resource.Test(t, resource.TestCase{
