@@ -88,15 +88,19 @@ func TestNameBatchesKeepURLsShort(t *testing.T) {
 	}
 }
 
-// The scan takes a key for a data/<name> folder only when exactly one of its parts is data with
-// a name after it, under the prefix, and in the source folder asked for.
+// The scan takes a key for a data/<name>/ folder only when exactly one of its parts is data with
+// a name and more after it, under the prefix, and in the source folder asked for; a lone key
+// data/<name> is no folder; a folder is V7's by its layout only when every key lies in a folder
+// V7 writes.
 func TestOrphanScanTakesOnlyUnambiguousFolders(t *testing.T) {
 	t.Parallel()
 	src := "s/scans"
-	s := orphanScan{prefix: "v7", only: &src, folders: map[string]*Orphan{}, unsafe: map[string]bool{}}
+	s := newOrphanScan("v7", &src)
 	for _, k := range []string{
-		"v7/s/scans/data/a/uploads/x.png", "v7/s/scans/data/a/uploads/y.png", // folder a, 2 objects
-		"v7/s/scans/data/b",              // the key equal to folder b
+		"v7/s/scans/data/a/uploads/u/x.png", "v7/s/scans/data/a/sections/y.png", // folder a, 2 objects, V7's layout
+		"v7/s/scans/data/m/uploads/u/x.png", "v7/s/scans/data/m/labels.csv", // folder m, not only V7's layout
+		"v7/s/scans/data/n/uploads",      // folder n: a file named uploads is no V7 folder
+		"v7/s/scans/data/b",              // a lone key named like a folder: nobody's
 		"v7/s/scans/data/c/data/d/x.png", // c or d: neither
 		"v7/s/scans/Data/e/x.png",        // not a data/ parent
 		"v7/s/scans/data",                // no name
@@ -107,13 +111,11 @@ func TestOrphanScanTakesOnlyUnambiguousFolders(t *testing.T) {
 		s.add(storage.Object{Key: k, Size: 1})
 	}
 	var got []string
-	for p, f := range s.folders {
-		if !s.unsafe[p] {
-			got = append(got, fmt.Sprintf("%s=%d", p, f.Objects))
-		}
+	for p, f := range s.candidates() {
+		got = append(got, fmt.Sprintf("%s=%d/%v", p, f.Objects, f.onlyV7))
 	}
 	slices.Sort(got)
-	if want := "[v7/s/scans/data/a=2 v7/s/scans/data/b=1]"; fmt.Sprint(got) != want {
+	if want := "[v7/s/scans/data/a=2/true v7/s/scans/data/m=2/false v7/s/scans/data/n=1/false]"; fmt.Sprint(got) != want {
 		t.Errorf("folders %v, want %s", got, want)
 	}
 }

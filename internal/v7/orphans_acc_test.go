@@ -25,10 +25,15 @@ const (
 )
 
 // A source folder's data/ folder with 20 orphaned folders and one more whose name only
-// extends a live item's, 6 live items' folders, 2 archived items' folders, and near-misses that
-// are no data/<name> folder (a Data/ parent, a datax/ parent, a key that could be two folders'): the data source reports exactly the 21; the cleanup adopts them; an item
-// registered between apply and destroy keeps its folder, named in a warning; the destroy removes
-// the other 20, and everything else is byte-identical.
+// extends a live item's, one whose only evidence is its source key still in the bucket, 6 live
+// items' folders, 2 archived items' folders, near-misses that are no data/<name>/ folder (a
+// Data/ parent, a datax/ parent, a key that could be two folders', a lone key data/<name>), a
+// live item whose source image lies in a data/<x>/ folder, and two customer folders that only
+// look like V7's: the data source reports exactly the 22 confirmed and the 2 unconfirmed apart;
+// the cleanup adopts the 22; an item registered between apply and destroy keeps its folder,
+// named in a warning; the destroy removes the other 21, and everything else is byte-identical.
+// Then include_unconfirmed adopts the customer's two folders; a live item registered from a key
+// in one of them before the destroy keeps that one, and only the other goes.
 func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T) {
 	st := newSetTest(t, "orphans")
 	ctx := context.Background()
@@ -39,16 +44,22 @@ func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T)
 		orphans = append(orphans, fmt.Sprintf("%sorphan-%02d", data, i))
 	}
 	orphans = append(orphans, data+"live-10") // no item live-10: an orphan, beside live-1's folder
-	slices.Sort(orphans)                      // as the data source lists them
 	var seed []string
 	for _, o := range orphans {
 		seed = append(seed, o+"/uploads/u/thumb.jpg", o+"/uploads/u/sections/0.png")
 	}
+	// Confirmed by its source key alone: src/by-source.jpg is still in the bucket, and V7 wrote
+	// files it has no fixture for.
+	orphans = append(orphans, data+"by-source.jpg")
+	seed = append(seed, src+"/by-source.jpg", data+"by-source.jpg/meta.json", data+"by-source.jpg/preview.webp")
+	slices.Sort(orphans) // as the data source lists them
 	st.put(seed...)
-	register := func(name string) string {
+	register := func(name, key string) string {
 		t.Helper()
-		key := src + "/" + name + ".jpg"
-		st.put(key)
+		if key == "" {
+			key = src + "/" + name + ".jpg"
+			st.put(key)
+		}
 		reg, err := st.v7.Register(ctx, v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW, v7.RegisterItem{
 			Name: name, Path: "/" + st.base, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: name + ".jpg", StorageKey: key}}})
 		if err != nil || len(reg.Items) != 1 {
@@ -57,10 +68,10 @@ func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T)
 		return reg.Items[0].ID
 	}
 	for i := range 6 {
-		register(fmt.Sprintf("live-%d", i))
+		register(fmt.Sprintf("live-%d", i), "")
 	}
 	for i := range 2 {
-		id := register(fmt.Sprintf("archived-%d", i))
+		id := register(fmt.Sprintf("archived-%d", i), "")
 		body := fmt.Sprintf(`{"filters":{"dataset_ids":[%d],"item_ids":[%q]}}`, v7fake.DatasetID, id)
 		req, _ := http.NewRequest(http.MethodPost, acctest.Sandbox(t).Endpoints["v7"]+"/api/v2/teams/"+v7fake.TeamSlug+"/items/archive", strings.NewReader(body))
 		req.Header.Set("Authorization", "ApiKey "+v7fake.APIKey)
@@ -68,21 +79,39 @@ func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T)
 			t.Fatalf("archiving: %v %v", resp, err)
 		}
 	}
+	// The customer's own keys under the data/ folder: a live item's source image in data/live-dir/
+	// (the old rule took it: no item is named live-dir), a lone key named like an item, and two
+	// folders of theirs with no sign of V7.
+	liveSource := data + "live-dir/img-live.jpg"
+	customer := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain, liveSource, data+"old-000.jpg.bak")
+	register("img-live", liveSource)
+	train := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain, data+"train/labels.csv", data+"train/uploads/u/a.jpg")
+	st.put(data + "misc/notes.txt")
+	misc := acctest.RememberUnder(t, st.s3, sandbox.BucketPlain, data+"misc/")
 	kept := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain,
 		"v7/darwin/"+src+"/Data/orphan-x/a.png",            // not a data/ parent
 		"v7/darwin/"+src+"/datax/orphan-y/a.png",           // a longer parent
 		data+"nested/data/deep/a.png",                      // could be data/nested's or data/deep's: neither is taken
 		"v7/darwin/"+st.base+"/other/data/orphan-00/a.png") // the same name in another source folder, not searched
-	intact := []*acctest.Neighbours{kept}
+	intact := []*acctest.Neighbours{kept, customer}
 	for i := range 6 {
 		intact = append(intact, acctest.RememberUnder(t, st.s3, sandbox.BucketPlain, fmt.Sprintf("%slive-%d/", data, i)))
 	}
 	for i := range 2 {
 		intact = append(intact, acctest.RememberUnder(t, st.s3, sandbox.BucketPlain, fmt.Sprintf("%sarchived-%d/", data, i)))
 	}
+	checkIntact := func(list ...*acctest.Neighbours) error {
+		for _, n := range list {
+			if err := n.Intact(context.Background()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	vars := config.Variables{"source_folder": config.StringVariable(src)}
+	withUnconfirmed := config.Variables{"source_folder": config.StringVariable(src), "include_unconfirmed": config.BoolVariable(true)}
 	warnings, factories := acctest.RecordingFactories()
-	var kept05 string
+	var kept05, inTrain string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
@@ -99,6 +128,11 @@ func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T)
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(orphansAddr, "folder_count", fmt.Sprint(len(orphans))),
 					resource.TestCheckResourceAttr(orphansAddr, "object_count", fmt.Sprint(2*len(orphans))),
+					resource.TestCheckResourceAttr(orphansAddr, "unconfirmed_count", "2"),
+					resource.TestCheckResourceAttr(orphansAddr, "unconfirmed.0.prefix", data+"misc"),
+					resource.TestCheckResourceAttr(orphansAddr, "unconfirmed.0.sample_keys.0", data+"misc/notes.txt"),
+					resource.TestCheckResourceAttr(orphansAddr, "unconfirmed.1.prefix", data+"train"),
+					resource.TestCheckResourceAttr(orphansAddr, "unconfirmed.1.objects", "2"),
 					resource.TestCheckResourceAttr(cleanupAddr, "folder_count", fmt.Sprint(len(orphans))),
 					resource.TestCheckResourceAttr(cleanupAddr, "metadata_scope.prefixes.#", fmt.Sprint(len(orphans))),
 					func(s *terraform.State) error {
@@ -107,14 +141,21 @@ func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T)
 							if got := attrs[fmt.Sprintf("folders.%d.prefix", i)]; got != want {
 								return fmt.Errorf("folder %d is %q, want %q", i, got, want)
 							}
+							wantEvidence := "every key lies in a folder V7 writes"
+							if strings.HasSuffix(want, "/by-source.jpg") {
+								wantEvidence = "its source key is in the bucket"
+							}
+							if got := attrs[fmt.Sprintf("folders.%d.evidence", i)]; !strings.HasPrefix(got, wantEvidence) {
+								return fmt.Errorf("folder %s: evidence %q, want %q", want, got, wantEvidence)
+							}
 						}
-						return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`Adopted 21 orphaned metadata folders \(42 objects`))
+						return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`(?s)Adopted 22 orphaned metadata folders \(44 objects.*2 folders that look like V7's but carry no evidence`))
 					},
 				),
 			},
 			{
 				PreConfig: func() {
-					kept05 = register("orphan-05") // a new item takes the folder back
+					kept05 = register("orphan-05", "") // a new item takes the folder back
 				},
 				ConfigFile: config.StaticFile("testdata/orphans.tf"), ConfigVariables: vars, Destroy: true,
 				Check: func(*terraform.State) error {
@@ -127,12 +168,34 @@ func TestAccV7OrphanedMetadata_findsExactlyTheOrphansAndCleansThem(t *testing.T)
 							return fmt.Errorf("%d objects left in %s", n, o)
 						}
 					}
-					for _, n := range intact {
-						if err := n.Intact(context.Background()); err != nil {
-							return err
-						}
+					if err := checkIntact(append(intact, train, misc)...); err != nil {
+						return err
 					}
 					return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`kept storage other objects still use.*orphan-05.*`+regexp.QuoteMeta(kept05)))
+				},
+			},
+			{ // the user takes the unconfirmed folders too
+				ConfigFile: config.StaticFile("testdata/orphans.tf"), ConfigVariables: withUnconfirmed,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(cleanupAddr, "folder_count", "2"),
+					resource.TestCheckResourceAttr(cleanupAddr, "metadata_scope.prefixes.0", data+"misc"),
+					resource.TestCheckResourceAttr(cleanupAddr, "metadata_scope.prefixes.1", data+"train"),
+				),
+			},
+			{ // a live item registered from a key in train/ before the destroy keeps train/
+				PreConfig: func() {
+					st.put(data + "train/img-new.jpg")
+					inTrain = register("img-new", data+"train/img-new.jpg")
+				},
+				ConfigFile: config.StaticFile("testdata/orphans.tf"), ConfigVariables: withUnconfirmed, Destroy: true,
+				Check: func(*terraform.State) error {
+					if n := st.objectsUnder(data + "misc"); n != 0 {
+						return fmt.Errorf("%d objects left in the adopted misc/ folder", n)
+					}
+					if err := checkIntact(append(intact, train)...); err != nil {
+						return err
+					}
+					return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`kept storage other objects still use.*train.*`+regexp.QuoteMeta(inTrain)))
 				},
 			},
 		},

@@ -3,6 +3,8 @@ package v7
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -13,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -38,19 +41,19 @@ type orphanSearch struct {
 }
 
 // find resolves the connection and finds its orphaned folders.
-func (s orphanSearch) find(ctx context.Context, team, storageSlug, sourceFolder types.String) (string, StorageConnection, []Orphan, diag.Diagnostics) {
+func (s orphanSearch) find(ctx context.Context, team, storageSlug, sourceFolder types.String) (string, StorageConnection, Orphans, diag.Diagnostics) {
 	c, slug, diags := connect(ctx, s.data, s.typeName, team)
 	if diags.HasError() {
-		return "", StorageConnection{}, nil, diags
+		return "", StorageConnection{}, Orphans{}, diags
 	}
 	conn, err := c.Storage(ctx, slug, storageSlug.ValueString())
 	if err != nil {
 		diags.Append(diagnostics.Error("Reading V7 storage connection "+storageSlug.ValueString()+" failed", err, ""))
-		return slug, conn, nil, diags
+		return slug, conn, Orphans{}, diags
 	}
 	engine, d := s.data.Engine(ctx, storage.Options{})
 	if diags.Append(d...); engine == nil {
-		return slug, conn, nil, diags
+		return slug, conn, Orphans{}, diags
 	}
 	var only *string
 	if !sourceFolder.IsNull() {
@@ -79,14 +82,16 @@ func NewOrphanedMetadataDataSource() datasource.DataSource {
 type orphansDataSource struct{ orphanSearch }
 
 type orphansModel struct {
-	TeamSlug     types.String  `tfsdk:"team_slug"`
-	StorageSlug  types.String  `tfsdk:"storage_slug"`
-	SourceFolder types.String  `tfsdk:"source_folder"`
-	Bucket       types.String  `tfsdk:"bucket"`
-	Folders      []orphanModel `tfsdk:"folders"`
-	FolderCount  types.Int64   `tfsdk:"folder_count"`
-	ObjectCount  types.Int64   `tfsdk:"object_count"`
-	Bytes        types.Int64   `tfsdk:"bytes"`
+	TeamSlug         types.String  `tfsdk:"team_slug"`
+	StorageSlug      types.String  `tfsdk:"storage_slug"`
+	SourceFolder     types.String  `tfsdk:"source_folder"`
+	Bucket           types.String  `tfsdk:"bucket"`
+	Folders          []orphanModel `tfsdk:"folders"`
+	FolderCount      types.Int64   `tfsdk:"folder_count"`
+	ObjectCount      types.Int64   `tfsdk:"object_count"`
+	Bytes            types.Int64   `tfsdk:"bytes"`
+	Unconfirmed      []orphanModel `tfsdk:"unconfirmed"`
+	UnconfirmedCount types.Int64   `tfsdk:"unconfirmed_count"`
 }
 
 type orphanModel struct {
@@ -96,6 +101,33 @@ type orphanModel struct {
 	Objects      types.Int64  `tfsdk:"objects"`
 	Bytes        types.Int64  `tfsdk:"bytes"`
 	LastModified types.String `tfsdk:"last_modified"`
+	Evidence     types.String `tfsdk:"evidence"`
+	SampleKeys   []string     `tfsdk:"sample_keys"`
+}
+
+func orphanModels(list []Orphan) []orphanModel {
+	out := make([]orphanModel, 0, len(list))
+	for _, o := range list {
+		out = append(out, orphanModel{Prefix: types.StringValue(o.Prefix), SourceFolder: types.StringValue(o.SourceFolder),
+			Name: types.StringValue(o.Name), Objects: types.Int64Value(o.Objects), Bytes: types.Int64Value(o.Bytes),
+			LastModified: types.StringValue(o.LastModified.UTC().Format(time.RFC3339)), Evidence: types.StringValue(o.Evidence),
+			SampleKeys: append([]string{}, o.Sample...)})
+	}
+	return out
+}
+
+func orphanAttributes(what string) dsschema.NestedAttributeObject {
+	return dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
+		"prefix":        dsschema.StringAttribute{Computed: true, MarkdownDescription: "The folder, relative to the bucket."},
+		"source_folder": dsschema.StringAttribute{Computed: true, MarkdownDescription: "The source folder it belongs to (`\"\"` for the bucket's root)."},
+		"name":          dsschema.StringAttribute{Computed: true, MarkdownDescription: "The item name it is keyed by."},
+		"objects":       dsschema.Int64Attribute{Computed: true, MarkdownDescription: "Objects in it."},
+		"bytes":         dsschema.Int64Attribute{Computed: true, MarkdownDescription: "Their size."},
+		"last_modified": dsschema.StringAttribute{Computed: true, MarkdownDescription: "The newest object's modification time (RFC 3339)."},
+		"evidence":      dsschema.StringAttribute{Computed: true, MarkdownDescription: what},
+		"sample_keys": dsschema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: fmt.Sprintf("Up to %d of its keys, for a person to judge.", orphanSample)},
+	}}
 }
 
 func (d *orphansDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -109,11 +141,7 @@ func (d *orphansDataSource) Configure(_ context.Context, req datasource.Configur
 
 func (d *orphansDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = dsschema.Schema{
-		MarkdownDescription: "The metadata folders V7 wrote into a read-write bucket, `<prefix>[/<source folder>]/data/<name>`, whose items no " +
-			"longer exist: no live or archived item of the team, in any dataset, has that name and a file in that source folder. The bucket " +
-			"is listed once and V7 is asked for some 230 names a request. Only folders under a `data/` parent are reported (the pre-2023 " +
-			"layout is documented nowhere, so nothing there is taken), and a key that could belong to two folders makes neither an orphan. " +
-			"A failed lookup fails the read: nothing is reported on a partial answer.",
+		MarkdownDescription: orphanDescription,
 		Attributes: map[string]dsschema.Attribute{
 			"team_slug": dsschema.StringAttribute{Optional: true, Computed: true,
 				MarkdownDescription: "Team slug. Default: the provider's `v7.team_slug`, else the team the API key selects."},
@@ -122,18 +150,17 @@ func (d *orphansDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"source_folder": dsschema.StringAttribute{Optional: true, Validators: sourceFolderValidators(),
 				MarkdownDescription: "A folder of the bucket, relative to the connection's prefix, whose `data/` folder is searched. Default: every folder under the prefix."},
 			"bucket": dsschema.StringAttribute{Computed: true, MarkdownDescription: "The connection's bucket."},
-			"folders": dsschema.ListNestedAttribute{Computed: true, MarkdownDescription: "The orphaned folders, by prefix.",
-				NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
-					"prefix":        dsschema.StringAttribute{Computed: true, MarkdownDescription: "The folder, relative to the bucket."},
-					"source_folder": dsschema.StringAttribute{Computed: true, MarkdownDescription: "The source folder it belongs to (`\"\"` for the bucket's root)."},
-					"name":          dsschema.StringAttribute{Computed: true, MarkdownDescription: "The item name it is keyed by."},
-					"objects":       dsschema.Int64Attribute{Computed: true, MarkdownDescription: "Objects in it."},
-					"bytes":         dsschema.Int64Attribute{Computed: true, MarkdownDescription: "Their size."},
-					"last_modified": dsschema.StringAttribute{Computed: true, MarkdownDescription: "The newest object's modification time (RFC 3339)."},
-				}}},
-			"folder_count": dsschema.Int64Attribute{Computed: true, MarkdownDescription: "How many folders are orphaned."},
+			"folders": dsschema.ListNestedAttribute{Computed: true, MarkdownDescription: "The confirmed orphaned folders, by prefix: what the cleanup adopts.",
+				NestedObject: orphanAttributes("What shows that V7 wrote it: its source key is still in the bucket, or every key lies in a folder V7 writes.")},
+			"folder_count": dsschema.Int64Attribute{Computed: true, MarkdownDescription: "How many folders are orphaned (confirmed)."},
 			"object_count": dsschema.Int64Attribute{Computed: true, MarkdownDescription: "Objects in them."},
 			"bytes":        dsschema.Int64Attribute{Computed: true, MarkdownDescription: "Their size."},
+			"unconfirmed": dsschema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "Folders that look like V7's but carry no evidence that V7 wrote them (no source key in the bucket, and keys " +
+					"outside the folders V7 writes): perhaps the customer's own. Listed with a few keys each for a person to judge; the cleanup " +
+					"takes them only with `include_unconfirmed = true`.",
+				NestedObject: orphanAttributes("Empty: there is none.")},
+			"unconfirmed_count": dsschema.Int64Attribute{Computed: true, MarkdownDescription: "How many folders are unconfirmed."},
 		},
 	}
 }
@@ -149,14 +176,10 @@ func (d *orphansDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	m.TeamSlug, m.Bucket = types.StringValue(team), types.StringValue(conn.Bucket)
-	m.Folders = []orphanModel{}
-	for _, o := range orphans {
-		m.Folders = append(m.Folders, orphanModel{Prefix: types.StringValue(o.Prefix), SourceFolder: types.StringValue(o.SourceFolder),
-			Name: types.StringValue(o.Name), Objects: types.Int64Value(o.Objects), Bytes: types.Int64Value(o.Bytes),
-			LastModified: types.StringValue(o.LastModified.UTC().Format(time.RFC3339))})
-	}
-	objects, size := summary(orphans)
-	m.FolderCount, m.ObjectCount, m.Bytes = types.Int64Value(int64(len(orphans))), types.Int64Value(objects), types.Int64Value(size)
+	m.Folders, m.Unconfirmed = orphanModels(orphans.Confirmed), orphanModels(orphans.Unconfirmed)
+	objects, size := summary(orphans.Confirmed)
+	m.FolderCount, m.ObjectCount, m.Bytes = types.Int64Value(int64(len(orphans.Confirmed))), types.Int64Value(objects), types.Int64Value(size)
+	m.UnconfirmedCount = types.Int64Value(int64(len(orphans.Unconfirmed)))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -175,6 +198,7 @@ type orphanCleanupModel struct {
 	StorageSlug        types.String   `tfsdk:"storage_slug"`
 	SourceFolder       types.String   `tfsdk:"source_folder"`
 	OlderThan          types.String   `tfsdk:"older_than"`
+	IncludeUnconfirmed types.Bool     `tfsdk:"include_unconfirmed"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	StoragePrefix      types.String   `tfsdk:"storage_prefix"`
 	MetadataScope      types.Object   `tfsdk:"metadata_scope"`
@@ -216,6 +240,10 @@ func (r *orphanCleanupResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"older_than": schema.StringAttribute{Optional: true, PlanModifiers: replace,
 				Validators:          []validator.String{validate.String("a duration such as 720h", validate.Duration(0, 100*365*24*time.Hour))},
 				MarkdownDescription: "Adopt only folders whose newest object is older than this, such as `720h`. Default: every orphaned folder."},
+			"include_unconfirmed": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Adopt the unconfirmed folders too (see `dataplatforms_v7_orphaned_metadata`'s `unconfirmed`): folders that look " +
+					"like V7's but carry no evidence that V7 wrote them, and may be the customer's own. Default `false`: only confirmed ones."},
 			"deletion_protection":         teardown.DeletionProtection(),
 			"bypass_governance_retention": teardown.BypassAttribute(),
 			"cleanup_iam_policy":          teardown.PolicyAttribute(),
@@ -237,8 +265,14 @@ func (r *orphanCleanupResource) Schema(ctx context.Context, _ resource.SchemaReq
 	}
 }
 
-// adoptable filters orphans by older_than.
-func adoptable(orphans []Orphan, olderThan types.String) []Orphan {
+// adoptable is what the cleanup takes: the confirmed orphans (and the unconfirmed ones when
+// asked), filtered by older_than.
+func adoptable(found Orphans, includeUnconfirmed types.Bool, olderThan types.String) []Orphan {
+	orphans := slices.Clone(found.Confirmed)
+	if includeUnconfirmed.ValueBool() {
+		orphans = append(orphans, found.Unconfirmed...)
+		slices.SortFunc(orphans, func(a, b Orphan) int { return strings.Compare(a.Prefix, b.Prefix) })
+	}
 	if olderThan.IsNull() || olderThan.ValueString() == "" {
 		return orphans
 	}
@@ -277,14 +311,14 @@ func (r *orphanCleanupResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if team.IsUnknown() {
 		team = types.StringNull() // the provider's team, or the API key's
 	}
-	_, _, orphans, diags := r.find(ctx, team, m.StorageSlug, m.SourceFolder)
+	_, _, found, diags := r.find(ctx, team, m.StorageSlug, m.SourceFolder)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	orphans = adoptable(orphans, m.OlderThan)
+	orphans := adoptable(found, m.IncludeUnconfirmed, m.OlderThan)
 	objects, size := summary(orphans)
 	resp.Diagnostics.AddWarning(fmt.Sprintf("The apply adopts %d orphaned metadata folders (%d objects, %s)", len(orphans), objects, teardown.BytesText(size)),
-		"Nothing is deleted by the apply. terraform plan -destroy then lists what goes, and terraform destroy removes it.")
+		"Nothing is deleted by the apply. terraform plan -destroy then lists what goes, and terraform destroy removes it."+unconfirmedNote(found, m.IncludeUnconfirmed))
 }
 
 func (r *orphanCleanupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -293,11 +327,11 @@ func (r *orphanCleanupResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	team, conn, orphans, diags := r.find(ctx, m.TeamSlug, m.StorageSlug, m.SourceFolder)
+	team, conn, found, diags := r.find(ctx, m.TeamSlug, m.StorageSlug, m.SourceFolder)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	orphans = adoptable(orphans, m.OlderThan)
+	orphans := adoptable(found, m.IncludeUnconfirmed, m.OlderThan)
 	prefixes := make([]string, len(orphans))
 	for i, o := range orphans {
 		prefixes[i] = o.Prefix
@@ -311,7 +345,7 @@ func (r *orphanCleanupResource) Create(ctx context.Context, req resource.CreateR
 	m.MetadataScope = teardown.ScopeValue(ctx, conn.Bucket, prefixes)
 	m.FolderCount, m.ObjectCount, m.Bytes = types.Int64Value(int64(len(orphans))), types.Int64Value(objects), types.Int64Value(size)
 	resp.Diagnostics.AddWarning(fmt.Sprintf("Adopted %d orphaned metadata folders (%d objects, %s)", len(orphans), objects, teardown.BytesText(size)),
-		"Nothing was deleted. terraform plan -destroy lists what goes; terraform destroy removes it.")
+		"Nothing was deleted. terraform plan -destroy lists what goes; terraform destroy removes it."+unconfirmedNote(found, m.IncludeUnconfirmed))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
@@ -353,10 +387,34 @@ func (r *orphanCleanupResource) teardownOf(ctx context.Context, m orphanCleanupM
 		Timeout:         timeout,
 		Storage:         teardown.StorageOptions(r.data, m.Bypass),
 		DeletePlatform:  func(context.Context) error { return nil }, // nothing on the platform: the items are long gone
-		InUse:           folderUsers(connect, setFolders(m.StoragePrefix.ValueString(), scope.Prefixes), func(string) bool { return false }),
+		InUse:           orphanUsers(connect, setFolders(m.StoragePrefix.ValueString(), scope.Prefixes)),
 	}
 	if len(scope.Prefixes) > 0 {
 		t.Scopes = []storage.Scope{scope}
 	}
 	return t, diags
+}
+
+// orphanDescription is the data source's description.
+const orphanDescription = "The metadata folders V7 wrote into a read-write bucket, `<prefix>[/<source folder>]/data/<name>/`, whose items no " +
+	"longer exist: no live or archived item of the team, in any dataset, has that name and a file in that source folder.\n\n" +
+	"Only what carries evidence that V7 wrote it is reported in `folders`: every key of the folder lies in a folder V7 writes " +
+	"(`uploads/`, `thumbnails/`, `sections/`), or the folder's would-be source key `<source folder>/<name>` is still in the bucket " +
+	"(any version). Never reported: a lone key `data/<name>` (V7 writes folders), a folder that is or holds a file of any live or " +
+	"archived item of the team (in any slot or dataset), and a key that could belong to two folders. Folders that look like V7's " +
+	"but carry no evidence are reported apart, in `unconfirmed`, with a few of their keys.\n\n" +
+	"Cost: the bucket is listed once under the prefix, each source folder whose evidence is needed once more (its own keys only), " +
+	"and V7 is asked for the team's items, 500 a request. A failed lookup fails the read: nothing is reported on a partial answer."
+
+// unconfirmedNote says what the cleanup leaves out.
+func unconfirmedNote(found Orphans, include types.Bool) string {
+	if len(found.Unconfirmed) == 0 || include.ValueBool() {
+		return ""
+	}
+	var names []string
+	for _, o := range found.Unconfirmed {
+		names = append(names, o.Prefix)
+	}
+	return fmt.Sprintf(" %d folders that look like V7's but carry no evidence that V7 wrote them are left out (%s); "+
+		"dataplatforms_v7_orphaned_metadata lists them with a few keys each, and include_unconfirmed = true takes them.", len(names), sample(names, 10))
 }
