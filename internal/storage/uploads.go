@@ -25,14 +25,22 @@ var errStop = errors.New("stop")
 
 // uploads calls each with the unit's incomplete uploads, every page. One listing serves a
 // prefix's two units (the key p and the folder p/): it runs for the folder's, with prefix p.
+//
+// A directory bucket's listings take only prefixes that end in / (ListMultipartUploads API
+// reference), so an exact key's uploads are looked for in its parent folder (the top level for
+// a top-level key), delimited by /, the one delimiter directory buckets support: S3 returns the
+// uploads directly in the folder, the key's among them, and folds each subfolder into one
+// common prefix. The key costs one request, not pages of the parent's whole subtree (or of the
+// whole bucket). Sibling exact keys each still make that one request: listing a parent once
+// for all of them needs state across units, which the engine's units do not carry.
 func (l lister) uploads(ctx context.Context, u unit, each func(multipartUpload) error) error {
 	prefix, owns := u.prefix, func(key string) bool { owned, _ := u.owns(key); return owned }
+	var delimiter *string
 	switch {
 	case u.exact && !l.directory:
 		return nil // listed with the folder's unit
 	case u.exact:
-		// A directory bucket lists by prefixes that end in /: the exact key's folder.
-		prefix = ""
+		prefix, delimiter = "", aws.String("/")
 		if i := strings.LastIndex(u.prefix, "/"); i >= 0 {
 			prefix = u.prefix[:i+1]
 		}
@@ -40,7 +48,7 @@ func (l lister) uploads(ctx context.Context, u unit, each func(multipartUpload) 
 		p := strings.TrimSuffix(u.prefix, "/")
 		prefix, owns = p, func(key string) bool { return ownedBy(key, p) }
 	}
-	in := &s3.ListMultipartUploadsInput{Bucket: aws.String(l.bucket), Prefix: aws.String(prefix), EncodingType: types.EncodingTypeUrl}
+	in := &s3.ListMultipartUploadsInput{Bucket: aws.String(l.bucket), Prefix: aws.String(prefix), Delimiter: delimiter, EncodingType: types.EncodingTypeUrl}
 	for range maxPages {
 		out, err := l.api.ListMultipartUploads(ctx, in)
 		if err != nil {

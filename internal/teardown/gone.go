@@ -24,10 +24,10 @@ const GoneLimit = 1000
 // destroy that was killed or failed half way (its progress may never have been recorded), or
 // someone in the platform's own UI. Forgetting the resource then would orphan what it owns, so
 // Gone counts what is left in each owned scope (one page each, leaving out prefixes another
-// object still uses) and in each local tree. keep says the resource must stay in state with
-// platform_deleted = true, for the next terraform destroy to finish; the warning names each
-// place and its count. A count that cannot be made keeps the resource too: forgetting is the
-// one outcome that cannot be undone.
+// object still uses; incomplete multipart uploads count too) and in each local tree. keep says
+// the resource must stay in state with platform_deleted = true, for the next terraform destroy
+// to finish; the warning names each place and its count. A count that cannot be made keeps the
+// resource too: forgetting is the one outcome that cannot be undone.
 func Gone(ctx context.Context, data *providerdata.Data, t Teardown, private Private) (keep bool, diags diag.Diagnostics) {
 	prog, diags := Load(ctx, private)
 	if diags.HasError() {
@@ -43,7 +43,10 @@ func Gone(ctx context.Context, data *providerdata.Data, t Teardown, private Priv
 		}
 		if err == nil && len(s.rest.Prefixes) > 0 {
 			var p storage.Preview
-			if p, err = engine.Count(ctx, s.rest, GoneLimit); err == nil && (p.Objects > 0 || p.Versions > 0 || p.DeleteMarkers > 0) {
+			// Everything Count counts is left storage: objects, versions, delete markers and
+			// incomplete multipart uploads, whose parts are billed and which a destroy that
+			// failed or was killed at AbortMultipartUpload leaves alone.
+			if p, err = engine.Count(ctx, s.rest, GoneLimit); err == nil && p.Total() > 0 {
 				lines = append(lines, fmt.Sprintf("%s: %s", s.rest, describe(p)))
 			}
 		}
