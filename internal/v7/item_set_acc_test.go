@@ -639,3 +639,48 @@ func TestAccV7ItemSet_explicitItemsFromCSV(t *testing.T) {
 		},
 	})
 }
+
+// A set on a connection with no prefix, whose source folder therefore holds V7's write-back
+// folders (<source folder>/data/<name>/uploads/…/thumbnails/000000000.jpg matches **/*.jpg):
+// the first apply registers the 5 sources and warns once about the overlap; the plan after it
+// has no changes (the framework checks it), and a second apply registers nothing. The old code
+// took V7's thumbnails as new items at every apply.
+func TestAccV7ItemSet_sourceHoldingWriteBackFolderRegistersOnlySources(t *testing.T) {
+	st := newSetTest(t, "setwriteback")
+	st.putSources(5)
+	warnings, factories := acctest.RecordingFactories()
+	cfg := config.StaticFile("testdata/item_set.tf")
+	vars := st.vars(config.Variables{"storage_slug": config.StringVariable(v7fake.StorageRoot)})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", "5"),
+					st.checkItems(5),
+					func(*terraform.State) error {
+						if n := st.objectsUnder(st.base + "/scans/data"); n != 5*v7fake.DerivedPerSlot {
+							return fmt.Errorf("V7 wrote %d files into the source folder, want %d: the test proves nothing", n, 5*v7fake.DerivedPerSlot)
+						}
+						return warnings.Expect("ApplyResourceChange", regexp.MustCompile(`(?s)holds V7's write-back folders.*sandbox-rw-root`))
+					},
+				),
+			},
+			{
+				PreConfig:  func() { acctest.Sandbox(t).Faults().ClearRequests() },
+				ConfigFile: cfg, ConfigVariables: vars,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", "5"),
+					st.checkItems(5),
+					func(*terraform.State) error {
+						if _, regs, _ := v7Requests(t); regs != 0 {
+							return fmt.Errorf("%d registrations by an apply with nothing new", regs)
+						}
+						return warnings.Expect("PlanResourceChange", regexp.MustCompile(`(?s)holds V7's write-back folders.*\(5 left out now\)`))
+					},
+				),
+			},
+		},
+	})
+}

@@ -201,7 +201,7 @@ func BenchmarkItemSetRefreshAndPlan(b *testing.B) {
 			for range b.N {
 				sb.Faults().ClearRequests()
 				start := time.Now()
-				want, _, err := SourceMembers(ctx, engine, sandbox.BucketPlain, folder, SetSource{Prefix: "plan-src"})
+				want, _, err := SourceMembers(ctx, engine, StorageConnection{Bucket: sandbox.BucketPlain, Readonly: true}, folder, SetSource{Prefix: "plan-src"})
 				if err != nil || len(want) != n {
 					b.Fatalf("source: %d of %d: %v", len(want), n, err)
 				}

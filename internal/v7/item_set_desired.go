@@ -99,23 +99,78 @@ func ValidGlob(g string) error {
 	return err
 }
 
+// writeBack tells the keys V7 writes into a read-write connection's bucket: everything inside
+// <connection prefix>/<source folder>/data/<name>/ for any source folder and name (V7's guide;
+// ../shared/platforms/v7.md §10). A set never registers them: they are V7's thumbnails and
+// sections of the items it registered, and taking them would register the last apply's
+// derived files at every apply. A read-only connection has none.
+type writeBack struct {
+	on     bool
+	prefix string // the connection's prefix, without slashes
+}
+
+func writeBackOf(conn StorageConnection) writeBack {
+	return writeBack{on: !conn.Readonly, prefix: strings.Trim(conn.Prefix, "/")}
+}
+
+// holds says whether key lies inside a data/<name>/ folder under the connection's prefix.
+func (w writeBack) holds(key string) bool {
+	if !w.on {
+		return false
+	}
+	rel := key
+	if w.prefix != "" {
+		var ok bool
+		if rel, ok = strings.CutPrefix(key, w.prefix+"/"); !ok {
+			return false
+		}
+	}
+	parts := strings.Split(rel, "/")
+	for i := 0; i+2 < len(parts); i++ {
+		if parts[i] == "data" && parts[i+1] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// overlaps says whether V7 may write inside the source folder: the connection's prefix lies in
+// it (an empty prefix lies in every folder), or it lies in the connection's prefix.
+func (w writeBack) overlaps(folder string) bool {
+	folder = strings.Trim(folder, "/")
+	return w.on && (w.prefix == "" || folder == "" || folder == w.prefix || strings.HasPrefix(w.prefix, folder+"/") || strings.HasPrefix(folder, w.prefix+"/"))
+}
+
+// SourceKeys is what a listing of a set's source found besides its members: keys V7 would
+// refuse, and how many keys lie inside V7's write-back folders.
+type SourceKeys struct {
+	Skipped   []string
+	WriteBack int
+}
+
 // SourceMembers lists the source folder once and returns the items it stands for: one per
 // matching key, named by the key's base name, in the set's folder plus the key's folder
-// relative to the source. A key whose name V7 would refuse is returned in skipped.
-func SourceMembers(ctx context.Context, engine *storage.Engine, bucket, setPath string, src SetSource) (members []SetMember, skipped []string, err error) {
+// relative to the source. A key whose name V7 would refuse is returned in skipped; a key inside
+// the connection's write-back layout is never a member, only counted.
+func SourceMembers(ctx context.Context, engine *storage.Engine, conn StorageConnection, setPath string, src SetSource) (members []SetMember, left SourceKeys, err error) {
 	m, err := newMatcher(src.Include, src.Exclude)
 	if err != nil {
-		return nil, nil, err
+		return nil, left, err
 	}
+	wb := writeBackOf(conn)
 	folder := strings.Trim(src.Prefix, "/")
-	err = engine.Keys(ctx, bucket, folder, func(key string) error {
+	err = engine.Keys(ctx, conn.Bucket, folder, func(key string) error {
 		rel := strings.TrimPrefix(key, folder+"/")
 		if strings.HasSuffix(rel, "/") || !m.takes(rel) {
 			return nil // a folder marker, or not selected
 		}
+		if wb.holds(key) {
+			left.WriteBack++ // V7's own thumbnails and sections
+			return nil
+		}
 		name, dir := path.Base(rel), SourceFolder(rel)
 		if usable := ValidName(name) == nil && ValidKey(key) == nil; !usable {
-			skipped = append(skipped, key) // V7 would refuse it: named in a warning, not registered
+			left.Skipped = append(left.Skipped, key) // V7 would refuse it: named in a warning, not registered
 			return nil
 		}
 		v7Path := normPath(setPath)
@@ -126,5 +181,5 @@ func SourceMembers(ctx context.Context, engine *storage.Engine, bucket, setPath 
 			Slots: []RegisterSlot{{SlotName: "0", FileName: name, StorageKey: key}}}})
 		return nil
 	})
-	return members, skipped, err
+	return members, left, err
 }

@@ -131,14 +131,25 @@ func (r *itemSetResource) members(ctx context.Context, m itemSetModel, conn Stor
 		src := SetSource{Prefix: m.Source.Prefix.ValueString()}
 		diags.Append(m.Source.Include.ElementsAs(ctx, &src.Include, false)...)
 		diags.Append(m.Source.Exclude.ElementsAs(ctx, &src.Exclude, false)...)
-		list, skipped, err := SourceMembers(ctx, engine, conn.Bucket, m.Path.ValueString(), src)
+		list, left, err := SourceMembers(ctx, engine, conn, m.Path.ValueString(), src)
 		if err != nil {
 			diags.Append(diagnostics.Error("Listing the source of the "+setObject(m)+" failed", err, ""))
 			return nil, diags
 		}
-		if len(skipped) > 0 {
-			diags.AddWarning(fmt.Sprintf("%d keys under the source of the %s cannot be V7 items", len(skipped), setObject(m)),
-				fmt.Sprintf("Their names are not valid V7 item names (or their keys have . or .. parts), so they are left out: %s", sample(skipped, 5)))
+		if len(left.Skipped) > 0 {
+			diags.AddWarning(fmt.Sprintf("%d keys under the source of the %s cannot be V7 items", len(left.Skipped), setObject(m)),
+				fmt.Sprintf("Their names are not valid V7 item names (or their keys have . or .. parts), so they are left out: %s", sample(left.Skipped, 5)))
+		}
+		if wb := writeBackOf(conn); wb.overlaps(src.Prefix) {
+			where := "s3://" + conn.Bucket + "/" + wb.prefix
+			if wb.prefix == "" {
+				where = "the root of s3://" + conn.Bucket
+			}
+			diags.AddWarning(fmt.Sprintf("The source of the %s holds V7's write-back folders", setObject(m)),
+				fmt.Sprintf("Storage connection %q writes V7's files under %s, which overlaps the source prefix %q: V7 writes each item's "+
+					"thumbnails and sections to <connection prefix>/<source folder>/data/<name>/. The set never registers a key inside such a "+
+					"folder (%d left out now), so a customer's own files under a data/<name>/ folder there are left out too. A source folder "+
+					"apart from the connection's prefix avoids both.", conn.Slug, where, src.Prefix, left.WriteBack))
 		}
 		for _, mb := range list {
 			out[mb.Place] = mb

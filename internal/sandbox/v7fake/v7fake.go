@@ -45,7 +45,11 @@ const (
 	// guide's folder stays empty.
 	StorageUndocumented = "sandbox-rw-undocumented"
 	// StorageLocked is a read-write connection on the bucket with object lock.
-	StorageLocked      = "sandbox-rw-locked"
+	StorageLocked = "sandbox-rw-locked"
+	// StorageRoot is a read-write connection with no prefix (V7 allows one): V7 writes each
+	// item's files to <source folder>/data/<name>/, beside the sources and inside any source
+	// folder above them.
+	StorageRoot        = "sandbox-rw-root"
 	UndocumentedPrefix = "v7-undocumented"
 	// TagTypeID is the id GET /annotation_types gives the tag type.
 	TagTypeID = 7
@@ -148,6 +152,7 @@ func New() *Fake {
 			{Name: StorageROName, Slug: StorageRO, Bucket: sandbox.BucketPlain, Prefix: "v7-readonly", Provider: "aws", Readonly: true},
 			{Name: StorageUndocumented, Slug: StorageUndocumented, Bucket: sandbox.BucketPlain, Prefix: UndocumentedPrefix, Provider: "aws", undocumented: true},
 			{Name: StorageLocked, Slug: StorageLocked, Bucket: sandbox.BucketLocked, Prefix: "v7-locked", Provider: "aws"},
+			{Name: StorageRoot, Slug: StorageRoot, Bucket: sandbox.BucketPlain, Prefix: "", Provider: "aws"},
 		},
 		items:    map[string]*item{},
 		idx:      newIndex(),
