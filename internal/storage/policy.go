@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"unicode"
 )
 
@@ -52,13 +53,15 @@ func TeardownPolicy(scopes []Scope, bypass bool) PolicyDocument {
 		bucketARN := "arn:aws:s3:::" + s.Bucket
 		buckets.add(bucketARN)
 		for _, u := range s.units() {
-			listPrefixes.add(u.prefix)
-			if u.children == nil && !u.exact {
-				listPrefixes.add(u.prefix[:len(u.prefix)-1]) // uploads, listed with p
-			}
+			listPrefixes.add(iamVariables.Replace(u.prefix))
 		}
+		// Each owned prefix's own listings too (p, p/), even where the whole scope lists a
+		// parent once: a teardown of part of the scope (an item set's incremental removal, a
+		// destroy that keeps a folder another object uses, a resumed destroy) is not grouped the
+		// same way, and a refresh asks each folder on its own. They name nothing beyond the scope.
 		for _, p := range s.Prefixes {
-			objects.add(bucketARN+"/"+p, bucketARN+"/"+p+"/*")
+			listPrefixes.add(iamVariables.Replace(p), iamVariables.Replace(p+"/"))
+			objects.add(bucketARN+"/"+iamResource.Replace(p), bucketARN+"/"+iamResource.Replace(p)+"/*")
 		}
 	}
 	if len(buckets.list) == 0 {
@@ -90,6 +93,16 @@ func (d PolicyDocument) JSON() string {
 	b, _ := json.MarshalIndent(d, "", "  ")
 	return string(b)
 }
+
+// A key may hold the characters IAM reads as wildcards (* and ?) or as the start of a policy
+// variable ($): written as they are, "scan-*" would grant deletes on every neighbour that
+// starts with "scan-". IAM spells them literally as ${*}, ${?} and ${$} (IAM User Guide, "IAM
+// policy elements: Variables and tags", special characters), in an ARN and in a condition value
+// alike; StringEquals reads * and ? literally, so a condition needs only the $.
+var (
+	iamResource  = strings.NewReplacer("$", "${$}", "*", "${*}", "?", "${?}")
+	iamVariables = strings.NewReplacer("$", "${$}")
+)
 
 // IAM's limits on a policy's size, in characters without whitespace ("IAM and AWS STS quotas"):
 // a managed policy, and all the inline policies of one role together.

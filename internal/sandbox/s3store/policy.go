@@ -3,7 +3,6 @@ package s3store
 import (
 	"encoding/json"
 	"fmt"
-	"path"
 	"strings"
 )
 
@@ -86,12 +85,59 @@ func matchesAny(patterns []string, value string, fold bool) bool {
 	return false
 }
 
-// wildcard is IAM's pattern match. path.Match treats / specially and [ as a class, so
-// translate the pattern to one where neither occurs.
+// wildcard is IAM's pattern match: * is any run of characters (/ included), ? one character,
+// and the special-character variables ${*}, ${?} and ${$} stand for the characters themselves
+// (IAM User Guide, "IAM policy elements: Variables and tags"). Everything else is literal.
 func wildcard(pattern, value string) bool {
-	esc := func(s string) string { return strings.NewReplacer("/", "\x00", "[", "\x01", "\\", "\x02").Replace(s) }
-	ok, err := path.Match(esc(pattern), esc(value))
-	return err == nil && ok
+	// The classic two-pointer match with one backtrack point, on the pattern's tokens.
+	const (
+		char = iota
+		run  // *
+		one  // ?
+	)
+	type token struct {
+		kind int
+		c    byte
+	}
+	toks := make([]token, 0, len(pattern))
+	for i := 0; i < len(pattern); i++ {
+		switch rest := pattern[i:]; {
+		case strings.HasPrefix(rest, "${*}"), strings.HasPrefix(rest, "${?}"), strings.HasPrefix(rest, "${$}"):
+			toks = append(toks, token{char, rest[2]})
+			i += 3
+		case rest[0] == '*':
+			toks = append(toks, token{kind: run})
+		case rest[0] == '?':
+			toks = append(toks, token{kind: one})
+		default:
+			toks = append(toks, token{char, rest[0]})
+		}
+	}
+	t, v, star, mark := 0, 0, -1, 0
+	for v < len(value) {
+		switch {
+		case t < len(toks) && (toks[t].kind == one || (toks[t].kind == char && toks[t].c == value[v])):
+			t, v = t+1, v+1
+		case t < len(toks) && toks[t].kind == run:
+			star, mark = t, v
+			t++
+		case star >= 0:
+			t, mark = star+1, mark+1
+			v = mark
+		default:
+			return false
+		}
+	}
+	for t < len(toks) && toks[t].kind == run {
+		t++
+	}
+	return t == len(toks)
+}
+
+// literal reads the special-character variables of a condition value compared with
+// StringEquals, where * and ? are characters.
+func literal(s string) string {
+	return strings.NewReplacer("${*}", "*", "${?}", "?", "${$}", "$").Replace(s)
 }
 
 func conditionsHold(cond map[string]map[string]stringList, ctx map[string]string) bool {
@@ -103,7 +149,7 @@ func conditionsHold(cond map[string]map[string]stringList, ctx map[string]string
 			}
 			held := false
 			for _, w := range want {
-				if (op == "StringEquals" && w == got) || (op == "StringLike" && wildcard(w, got)) {
+				if (op == "StringEquals" && literal(w) == got) || (op == "StringLike" && wildcard(w, got)) {
 					held = true
 				}
 			}
