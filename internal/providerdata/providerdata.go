@@ -5,6 +5,7 @@ package providerdata
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -49,19 +50,65 @@ type Conn struct {
 }
 
 type memoEntry struct {
-	once sync.Once
+	mu sync.Mutex
+	// done says v and err are kept: every later caller gets them.
+	done bool
 	v    any
 	err  error
+	// running is closed when the computation in flight ends; nil when none is.
+	running chan struct{}
 }
 
 // Once returns what fn computes for key, computing it once per configured provider (one
 // terraform command, such as a plan of many resources) however many resources ask, at once or
-// in turn. An error is kept too: every asker gets it, and the next command asks again.
-func (c *Conn) Once(key string, fn func() (any, error)) (any, error) {
+// in turn. At most one computation per key is in flight: callers that come while it runs wait
+// for it and share its answer.
+//
+// fn runs with the computing caller's ctx. An error caused by that caller's own cancellation
+// (context.Canceled or context.DeadlineExceeded, wrapped or not, or any error while that ctx is
+// done) is not kept: that caller gets it, and the next caller, a waiter or a later one,
+// computes again. Any other error is kept like a value: every asker gets it, and the next
+// command asks again. A waiter whose own ctx ends stops waiting and gets its ctx's error. A
+// panic in fn keeps nothing and reaches the computing caller.
+func (c *Conn) Once(ctx context.Context, key string, fn func(ctx context.Context) (any, error)) (any, error) {
 	e, _ := c.memo.LoadOrStore(key, &memoEntry{})
 	entry := e.(*memoEntry)
-	entry.once.Do(func() { entry.v, entry.err = fn() })
-	return entry.v, entry.err
+	for {
+		entry.mu.Lock()
+		if entry.done {
+			entry.mu.Unlock()
+			return entry.v, entry.err
+		}
+		if running := entry.running; running != nil {
+			entry.mu.Unlock()
+			select {
+			case <-running:
+				continue // kept, or the computing caller was cancelled: look again
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		running := make(chan struct{})
+		entry.running = running
+		entry.mu.Unlock()
+		return entry.compute(ctx, running, fn)
+	}
+}
+
+func (e *memoEntry) compute(ctx context.Context, running chan struct{}, fn func(context.Context) (any, error)) (v any, err error) {
+	keep := false
+	defer func() {
+		e.mu.Lock()
+		if keep {
+			e.done, e.v, e.err = true, v, err
+		}
+		e.running = nil
+		close(running)
+		e.mu.Unlock()
+	}()
+	v, err = fn(ctx)
+	keep = err == nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil)
+	return v, err
 }
 
 // Data is the provider's configured state.

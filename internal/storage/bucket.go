@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"golang.org/x/sync/singleflight"
 )
 
 // bucketInfo is what the engine learns of a bucket before it lists: which listing the bucket
@@ -28,8 +29,13 @@ type bucketInfo struct {
 }
 
 // Buckets caches what the engine learned of each bucket, so that one provider process asks
-// once per bucket. The zero value is ready; an engine without one keeps its own.
-type Buckets struct{ m sync.Map }
+// once per bucket: engines that ask at once share one lookup. Only the bucket's own answers are
+// kept, never a guess made after a failed request. The zero value is ready; an engine without
+// one keeps its own.
+type Buckets struct {
+	m      sync.Map
+	flight singleflight.Group
+}
 
 // IsDirectoryBucket says whether a bucket name is a directory bucket's: <base>--<zone>--x-s3
 // (AWS S3 User Guide, "Directory bucket naming rules").
@@ -48,12 +54,53 @@ func needs(permission, bucket string, err error) error {
 	return fmt.Errorf("the teardown needs %s on bucket %s (see cleanup_iam_policy): %w", permission, bucket, err)
 }
 
+// bucket returns what the engine needs to know of a bucket: from the cache, else from one
+// lookup shared by every engine that asks for the same bucket (and bypass setting) meanwhile.
+// A caller whose ctx ends stops waiting. A waiter that gets the cancellation of the caller whose
+// ctx ran the lookup, while its own ctx is live, looks up again.
 func (e *Engine) bucket(ctx context.Context, name string) (bucketInfo, error) {
 	key := fmt.Sprintf("%s\x00%v", name, e.opts.BypassGovernanceRetention)
-	if v, ok := e.buckets.m.Load(key); ok {
-		return v.(bucketInfo), nil
+	for {
+		if v, ok := e.buckets.m.Load(key); ok {
+			return v.(bucketInfo), nil
+		}
+		led := false
+		ch := e.buckets.flight.DoChan(key, func() (any, error) {
+			led = true
+			info, keep, err := e.lookupBucket(ctx, name)
+			if err == nil && keep {
+				e.buckets.m.Store(key, info)
+			}
+			return info, err
+		})
+		select {
+		case <-ctx.Done():
+			return bucketInfo{}, ctx.Err()
+		case r := <-ch:
+			// led is written before the result is sent on ch.
+			if r.Err != nil && !led && ctx.Err() == nil &&
+				(errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)) {
+				continue // the leader's cancellation, not ours
+			}
+			info, _ := r.Val.(bucketInfo)
+			return info, r.Err
+		}
 	}
-	info := bucketInfo{directory: IsDirectoryBucket(name)}
+}
+
+// lookupBucket asks S3 about a bucket. keep says the answer is the bucket's own and may be
+// cached for the process; it is false when a request failed in a way that says nothing of the
+// bucket (a 5xx, a network error, a cancellation), so that one transient failure does not decide
+// for every later teardown.
+//
+// A failed versioning lookup is answered "versioned", for this call only: the version listing
+// sees everything in either kind of bucket. A failed object lock lookup has no safe guess (the
+// bypass header makes S3 refuse deletes in a bucket without lock; leaving it out makes
+// governance-locked versions undeletable although the user opted in), so its error is returned,
+// after the SDK's own retries, and the next teardown (or the next run) asks again.
+func (e *Engine) lookupBucket(ctx context.Context, name string) (info bucketInfo, keep bool, err error) {
+	info = bucketInfo{directory: IsDirectoryBucket(name)}
+	keep = true
 	if !info.directory {
 		out, err := e.api.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
 		switch code := apiCode(err); {
@@ -62,11 +109,14 @@ func (e *Engine) bucket(ctx context.Context, name string) (bucketInfo, error) {
 		case code == "NotImplemented":
 			info.directory = true // what a directory bucket answers, whatever its name
 		case code == "AccessDenied":
-			return info, needs("s3:GetBucketVersioning", name, err)
+			return info, false, needs("s3:GetBucketVersioning", name, err)
 		case code == "NoSuchBucket":
-			return info, err
+			return info, false, err
 		default:
-			info.versioned = true // the version listing sees everything in either kind of bucket
+			// Transient or unknown: the version listing sees everything in either kind of
+			// bucket, but this guess is not the bucket's answer.
+			info.versioned = true
+			keep = false
 		}
 	}
 	if e.opts.BypassGovernanceRetention && !info.directory {
@@ -74,12 +124,17 @@ func (e *Engine) bucket(ctx context.Context, name string) (bucketInfo, error) {
 		switch code := apiCode(err); {
 		case err == nil:
 			info.objectLock = out.ObjectLockConfiguration != nil && out.ObjectLockConfiguration.ObjectLockEnabled == types.ObjectLockEnabledEnabled
+		case code == "ObjectLockConfigurationNotFoundError", code == "NotImplemented":
+			// The bucket has no object lock (S3's answer), or the store has none at all.
 		case code == "AccessDenied":
-			return info, needs("s3:GetBucketObjectLockConfiguration", name, err)
+			return info, false, needs("s3:GetBucketObjectLockConfiguration", name, err)
+		case code == "NoSuchBucket":
+			return info, false, err
+		default:
+			return info, false, fmt.Errorf("reading the object lock configuration of bucket %s (for bypass_governance_retention): %w", name, err)
 		}
 	}
-	e.buckets.m.Store(key, info)
-	return info, nil
+	return info, keep, nil
 }
 
 // lockCause explains a version refused with AccessDenied when object lock holds it: the mode

@@ -18,8 +18,9 @@ import (
 // optional stricter classes for some routes (V7's registration). A class is one of two kinds:
 //
 //   - A ceiling (a published limit, or the user's rate_limit): paced at that rate from the
-//     start. A 429 halves it (never below a tenth of the ceiling), and every second without one
-//     raises it again by a tenth, up to the ceiling.
+//     start. A 429 met by a request sent after the last back-off halves it (never below a tenth
+//     of the ceiling): the 429s of requests that were in flight together are one back-off's,
+//     not one each. Every second without one raises it again by a tenth, up to the ceiling.
 //   - Adaptive (no limit known): unpaced, and so free, until the platform throttles. At the
 //     first 429 the class starts pacing at β = 0.9 of the rate the platform answered over the
 //     last second; it backs off so again (from its pace, or from what the platform answered
@@ -28,6 +29,11 @@ import (
 //     probing beyond without bound), as the AWS SDK's adaptive retry mode does. It stays paced
 //     for the rest of the provider's run: the curve soon leaves a pace that does not bind, and
 //     going unpaced again would meet the limit with every parallel request at once.
+//
+// A request draws from the platform's class and from its route's, and both count its answers,
+// except a 429 answered on a route's request: that is the route's (its stricter limit is what
+// the request met), so it backs off the route alone and leaves the platform's class as it was,
+// at its pace, or unpaced when adaptive and not yet throttled.
 type Pacer struct {
 	classify func(*http.Request) string
 	mu       sync.Mutex
@@ -40,13 +46,14 @@ type paced struct {
 	// configured is the ceiling; 0 makes the class adaptive.
 	configured rate.Limit
 	changed    time.Time
+	// backedOff is when the class last backed off, of either kind: a 429 of a request sent
+	// before then is that back-off's.
+	backedOff time.Time
 
 	// Adaptive state: whether the class paces, the rate that met the last 429 (CUBIC's W_max),
-	// when it backed off (a 429 of a request sent before then is that back-off's) and where
-	// the curve starts, and the answers of the last second (other than 429).
+	// where the curve starts, and the answers of the last second (other than 429).
 	throttled bool
 	wMax      float64
-	backedOff time.Time
 	epoch     time.Time
 	answered  []time.Time
 }
@@ -111,10 +118,18 @@ func (p *Pacer) classesOf(req *http.Request) []*paced {
 	if c := p.classes[""]; c != nil {
 		out = append(out, c)
 	}
-	if name := p.classify(req); name != "" {
-		out = append(out, p.classes[name])
+	if route := p.routeOf(req); route != nil {
+		out = append(out, route)
 	}
 	return out
+}
+
+// routeOf is the class of a request's route, nil for a request of no route.
+func (p *Pacer) routeOf(req *http.Request) *paced {
+	if name := p.classify(req); name != "" {
+		return p.classes[name]
+	}
+	return nil
 }
 
 // Wait blocks until the request may be sent, or ctx ends.
@@ -135,25 +150,32 @@ func (p *Pacer) Wait(ctx context.Context, req *http.Request) error {
 	return nil
 }
 
-// Observe adapts the rates to the answer of a request sent at sent: down at a 429, back up
-// over quiet time.
+// Observe adapts the rates to the answer of a request sent at sent: down at a 429 (the
+// route's alone when the request has one), back up over quiet time.
 func (p *Pacer) Observe(req *http.Request, status int, sent time.Time) {
 	if p == nil {
 		return
 	}
 	now := p.now()
+	throttled := status == http.StatusTooManyRequests
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	route := p.routeOf(req)
 	for _, c := range p.classesOf(req) {
+		if throttled && route != nil && c != route {
+			continue // a route's 429 is the route's, not the platform's
+		}
 		if c.configured == 0 {
-			c.adapt(now, status == http.StatusTooManyRequests, sent)
+			c.adapt(now, throttled, sent)
 			continue
 		}
 		cur := c.lim.Limit()
 		switch {
-		case status == http.StatusTooManyRequests:
+		case throttled && sent.Before(c.backedOff):
+			// Sent before the last back-off: that back-off answered it already.
+		case throttled:
 			c.lim.SetLimitAt(now, max(cur/2, c.configured/10))
-			c.changed = now
+			c.changed, c.backedOff = now, now
 		case cur < c.configured && now.Sub(c.changed) >= time.Second:
 			c.lim.SetLimitAt(now, min(cur+c.configured/10, c.configured))
 			c.changed = now

@@ -23,7 +23,9 @@ func connect(data *providerdata.Data, typeName string, zone types.String) (*Clie
 	}
 	c := NewClient(conn.Endpoint, conn.Secret, conn.HTTP)
 	c.zoneAdaptors = func(ctx context.Context, zone string) ([]Adaptor, error) {
-		v, err := conn.Once("younite/adaptors/"+zone, func() (any, error) { return c.listAdaptors(ctx, zone) })
+		v, err := conn.Once(ctx, "younite/adaptors/"+zone, func(ctx context.Context) (any, error) {
+			return c.listAdaptors(ctx, zone)
+		})
 		adaptors, _ := v.([]Adaptor)
 		return adaptors, err
 	}
