@@ -140,7 +140,7 @@ func (e *Engine) Count(ctx context.Context, scope Scope, limit int64) (Preview, 
 	l := lister{api: e.api, bucket: scope.Bucket, versioned: info.versioned, directory: info.directory, pageSize: e.pageSize}
 	var p Preview
 	tags := newTagger()
-	for _, u := range scope.units() {
+	for _, u := range scope.units(info.directory) {
 		seen := map[tag]struct{}{}
 		from := marker{}
 		for {
@@ -222,7 +222,7 @@ func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
 	}
 	d := newDeleter(ctx, e.api, scope.Bucket, e.opts, info.objectLock)
 	var listErr error
-	for _, u := range scope.units() {
+	for _, u := range scope.units(info.directory) {
 		if listErr = e.drain(ctx, l, u, d); listErr != nil {
 			break
 		}
@@ -246,27 +246,26 @@ func (e *Engine) Delete(ctx context.Context, scope Scope) (Result, error) {
 	return res, nil
 }
 
-// drain runs passes over one unit until a pass submits nothing new.
+// drain runs sweeps over one unit until a sweep submits nothing new.
 func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error {
 	d.led.startUnit()
-	for pass := 0; pass < maxPasses; pass++ {
-		d.led.startPass()
-		submitted, complete, err := e.pass(ctx, l, u, d)
+	for range maxPasses {
+		d.led.startSweep()
+		submitted, complete, err := e.sweep(ctx, l, u, d)
 		if err != nil {
 			return err
 		}
 		if complete {
-			d.led.settle(false) // what an earlier pass left for retry and is no longer listed is gone
+			d.led.settle(false) // what an earlier sweep left for retry and this one did not list is gone
 		}
-		d.wait() // let this pass's deletions land before listing again
 		if submitted == 0 {
 			return nil
 		}
-		if complete && !l.versioned && u.children == nil {
+		if complete && !l.versioned && u.children == nil && u.walk == nil {
 			// Current objects listed to the end were all seen: one key is enough to check that
-			// the deletes took. A version listing always gets a full pass again, because
+			// the deletes took. A version listing always gets a full sweep again, because
 			// deleting a newest version can make a server list an older one anew; so does a
-			// parent's unit, whose first key may be another's.
+			// unit of many prefixes, whose first key may be another's.
 			left, err := l.anyLeft(ctx, u)
 			if err != nil {
 				return err
@@ -280,30 +279,50 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 	return fmt.Errorf("objects keep appearing under s3://%s/%s after %d passes", l.bucket, u.prefix, maxPasses)
 }
 
-// pass lists pages of a unit from the start and submits what it has not seen for deletion,
-// returning how many entries it submitted. An entry that the previous pass already deleted but
-// that is listed again is deleted again at most maxDeletes times, then reported as a failure
-// instead of being deleted forever. complete says the listing reached its end rather than
-// stopping for lack of progress.
+// sweep lists a unit from its start to its end (complete), or until the listing stalls, in
+// passes of at most maxPagesPerPass pages that each wait for their deletes to land. A walk's
+// pass goes on where the one before stopped, so that the customer's keys between its ranges are
+// listed once a sweep; another unit's pass lists again from the start, which costs nothing, since
+// what it deleted is gone from the listing, and the sweep ends there.
+func (e *Engine) sweep(ctx context.Context, l lister, u unit, d *deleter) (submitted int, complete bool, err error) {
+	from := marker{}
+	for range maxPages {
+		d.led.startPass()
+		n, next, done, err := e.pass(ctx, l, u, d, from)
+		submitted += n
+		d.wait() // let this pass's deletions land before listing again
+		if err != nil || done {
+			return submitted, done, err
+		}
+		if next == (marker{}) || u.walk == nil {
+			return submitted, false, nil
+		}
+		from = next
+	}
+	return submitted, false, fmt.Errorf("listing s3://%s/%s: more than %d pages", l.bucket, u.prefix, maxPages)
+}
+
+// pass lists pages of a unit from a marker (its start, or where the pass before stopped) and
+// submits what it has not seen for deletion, returning how many entries it submitted and, when
+// it stopped at its page cap, where the listing goes on (next). An entry that the previous pass
+// already deleted but that is listed again is deleted again at most maxDeletes times, then
+// reported as a failure instead of being deleted forever. complete says the listing reached its
+// end; a pass that stalls returns neither.
 //
 // The versions of one key are always deleted in the same request: on a truncated page the
 // entries of its last key wait for the next page. Deleting a key's newest version while another
 // request deletes an older one races on real servers (versitygw reports errors for either) and
 // would blur which version was current.
-func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter) (submitted int, complete bool, err error) {
+func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, from marker) (submitted int, next marker, complete bool, err error) {
 	var held []entry // the last key's versions, waiting for the rest of them
 	defer func() { d.submit(held) }()
-	from := marker{}
-	// A page counts towards maxPagesPerPass when it holds what the ledger remembers: owned
-	// entries. A parent's unit (children) lists its other keys too, which are never remembered
-	// and never deleted, so re-listing from the start would meet them again and never get past.
-	for pages := 0; pages < maxPagesPerPass; {
+	for range maxPagesPerPass {
 		if err := ctx.Err(); err != nil {
-			return submitted, false, err
+			return submitted, marker{}, false, err
 		}
 		pg, err := l.list(ctx, u, from)
 		if err != nil {
-			return submitted, false, err
+			return submitted, marker{}, false, err
 		}
 		batch, progressed, past := d.led.pick(pg, u)
 		submitted += len(batch)
@@ -314,24 +333,21 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter) (submit
 		}
 		d.submit(batch)
 		if !pg.truncated || past {
-			return submitted, true, nil
+			return submitted, marker{}, true, nil
 		}
 		if stalled(u, progressed, pg, from) {
-			break
-		}
-		if progressed || u.children == nil {
-			pages++
+			return submitted, marker{}, false, nil
 		}
 		from = pg.next
 	}
-	return submitted, false, nil
+	return submitted, from, false, nil
 }
 
 // stalled says the listing stopped advancing: the next page would start where this one did, or
-// (for a unit whose every listed key is owned) the page held nothing new. A parent's unit lists
-// pages of other keys between its children, which are not a stall.
+// (for a unit whose every listed key is owned) the page held nothing new. A unit of many
+// prefixes lists pages of other keys between its own, which are not a stall.
 func stalled(u unit, progressed bool, pg page, from marker) bool {
-	return pg.next == from || (!progressed && u.children == nil)
+	return pg.next == from || (!progressed && u.children == nil && u.walk == nil)
 }
 
 // holdLastKey splits off the entries of the greatest key, unless they are all there is.

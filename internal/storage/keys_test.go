@@ -66,14 +66,16 @@ func FuzzUnitsOwnExactlyTheScope(f *testing.F) {
 		if err != nil {
 			return
 		}
-		taken := 0
-		for _, u := range scope.units() {
-			if ok, _ := u.owns(key); ok && strings.HasPrefix(key, u.prefix) {
-				taken++
+		for _, directory := range []bool{false, true} {
+			taken := 0
+			for _, u := range scope.units(directory) {
+				if ok, _ := u.owns(key); ok && strings.HasPrefix(key, u.prefix) {
+					taken++
+				}
 			}
-		}
-		if want := scope.Owns(key); (taken > 0) != want {
-			t.Fatalf("scope %v owns %q: %v, but units take it %d times", scope.Prefixes, key, want, taken)
+			if want := scope.Owns(key); (taken > 0) != want || taken > 1 && !directory {
+				t.Fatalf("scope %v owns %q: %v, but units (directory %v) take it %d times", scope.Prefixes, key, want, directory, taken)
+			}
 		}
 	})
 }

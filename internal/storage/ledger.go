@@ -64,6 +64,8 @@ type ledger struct {
 	// SlowDown, a stale version id): the next listing settles them. Listed again, they are
 	// deleted again; no longer listed by a complete pass, they are gone and count as removed.
 	transient map[tag]transientEntry
+	// listed holds the entries of transient that the current sweep listed again.
+	listed map[tag]struct{}
 }
 
 type transientEntry struct {
@@ -75,7 +77,7 @@ func newLedger(bucket string) *ledger {
 	return &ledger{
 		bucket: bucket, tags: newTagger(),
 		cur: map[tag]record{}, prev: map[tag]record{},
-		failures: map[tag]error{}, transient: map[tag]transientEntry{},
+		failures: map[tag]error{}, transient: map[tag]transientEntry{}, listed: map[tag]struct{}{},
 	}
 }
 
@@ -84,6 +86,14 @@ func (l *ledger) startUnit() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.cur, l.prev = map[tag]record{}, map[tag]record{}
+}
+
+// startSweep begins a listing of the unit from its start: what it lists of the entries left
+// for retry is recorded, for settle.
+func (l *ledger) startSweep() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.listed = map[tag]struct{}{}
 }
 
 // startPass begins a pass: what the pass before listed becomes the previous pass's, and what
@@ -108,6 +118,9 @@ func (l *ledger) pick(pg page, u unit) (batch []entry, progressed, past bool) {
 		t := l.tags.of(en)
 		if _, dup := l.cur[t]; dup {
 			continue
+		}
+		if _, retry := l.transient[t]; retry {
+			l.listed[t] = struct{}{}
 		}
 		progressed = true
 		prev := l.prev[t]
@@ -175,13 +188,13 @@ func (l *ledger) retryLater(e entry, cause error) {
 	l.transient[l.tags.of(e)] = transientEntry{entry: e, cause: cause}
 }
 
-// settle counts as removed the entries left for retry that this pass, listed to its end, did
+// settle counts as removed the entries left for retry that this sweep, listed to its end, did
 // not show (nothingLeft: the unit is empty), and forgets them.
 func (l *ledger) settle(nothingLeft bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for t, te := range l.transient {
-		if _, still := l.cur[t]; still && !nothingLeft {
+		if _, still := l.listed[t]; still && !nothingLeft {
 			continue
 		}
 		if (l.prev[t]|l.cur[t])&counted == 0 { // not counted when an earlier delete took

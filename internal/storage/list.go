@@ -52,13 +52,33 @@ func (l lister) list(ctx context.Context, u unit, from marker) (page, error) {
 	if u.exact {
 		l.pageSize = min(l.pageSize, exactPageSize)
 	}
+	if u.walk != nil {
+		if from == (marker{}) {
+			from = u.walk.first()
+		}
+		from = within(from, u.prefix)
+	}
+	var pg page
+	var err error
 	switch {
 	case l.directory && u.exact:
 		return l.head(ctx, u)
 	case l.versioned:
-		return l.listVersions(ctx, u, from)
+		pg, err = l.listVersions(ctx, u, from)
+	default:
+		pg, err = l.listObjects(ctx, u, from)
 	}
-	return l.listObjects(ctx, u, from)
+	if err != nil || u.walk == nil || !pg.truncated || len(pg.entries) == 0 {
+		return pg, err
+	}
+	// A walk's page that ends between owned ranges: the next one starts just before the next.
+	last := slices.MaxFunc(pg.entries, func(a, b entry) int { return cmp.Compare(a.key, b.key) }).key
+	if owned, past := u.walk.owns(last); !owned && !past {
+		if next, ok := u.walk.jump(last); ok {
+			pg.next = next
+		}
+	}
+	return pg, nil
 }
 
 // head is a directory bucket's "listing" of one exact key: its list prefixes must end in /.
@@ -81,8 +101,11 @@ func (l lister) listObjects(ctx context.Context, u unit, from marker) (page, err
 		EncodingType: types.EncodingTypeUrl,
 		MaxKeys:      aws.Int32(l.pageSize),
 	}
-	if from.token != "" {
+	switch {
+	case from.token != "":
 		in.ContinuationToken = aws.String(from.token)
+	case from.key != "":
+		in.StartAfter = aws.String(from.key) // a walk's jump
 	}
 	out, err := l.api.ListObjectsV2(ctx, in)
 	if err != nil {

@@ -52,7 +52,7 @@ func TeardownPolicy(scopes []Scope, bypass bool) PolicyDocument {
 		}
 		bucketARN := "arn:aws:s3:::" + s.Bucket
 		buckets.add(bucketARN)
-		for _, u := range s.units() {
+		for _, u := range s.units(IsDirectoryBucket(s.Bucket)) {
 			listPrefixes.add(iamVariables.Replace(u.prefix))
 		}
 		// Each owned prefix's own listings too (p, p/), even where the whole scope lists a

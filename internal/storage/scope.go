@@ -83,8 +83,8 @@ func ownedBy(key, prefix string) bool {
 	return key == prefix || strings.HasPrefix(key, prefix+"/")
 }
 
-// unit is one listing the engine runs: exactly one key, everything under a folder, or the
-// owned children of a parent folder.
+// unit is one listing the engine runs: exactly one key, everything under a folder, the owned
+// children of a parent folder (directory buckets), or a walk over many owned prefixes.
 type unit struct {
 	prefix string // the S3 list prefix
 	exact  bool   // only the key equal to prefix is owned; listing stops at the first other key
@@ -92,19 +92,51 @@ type unit struct {
 	// scope owns: a key is owned when its next segment is one of them (the child itself or
 	// anything under it), never by a bare string prefix.
 	children map[string]struct{}
+	// walk, when set, lists prefix (the owned prefixes' longest common prefix) once, jumping
+	// from owned prefix to owned prefix over whatever lies between.
+	walk *walk
 }
 
 // GroupMin is how many owned prefixes in one parent folder make the engine list that parent
-// once, keeping exactly the keys of its owned children, instead of listing each prefix on its
-// own (two requests each at least): a set of items' name-keyed folders under one data/ folder
-// costs the pages of that folder, not two requests per item. Below it, the parent's other keys,
-// which may be many, would cost more than the prefixes' own listings.
+// once in a directory bucket, keeping exactly the keys of its owned children, instead of listing
+// each prefix on its own (two requests each at least). Other buckets walk (see units).
 const GroupMin = 16
 
 // groupMin is GroupMin, which a benchmark turns off to measure the other side.
 var groupMin = GroupMin
 
-func (s Scope) units() []unit {
+// units plans a scope's listings. A directory bucket lists by folders only and in no order, so
+// each prefix is a key and a folder there, and a parent of GroupMin or more owned folders is
+// listed once. Other buckets list in key order: the owned prefixes that share their first path
+// segment are one walk, one listing of that folder that jumps (StartAfter,
+// KeyMarker) from owned range to owned range. Owned folders dense in their ancestor cost the
+// ancestor's pages; folders sparse among the customer's keys cost about a request each; and the
+// deletes of every folder of a walk share DeleteObjects requests of up to 1,000 keys.
+func (s Scope) units(directory bool) []unit {
+	if directory {
+		return s.folderUnits()
+	}
+	groups := map[string][]string{}
+	var order []string
+	for _, p := range s.Prefixes {
+		g := p
+		if i := strings.Index(p, "/"); i >= 0 {
+			g = p[:i+1]
+		}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], p)
+	}
+	us := make([]unit, 0, len(order))
+	for _, g := range order {
+		us = append(us, walkUnit(g, groups[g]))
+	}
+	return us
+}
+
+// folderUnits are a directory bucket's listings.
+func (s Scope) folderUnits() []unit {
 	parents := map[string][]string{}
 	for _, p := range s.Prefixes {
 		if i := strings.LastIndex(p, "/"); i > 0 {
@@ -135,6 +167,8 @@ func (s Scope) units() []unit {
 // S3 lists keys in binary order and every later key is past the unit.
 func (u unit) owns(key string) (owned, past bool) {
 	switch {
+	case u.walk != nil:
+		return u.walk.owns(key)
 	case u.exact:
 		return key == u.prefix, key > u.prefix
 	case u.children != nil:

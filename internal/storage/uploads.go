@@ -37,6 +37,8 @@ func (l lister) uploads(ctx context.Context, u unit, each func(multipartUpload) 
 	prefix, owns := u.prefix, func(key string) bool { owned, _ := u.owns(key); return owned }
 	var delimiter *string
 	switch {
+	case u.walk != nil:
+		// The walk's common prefix, jumping between its ranges like its object listing.
 	case u.exact && !l.directory:
 		return nil // listed with the folder's unit
 	case u.exact:
@@ -75,6 +77,20 @@ func (l lister) uploads(ctx context.Context, u unit, each func(multipartUpload) 
 		}
 		if !aws.ToBool(out.IsTruncated) || (next == aws.ToString(in.KeyMarker) && aws.ToString(out.NextUploadIdMarker) == aws.ToString(in.UploadIdMarker)) {
 			return nil
+		}
+		if u.walk != nil && len(out.Uploads) > 0 {
+			last, err := decodeKey(aws.ToString(out.Uploads[len(out.Uploads)-1].Key), encoded)
+			if err != nil {
+				return err
+			}
+			owned, past := u.walk.owns(last)
+			if past {
+				return nil
+			}
+			if jump, ok := u.walk.jump(last); ok && !owned {
+				in.KeyMarker, in.UploadIdMarker = aws.String(within(jump, u.prefix).key), nil
+				continue
+			}
 		}
 		in.KeyMarker, in.UploadIdMarker = aws.String(next), out.NextUploadIdMarker
 	}
