@@ -206,7 +206,26 @@ type registration struct {
 // register registers members not yet in V7, 100 a request (paced by the v7_registration
 // limit in the transport). An item already at a member's place with the member's storage keys
 // is adopted, not registered again: a killed apply, or a batch whose answer was lost.
+// existing is everything at the set's places before registering.
 func register(ctx context.Context, e setEnv, existing map[string]Item, todo []SetMember) (registration, error) {
+	return registerBeside(ctx, e, existing, placeIDs(existing), todo)
+}
+
+// placeIDs is the id of the item at each place.
+func placeIDs(items map[string]Item) map[string]string {
+	out := make(map[string]string, len(items))
+	for p, it := range items {
+		out[p] = it.ID
+	}
+	return out
+}
+
+// registerBeside is register where existing (what may be adopted) is a filtered part of what
+// was there: before is everything that was at the set's places before registering (place →
+// item id), unfiltered. A batch whose answer was lost adopts only an item that was not at its
+// place before: one that was there all along (an update's foreign item, which existing leaves
+// out) is someone else's, whatever V7's answer shows of its files.
+func registerBeside(ctx context.Context, e setEnv, existing map[string]Item, before map[string]string, todo []SetMember) (registration, error) {
 	out := registration{items: map[string]Item{}}
 	var send []SetMember
 	for _, mb := range todo {
@@ -228,7 +247,8 @@ func register(ctx context.Context, e setEnv, existing map[string]Item, todo []Se
 		reg, err := e.c.RegisterItems(ctx, e.team, e.conn.Readonly, e.ds.Slug, e.conn.RegistrationName(), regs)
 		if transport.MayHaveActed(err) {
 			// The answer was lost: V7 may have registered the batch. What is now at the batch's
-			// places with its storage keys is this batch's; the rest was not registered.
+			// places and was not there before is this batch's; the rest is sent again, and V7
+			// blocks a place that is taken.
 			tflog.Warn(ctx, "a V7 registration answer was lost; looking for what it registered", map[string]any{"items": len(batch)})
 			now, lerr := listOwned(transport.WithPersistence(ctx), e.c, e.team, e.ds.ID, folderOfBatch(batch))
 			if lerr != nil {
@@ -236,10 +256,12 @@ func register(ctx context.Context, e setEnv, existing map[string]Item, todo []Se
 			}
 			var again []SetMember
 			for _, mb := range batch {
-				// Nothing was at these places before the batch (existing had none of them), and V7
-				// allows one item a place: what is there now is the batch's, even when V7's answer
-				// leaves the storage keys out.
-				if it, ok := now[mb.Place]; ok && (sameSlots(it, mb.Item) || !hasKeys(it)) {
+				// V7 allows one item a place: an item there now that was not there before the
+				// batch (another id, or none) is the batch's, even when V7's answer leaves the
+				// storage keys out. One that was there before (the same id) is never the batch's:
+				// an update leaves a foreign item at a wanted place out of existing, and an item
+				// uploaded to V7 shows no storage keys.
+				if it, ok := now[mb.Place]; ok && before[mb.Place] != it.ID && (sameSlots(it, mb.Item) || !hasKeys(it)) {
 					out.items[mb.Place] = it
 				} else {
 					again = append(again, mb)
@@ -471,7 +493,7 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 	for p, it := range existing {
 		adopted[p] = it
 	}
-	r.apply(ctx, &m, e, want, adopted, nil, &resp.Diagnostics)
+	r.apply(ctx, &m, e, want, adopted, placeIDs(existing), nil, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
@@ -480,7 +502,10 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 // existing), members of have that want does not hold are deleted with their metadata folders.
 // m's registered, item_count and metadata_scope record the outcome even when it fails, so that
 // nothing registered is forgotten.
-func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, want map[string]SetMember, existing map[string]Item, prior *itemSetModel, diags *diag.Diagnostics) {
+//
+// before is everything that was at the set's places before the apply (place → item id), of
+// which existing may be a part.
+func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, want map[string]SetMember, existing map[string]Item, before map[string]string, prior *itemSetModel, diags *diag.Diagnostics) {
 	have := map[string]string{}
 	var scope []string
 	if prior != nil {
@@ -498,7 +523,7 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 			todo = append(todo, want[p])
 		}
 	}
-	reg, err := register(ctx, e, existing, todo)
+	reg, err := registerBeside(ctx, e, existing, before, todo)
 	for p, it := range reg.items {
 		have[p] = it.ID
 	}
@@ -567,11 +592,18 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 	if diags.Append(d...); engine == nil {
 		return
 	}
-	_, d = teardown.Run(ctx, engine, t, teardown.Progress{})
-	diags.Append(d...)
+	prog, d := teardown.Run(ctx, engine, t, teardown.Progress{})
 	if d.HasError() {
-		return // the removed items stay in state: the next apply deletes them again
+		diags.Append(removalFailed(*m, len(gone), prog, d)...)
+		if prog.PlatformDeleted {
+			// V7 deleted them: they leave the set, and their folders stay in the scope.
+			for _, p := range gone {
+				delete(have, p)
+			}
+		}
+		return // otherwise the removed items stay in state: the next apply deletes them again
 	}
+	diags.Append(d...)
 	for _, p := range gone {
 		delete(have, p)
 	}
@@ -593,6 +625,38 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 		delete(drop, p)
 	}
 	scope = slices.DeleteFunc(scope, func(p string) bool { return drop[p] })
+}
+
+// removalFailed rewrites what a failed teardown says when an apply removes the n items the
+// configuration no longer holds. The teardown speaks for a destroy (the platform object is
+// deleted, platform_deleted = true, run terraform destroy again); here the set stays, its
+// platform_deleted stays false, and what to do next is different. What the platform answered
+// is kept; the teardown's advice is replaced.
+func removalFailed(m itemSetModel, n int, prog teardown.Progress, d diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, x := range d {
+		if x.Severity() != diag.SeverityError {
+			out.Append(x)
+			continue
+		}
+		var keep []string
+		for _, para := range strings.Split(x.Detail(), "\n\n") {
+			if !strings.Contains(para, "terraform destroy") && !strings.Contains(para, "platform_deleted") {
+				keep = append(keep, para)
+			}
+		}
+		summary := fmt.Sprintf("Deleting %d items the configuration no longer holds from the %s failed", n, setObject(m))
+		next := fmt.Sprintf("Nothing was removed from storage. The %d items stay in the set's state; fix the cause and run terraform "+
+			"apply again: it deletes those still in V7 again, with their metadata folders.", n)
+		if prog.PlatformDeleted {
+			summary = fmt.Sprintf("Removing the metadata folders of %d items the configuration no longer holds from the %s is incomplete", n, setObject(m))
+			next = fmt.Sprintf("The %d items are deleted from V7 and have left the set, and %d objects of their metadata folders were "+
+				"removed so far. The folders stay in the set's metadata_scope, and the set's own destroy removes what is left of "+
+				"them; a later terraform apply does not try again. Fix the cause so that it can.", n, prog.Removed.Total())
+		}
+		out.AddError(summary, strings.Join(append(keep, next), "\n\n"))
+	}
+	return out
 }
 
 func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -659,7 +723,9 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	// Only the set's own items, and those at its places with its files, count as there.
+	// Only the set's own items, and those at its places with its files, count as there; what
+	// was there at all is kept apart, so that a lost answer never adopts a foreign item.
+	before := placeIDs(existing)
 	have := registeredOf(ctx, state)
 	ids := map[string]bool{}
 	for _, id := range have {
@@ -677,7 +743,7 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 	}
 	state.Registered, _ = types.MapValueFrom(ctx, types.StringType, live)
-	r.apply(ctx, &plan, e, want, existing, &state, &resp.Diagnostics)
+	r.apply(ctx, &plan, e, want, existing, before, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }

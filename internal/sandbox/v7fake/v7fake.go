@@ -1,7 +1,8 @@
 // Package v7fake is the sandbox's V7 Darwin: a team, datasets, storage connections (read-write
-// and read-only), item registration from external storage, items with their processing
-// states, paging, filter-body calls (delete, archive, restore, move), annotation types and
-// tag classes as darwin-py calls them. On a read-write registration it writes derived objects
+// and read-only), item registration from external storage, items uploaded to V7 (registered
+// for upload; the fake takes no bytes), items with their processing states, paging,
+// filter-body calls (delete, archive, restore, move), annotation types and tag classes as
+// darwin-py calls them. On a read-write registration it writes derived objects
 // into the customer's bucket where V7's guide says V7 writes them, so that tests can prove a
 // teardown removes exactly them.
 //
@@ -222,6 +223,7 @@ func (f *Fake) Start(env *sandbox.Env) (http.Handler, error) {
 	mux.HandleFunc("POST /api/annotation_classes", f.createClass)
 	mux.HandleFunc("POST /api/v2/teams/{team}/items/register_existing", f.team(f.register(false)))
 	mux.HandleFunc("POST /api/v2/teams/{team}/items/register_existing_readonly", f.team(f.register(true)))
+	mux.HandleFunc("POST /api/v2/teams/{team}/items/register_upload", f.team(f.registerUpload))
 	mux.HandleFunc("GET /api/v2/teams/{team}/items", f.team(f.listItems))
 	mux.HandleFunc("GET /api/v2/teams/{team}/items/{id}", f.team(f.getItem))
 	mux.HandleFunc("DELETE /api/v2/teams/{team}/items", f.team(f.filterCall(f.deleteItems)))
