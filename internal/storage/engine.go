@@ -261,11 +261,13 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 		if submitted == 0 {
 			return nil
 		}
-		if complete && !l.versioned && u.children == nil && u.walk == nil {
-			// Current objects listed to the end were all seen: one key is enough to check that
-			// the deletes took. A version listing always gets a full sweep again, because
-			// deleting a newest version can make a server list an older one anew; so does a
-			// unit of many prefixes, whose first key may be another's.
+		if complete && !l.versioned && u.children == nil && (u.walk == nil || d.led.quiet()) {
+			// Current objects listed to the end were all seen: the first page is enough to
+			// check that the deletes took (a server that answers done and deletes nothing shows
+			// its first owned key again); S3 lists what it wrote. A walk checks so only when
+			// every delete answered done: a sweep again would list the customer's keys between
+			// its ranges once more. A version listing always gets a full sweep again, because
+			// deleting a newest version can make a server list an older one anew.
 			left, err := l.anyLeft(ctx, u)
 			if err != nil {
 				return err
@@ -315,7 +317,11 @@ func (e *Engine) sweep(ctx context.Context, l lister, u unit, d *deleter) (submi
 // would blur which version was current.
 func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, from marker) (submitted int, next marker, complete bool, err error) {
 	var held []entry // the last key's versions, waiting for the rest of them
-	defer func() { d.submit(held) }()
+	// queued gathers the pages' entries into full DeleteObjects requests: a walk's pages hold a
+	// few keys of many folders each. A page's entries never split a key's versions, so whole
+	// pages are queued and sent before the next page would overflow a request.
+	var queued []entry
+	defer func() { d.submit(append(queued, held...)) }()
 	for range maxPagesPerPass {
 		if err := ctx.Err(); err != nil {
 			return submitted, marker{}, false, err
@@ -331,7 +337,11 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, from ma
 		if pg.truncated && l.versioned {
 			batch, held = holdLastKey(batch)
 		}
-		d.submit(batch)
+		if len(queued)+len(batch) > d.opts.BatchSize {
+			d.submit(queued)
+			queued = nil
+		}
+		queued = append(queued, batch...)
 		if !pg.truncated || past {
 			return submitted, marker{}, true, nil
 		}
