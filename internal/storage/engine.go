@@ -287,41 +287,74 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 // listed once a sweep; another unit's pass lists again from the start, which costs nothing, since
 // what it deleted is gone from the listing, and the sweep ends there.
 func (e *Engine) sweep(ctx context.Context, l lister, u unit, d *deleter) (submitted int, complete bool, err error) {
+	b := &batcher{d: d, size: d.opts.BatchSize}
+	defer func() { b.flush(); d.wait() }()
 	from := marker{}
 	for range maxPages {
 		d.led.startPass()
-		n, next, done, err := e.pass(ctx, l, u, d, from)
+		n, next, done, err := e.pass(ctx, l, u, d, b, from)
 		submitted += n
-		d.wait() // let this pass's deletions land before listing again
 		if err != nil || done {
 			return submitted, done, err
 		}
 		if next == (marker{}) || u.walk == nil {
 			return submitted, false, nil
 		}
+		d.wait() // let this pass's deletions land before listing again
 		from = next
 	}
 	return submitted, false, fmt.Errorf("listing s3://%s/%s: more than %d pages", l.bucket, u.prefix, maxPages)
 }
 
+// batcher gathers the entries of a sweep's pages into full DeleteObjects requests (a walk's
+// pages hold a few keys of many folders each), never splitting a key's versions between two.
+type batcher struct {
+	d      *deleter
+	size   int
+	queued []entry
+}
+
+func (b *batcher) add(entries []entry) {
+	b.queued = append(b.queued, entries...)
+	for len(b.queued) >= b.size {
+		slices.SortStableFunc(b.queued, func(x, y entry) int { return cmp.Compare(x.key, y.key) })
+		cut := b.size
+		for cut > 0 && cut < len(b.queued) && b.queued[cut-1].key == b.queued[cut].key {
+			cut--
+		}
+		if cut == 0 {
+			cut = b.size // one key with more versions than a request takes
+		}
+		b.d.submit(b.queued[:cut])
+		b.queued = slices.Clone(b.queued[cut:])
+	}
+}
+
+func (b *batcher) flush() {
+	b.d.submit(b.queued)
+	b.queued = nil
+}
+
 // pass lists pages of a unit from a marker (its start, or where the pass before stopped) and
-// submits what it has not seen for deletion, returning how many entries it submitted and, when
-// it stopped at its page cap, where the listing goes on (next). An entry that the previous pass
+// queues what it has not seen for deletion, returning how many entries it queued and, when it
+// stopped at its page cap, where the listing goes on (next). An entry that the previous pass
 // already deleted but that is listed again is deleted again at most maxDeletes times, then
 // reported as a failure instead of being deleted forever. complete says the listing reached its
-// end; a pass that stalls returns neither.
+// end; a pass that stalls returns neither. A unit other than a walk sends what it queued at the
+// end of the pass: its next pass lists from the start again.
 //
 // The versions of one key are always deleted in the same request: on a truncated page the
 // entries of its last key wait for the next page. Deleting a key's newest version while another
 // request deletes an older one races on real servers (versitygw reports errors for either) and
 // would blur which version was current.
-func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, from marker) (submitted int, next marker, complete bool, err error) {
+func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, b *batcher, from marker) (submitted int, next marker, complete bool, err error) {
 	var held []entry // the last key's versions, waiting for the rest of them
-	// queued gathers the pages' entries into full DeleteObjects requests: a walk's pages hold a
-	// few keys of many folders each. A page's entries never split a key's versions, so whole
-	// pages are queued and sent before the next page would overflow a request.
-	var queued []entry
-	defer func() { d.submit(append(queued, held...)) }()
+	defer func() {
+		b.add(held)
+		if u.walk == nil {
+			b.flush()
+		}
+	}()
 	for range maxPagesPerPass {
 		if err := ctx.Err(); err != nil {
 			return submitted, marker{}, false, err
@@ -337,11 +370,7 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, from ma
 		if pg.truncated && l.versioned {
 			batch, held = holdLastKey(batch)
 		}
-		if len(queued)+len(batch) > d.opts.BatchSize {
-			d.submit(queued)
-			queued = nil
-		}
-		queued = append(queued, batch...)
+		b.add(batch)
 		if !pg.truncated || past {
 			return submitted, marker{}, true, nil
 		}

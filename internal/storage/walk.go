@@ -67,7 +67,8 @@ func within(m marker, prefix string) marker {
 }
 
 // jump is where the page after one that ended on last (a key no range holds) starts: just
-// before the next range, if that is further than last itself. ok is false when the listing
+// before the next range, if that is further than last itself (else just after last, skipping
+// the rest of its versions). ok is false when the listing
 // should go on from last (or is past every range).
 func (w *walk) jump(last string) (marker, bool) {
 	i, _ := slices.BinarySearch(w.starts, last)
@@ -79,6 +80,12 @@ func (w *walk) jump(last string) (marker, bool) {
 	}
 	if b := before(w.starts[i]); b > last {
 		return marker{key: b}, true
+	}
+	// The next range starts just after last (p/ after p.jpg): past the rest of last's versions,
+	// then. Nothing lies between last and last+" " but keys with a control character after last,
+	// which no range holds.
+	if c := last + " "; c < w.starts[i] {
+		return marker{key: c}, true
 	}
 	return marker{}, false
 }
