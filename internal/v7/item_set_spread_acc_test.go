@@ -32,7 +32,7 @@ func TestAccV7ItemSet_spreadDatasetDestroyAtS3Floor(t *testing.T) {
 		}
 		planted = append(planted,
 			fmt.Sprintf("v7/darwin/%s/scans/p%03d/data/img-0.jpg-x/a.png", st.base, f), // a longer name beside an owned folder
-			fmt.Sprintf("v7/darwin/%s/other/p%03d/data/img-0.jpg/a.png", st.base, f))  // the same name, a sibling source folder
+			fmt.Sprintf("v7/darwin/%s/other/p%03d/data/img-0.jpg/a.png", st.base, f))   // the same name, a sibling source folder
 	}
 	st.put(sources...)
 	neighbours := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain, planted...)
