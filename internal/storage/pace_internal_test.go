@@ -54,12 +54,24 @@ func TestKeyPacerIsFreeUntilSlowDownThenBacksOffAndProbes(t *testing.T) {
 	if r, want := p.Rate(), backOff*backOff*5000.0; math.Abs(r-want) > 1 {
 		t.Fatalf("a second back-off: %v, want %v", r, want)
 	}
-	// A quiet second probes upward.
-	before := p.Rate()
+	// Quiet answers climb back along the curve: concave to W_max (the pace that met the
+	// SlowDown), reached within about a second, then beyond it.
+	wMax := backOff * 5000.0
+	backed := now
+	now = backed.Add(200 * time.Millisecond)
+	p.observe(1000, now, nil)
+	if r := p.Rate(); r <= backOff*wMax || r >= wMax {
+		t.Fatalf("200 ms after the back-off: %v keys/s, want between %v and %v", r, backOff*wMax, wMax)
+	}
+	now = backed.Add(time.Duration(p.k * float64(time.Second)))
+	p.observe(1000, now, nil)
+	if r := p.Rate(); math.Abs(r-wMax) > 1 || p.k > 1 {
+		t.Fatalf("after K = %.2f s: %v keys/s, want W_max %v", p.k, r, wMax)
+	}
 	now = now.Add(time.Second)
 	p.observe(1000, now, nil)
-	if r, want := p.Rate(), before*(1+probeGain); math.Abs(r-want) > 1 {
-		t.Fatalf("after a quiet second: %v, want %v", r, want)
+	if r, want := p.Rate(), wMax+cubicKeys; math.Abs(r-want) > 1 {
+		t.Fatalf("a second past K: %v keys/s, want %v (probing beyond)", r, want)
 	}
 }
 

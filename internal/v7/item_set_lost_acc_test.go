@@ -238,7 +238,8 @@ func TestAccV7ItemSet_failedRemovalAdvisesApply(t *testing.T) {
 			{ // S3 refuses the folder's delete: V7's item is gone, the folder stays in the scope
 				PreConfig: func() {
 					removeSource(4)
-					acctest.AddFault(t, fmt.Sprintf(`{"platform":"s3","deny_delete_prefix":%q}`, st.metadata(4)))
+					// Every DeleteObjects refused, as a bucket policy would (both stores).
+					acctest.AddFault(t, `{"platform":"s3","status":403,"method":"POST"}`)
 				},
 				ConfigFile: cfg, ConfigVariables: st.vars(nil),
 				ExpectError: regexp.MustCompile(`(?s)` + wrapped("Removing the metadata folders of 1 items the configuration no longer holds") +

@@ -17,7 +17,7 @@ import (
 // images, a longer name beside an owned folder, and the same name under a sibling source
 // folder. terraform destroy, its plan included, sends at most 3·⌈objects/1000⌉ + 20 S3
 // requests (the old engine sent 5 a folder: over 10,000), leaves nothing owned and every
-// neighbour byte-identical. Then the same set again, killed in the middle of its destroy: one
+// neighbour byte-identical. Then a smaller spread set, killed in the middle of its destroy: one
 // more destroy finishes it.
 func TestAccV7ItemSet_spreadDatasetDestroyAtS3Floor(t *testing.T) {
 	const folders, perFolder = 400, 5
@@ -89,16 +89,42 @@ func TestAccV7ItemSet_spreadDatasetDestroyAtS3Floor(t *testing.T) {
 	}
 	check("after the destroy")
 
-	// The same set again; its destroy is killed while S3's deletes are slowed, once V7's items
-	// are gone.
-	w.MustRun("apply", "-auto-approve")
+	// A smaller spread set (100 items over 20 folders), its destroy killed while S3's deletes
+	// are slowed, once V7's items are gone: one more destroy finishes it.
+	killed := newSetTest(t, "setspreadkill")
+	var keys, kfolders []string
+	for f := range 20 {
+		for i := range perFolder {
+			key := fmt.Sprintf("%s/scans/p%03d/img-%d.jpg", killed.base, f, i)
+			keys = append(keys, key)
+			kfolders = append(kfolders, v7fake.MetadataFolder("v7/darwin", key, fmt.Sprintf("img-%d.jpg", i)))
+		}
+	}
+	killed.put(keys...)
+	kw := acctest.NewWorkdir(t, fmt.Sprintf(killSetTF, v7fake.StorageRW, killed.folder, killed.base+"/scans"))
+	kw.MustRun("apply", "-auto-approve")
+	kowned := func() int {
+		n := 0
+		for _, f := range kfolders {
+			n += killed.objectsUnder(f)
+		}
+		return n
+	}
 	acctest.AddFault(t, `{"platform":"s3","latency_ms":3000,"method":"POST"}`)
-	killMid(t, w, func() bool { items, err := st.items(); return err == nil && len(items) == 0 }, "destroy")
-	left := owned()
-	t.Logf("killed the destroy with %d of %d owned objects left", left, objects)
+	killMid(t, kw, func() bool { items, err := killed.items(); return err == nil && len(items) == 0 }, "destroy")
+	left := kowned()
+	t.Logf("killed the destroy with %d of %d owned objects left", left, len(keys)*v7fake.DerivedPerSlot)
 	if left == 0 {
 		t.Fatal("the destroy had finished before the kill: the test proves nothing")
 	}
-	w.MustRun("destroy", "-auto-approve")
-	check("after the destroy that finished the killed one")
+	kw.MustRun("destroy", "-auto-approve")
+	if n := kowned(); n != 0 {
+		t.Fatalf("%d owned objects left after the destroy that finished the killed one", n)
+	}
+	if out := kw.MustRun("state", "list"); strings.TrimSpace(out) != "" {
+		t.Fatalf("state still holds %q", out)
+	}
+	if err := neighbours.Intact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
