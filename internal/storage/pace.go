@@ -51,7 +51,7 @@ const (
 	// cubicKeys is CUBIC's C in keys a second per second cubed: back to a W_max of 20,000 keys
 	// a second (20 full requests) from the published 3,500 in 1.6 s, from a back-off of 0.9 in
 	// 0.8 s.
-	cubicKeys = 4 * maxBatch
+	cubicKeys = 2 * maxBatch
 	// minKeyRate is the slowest pace: one full batch every ten seconds.
 	minKeyRate = maxBatch / 10
 	// publishedPrefixRate is S3's published figure for deletes a second per prefix.

@@ -150,7 +150,7 @@ func BenchmarkTeardownThrottled(b *testing.B) {
 	}{{"100000-objects", 100000, false}, {"20000-versions-and-markers", 10000, true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			var took, floor time.Duration
-			slowDown := 0
+			slowDown, sent := 0, 0
 			for range b.N {
 				b.StopTimer()
 				// The same teardown without the limit, for the floor: the limit cannot make it faster.
@@ -163,15 +163,17 @@ func BenchmarkTeardownThrottled(b *testing.B) {
 				b.StopTimer()
 				took += t
 				// The limit imposes (DeleteObjects sent − the first second's worth) / the rate.
-				batches := 0
+				batches, refused := 0, 0
 				for _, r := range sb.Faults().Requests("s3") {
 					switch {
 					case r.Injected:
-						slowDown++
+						refused++
 					case r.Method == http.MethodPost:
 						batches++
 					}
 				}
+				slowDown += refused
+				sent += batches + refused
 				imposed := time.Duration(float64(max(batches-int(limit), 0)) / limit * float64(time.Second))
 				floor += max(imposed, unthrottled)
 				b.StartTimer()
@@ -180,6 +182,8 @@ func BenchmarkTeardownThrottled(b *testing.B) {
 			b.ReportMetric(floor.Seconds()/float64(b.N), "floor-s")
 			b.ReportMetric(took.Seconds()/floor.Seconds(), "ratio(≤1.3)")
 			b.ReportMetric(float64(slowDown)/float64(b.N), "SlowDown/op")
+			// Of the DeleteObjects sent (answered or refused), the share refused (goal ≤ 10 %).
+			b.ReportMetric(100*float64(slowDown)/float64(max(sent, 1)), "SlowDown-%(≤10)")
 		})
 	}
 }
