@@ -128,6 +128,87 @@ func BenchmarkTeardownS3Model(b *testing.B) {
 		b.ReportMetric(engineTime.Seconds()/loopTime.Seconds(), "latency-loop-ratio(≤0.35)")
 	})
 
+	// spread: a V7 item set's scope over many source folders (20,000 items, 5 a folder over
+	// 4,000 folders, 3 objects each: 60,000 objects, beside the folders' 20,000 source images), on
+	// the whole model. Its preview (capped as a destroy's) and teardown against the floor: the
+	// limit's objects / 3,500 s, or the sequential listing pages' round trips when more:
+	// spread-floor-ratio (the acceptance budget allows 3× for terraform's own work; the storage
+	// part should be near 1×), and the teardown's own, teardown-floor-ratio. Requests against the
+	// dense budget, 3·⌈objects/1000⌉ + 20.
+	b.Run("spread/20000-items-4000-folders", func(b *testing.B) {
+		const folders, perFolder = 4000, 5
+		var took, previewTook time.Duration
+		var peak float64
+		requests, previewRequests := 0, 0
+		var prefixes, owned, sources []string
+		for f := range folders {
+			for i := range perFolder {
+				p := fmt.Sprintf("spread/scans/p%04d/data/img-%d.jpg", f, i)
+				prefixes = append(prefixes, p)
+				owned = append(owned, p+"/uploads/u/thumbnails/000000000.jpg", p+"/sections/000000000.png", p+"/sections/000000001.png")
+				sources = append(sources, fmt.Sprintf("spread/scans/p%04d/img-%d.jpg", f, i))
+			}
+		}
+		countLog := func(b *testing.B) int {
+			b.Helper()
+			resp, err := http.Get(admin + "/requests?platform=s3")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer func() { _ = resp.Body.Close() }()
+			var log []sandbox.RequestRecord
+			if err := json.NewDecoder(resp.Body).Decode(&log); err != nil {
+				b.Fatal(err)
+			}
+			return len(log)
+		}
+		for range b.N {
+			b.StopTimer()
+			setModel(b, sandbox.S3Model{})
+			bucket := newBucket(b, srv, false, false)
+			put(b, srv.Client(), bucket, append(owned, sources...)...)
+			scope, err := storage.NewScope(bucket, prefixes...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			setModel(b, model)
+			clearLog(b)
+			b.StartTimer()
+			start := time.Now()
+			peak = max(peak, heapPeak(func() {
+				e := storage.New(through, storage.Options{})
+				// A destroy's preview counts up to 10,000 objects a scope (teardown.PreviewLimit).
+				if p, err := e.Count(ctx, scope, 10000); err != nil || !p.Capped {
+					b.Fatalf("preview %+v, %v", p, err)
+				}
+				previewRequests += countLog(b)
+				previewTook += time.Since(start)
+				if _, err := e.Delete(ctx, scope); err != nil {
+					b.Fatalf("the teardown failed (a rerun would be needed): %v", err)
+				}
+			}))
+			took += time.Since(start)
+			b.StopTimer()
+			requests += countLog(b)
+			setModel(b, sandbox.S3Model{})
+			if left := keys2(b, srv.Client(), bucket); left != len(sources) {
+				b.Fatalf("%d keys left, want the %d sources", left, len(sources))
+			}
+			b.StartTimer()
+		}
+		listed := len(owned) + len(sources)
+		floor := max(float64(len(owned))/model.KeysPerSecond, float64((listed+999)/1000+1)*model.Latency.Seconds())
+		b.ReportMetric(took.Seconds()/float64(b.N), "s")
+		b.ReportMetric(previewTook.Seconds()/float64(b.N), "preview-s")
+		b.ReportMetric(floor, "floor-s")
+		b.ReportMetric(took.Seconds()/float64(b.N)/floor, "spread-floor-ratio")
+		b.ReportMetric((took-previewTook).Seconds()/float64(b.N)/floor, "teardown-floor-ratio")
+		b.ReportMetric(float64(requests)/float64(b.N), "requests")
+		b.ReportMetric(float64(previewRequests)/float64(b.N), "preview-requests")
+		b.ReportMetric(float64(3*((len(owned)+999)/1000)+20), "budget-requests")
+		b.ReportMetric(peak, "peak-heap-MiB")
+	})
+
 	heaps := map[int]float64{}
 	for _, n := range []int{20000, 200000} {
 		b.Run(fmt.Sprintf("limit/%d", n), func(b *testing.B) {
