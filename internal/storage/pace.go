@@ -19,8 +19,8 @@ import (
 // until the first SlowDown. Then it paces at the published 3,500 keys a second, or at backOff
 // of what S3 had been accepting over the last deliveryWindow when that is more, and climbs back
 // along CUBIC's curve (RFC 9438, as the transport's platform pacer does): concave up to the rate
-// that met the SlowDown (W_max: the pace, or what S3 accepted when unpaced), reached in about a
-// second or two, then probing beyond it ever faster, so that a prefix S3 has split is used
+// that met the SlowDown (W_max: the pace, or what S3 accepted when unpaced), reached within
+// cubicReturn seconds from a back-off, then probing beyond it ever faster, so that a prefix S3 has split is used
 // again. Each SlowDown of a request sent after the last back-off backs off by backOff from the
 // pace and restarts the curve. After a back-off the next request waits a whole batch's
 // interval, which lets the prefix refill.
@@ -33,9 +33,8 @@ type keyPacer struct {
 	paced     bool
 	started   time.Time // the first attempt
 	backedOff time.Time
-	// The curve: W(t) = cubicKeys·(t − k)³ + wMax, t the time since backedOff.
-	wMax     float64
-	k        float64
+	// The curve: W(t) = c·(t − k)³ + wMax, t the time since backedOff.
+	wMax, c, k float64
 	accepted []acceptance // keys answered within the last deliveryWindow
 	now      func() time.Time
 }
@@ -48,10 +47,11 @@ type acceptance struct {
 const (
 	deliveryWindow = 2 * time.Second
 	backOff        = 0.9
-	// cubicKeys is CUBIC's C in keys a second per second cubed: back to a W_max of 20,000 keys
-	// a second (20 full requests) from the published 3,500 in 1.6 s, from a back-off of 0.9 in
-	// 0.8 s.
-	cubicKeys = 2 * maxBatch
+	// cubicReturn is how long the curve takes back to W_max after a back-off of backOff: CUBIC's
+	// C is (1 − backOff)·W_max / cubicReturn³ keys a second per second cubed, scaled to the rate
+	// (S3's prefixes take from 3,500 keys a second to many times that), so that a prefix near its
+	// limit meets a SlowDown every few seconds, whatever its rate.
+	cubicReturn = 4.0
 	// minKeyRate is the slowest pace: one full batch every ten seconds.
 	minKeyRate = maxBatch / 10
 	// publishedPrefixRate is S3's published figure for deletes a second per prefix.
@@ -105,7 +105,7 @@ func (p *keyPacer) observe(keys int, sent time.Time, err error) {
 		}
 		if p.paced {
 			t := now.Sub(p.backedOff).Seconds() - p.k
-			p.set(now, cubicKeys*t*t*t+p.wMax)
+			p.set(now, p.c*t*t*t+p.wMax)
 		}
 		return
 	}
@@ -118,11 +118,9 @@ func (p *keyPacer) observe(keys int, sent time.Time, err error) {
 	for _, a := range p.accepted {
 		delivered += a.keys
 	}
-	window := min(now.Sub(p.started), deliveryWindow).Seconds()
-	measured := 0.0
-	if window > 0 {
-		measured = float64(delivered) / window
-	}
+	// Over a second at least: a burst's few requests in a few milliseconds say nothing of a rate.
+	window := max(min(now.Sub(p.started), deliveryWindow), time.Second).Seconds()
+	measured := float64(delivered) / window
 	wMax := float64(p.lim.Limit())
 	r := wMax * backOff
 	if !p.paced {
@@ -134,7 +132,8 @@ func (p *keyPacer) observe(keys int, sent time.Time, err error) {
 	}
 	r = max(r, minKeyRate)
 	p.paced, p.backedOff = true, now
-	p.wMax, p.k = wMax, math.Cbrt(max(wMax-r, 0)/cubicKeys)
+	p.wMax, p.c = wMax, (1-backOff)*wMax/(cubicReturn*cubicReturn*cubicReturn)
+	p.k = math.Cbrt(max(wMax-r, 0) / p.c)
 	p.set(now, r)
 	// Spend what the bucket holds: the next request waits a batch's interval.
 	if tokens := int(p.lim.TokensAt(now)); tokens > 0 {

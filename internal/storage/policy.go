@@ -12,8 +12,9 @@ import (
 // resources, and condition keys for Amazon S3"):
 //
 //   - List: s3:ListBucket (ListObjectsV2) and s3:ListBucketVersions (ListObjectVersions), only
-//     for the list prefixes the engine sends (condition s3:prefix): p and p/… of each owned
-//     prefix, and the parent folder of a group of owned folders it lists once.
+//     for the list prefixes the engine sends (condition s3:prefix, StringLike): the folder each
+//     walk of owned prefixes lists and what lies under it, or the one owned prefix p and p/….
+//     A listing shows key names, not contents; the deletes stay on the owned keys alone.
 //   - Uploads: s3:ListBucketMultipartUploads on the bucket (the action takes no s3:prefix).
 //   - BucketSettings: s3:GetBucketVersioning, which tells the listing the bucket needs, and
 //     s3:GetBucketObjectLockConfiguration when the governance bypass is on.
@@ -52,15 +53,8 @@ func TeardownPolicy(scopes []Scope, bypass bool) PolicyDocument {
 		}
 		bucketARN := "arn:aws:s3:::" + s.Bucket
 		buckets.add(bucketARN)
-		for _, u := range s.units(IsDirectoryBucket(s.Bucket)) {
-			listPrefixes.add(iamVariables.Replace(u.prefix))
-		}
-		// Each owned prefix's own listings too (p, p/), even where the whole scope lists a
-		// parent once: a teardown of part of the scope (an item set's incremental removal, a
-		// destroy that keeps a folder another object uses, a resumed destroy) is not grouped the
-		// same way, and a refresh asks each folder on its own. They name nothing beyond the scope.
+		listPrefixes.add(s.listPatterns()...)
 		for _, p := range s.Prefixes {
-			listPrefixes.add(iamVariables.Replace(p), iamVariables.Replace(p+"/"))
 			objects.add(bucketARN+"/"+iamResource.Replace(p), bucketARN+"/"+iamResource.Replace(p)+"/*")
 		}
 	}
@@ -74,7 +68,7 @@ func TeardownPolicy(scopes []Scope, bypass bool) PolicyDocument {
 	}
 	doc.Statement = []PolicyStatement{
 		{Sid: "List", Effect: "Allow", Action: []string{"s3:ListBucket", "s3:ListBucketVersions"}, Resource: buckets.list,
-			Condition: map[string]map[string][]string{"StringEquals": {"s3:prefix": listPrefixes.list}}},
+			Condition: map[string]map[string][]string{"StringLike": {"s3:prefix": listPrefixes.list}}},
 		{Sid: "Uploads", Effect: "Allow", Action: []string{"s3:ListBucketMultipartUploads"}, Resource: buckets.list},
 		{Sid: "BucketSettings", Effect: "Allow", Action: settings, Resource: buckets.list},
 		{Sid: "Delete", Effect: "Allow", Action: []string{"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload"}, Resource: objects.list},
@@ -97,12 +91,9 @@ func (d PolicyDocument) JSON() string {
 // A key may hold the characters IAM reads as wildcards (* and ?) or as the start of a policy
 // variable ($): written as they are, "scan-*" would grant deletes on every neighbour that
 // starts with "scan-". IAM spells them literally as ${*}, ${?} and ${$} (IAM User Guide, "IAM
-// policy elements: Variables and tags", special characters), in an ARN and in a condition value
-// alike; StringEquals reads * and ? literally, so a condition needs only the $.
-var (
-	iamResource  = strings.NewReplacer("$", "${$}", "*", "${*}", "?", "${?}")
-	iamVariables = strings.NewReplacer("$", "${$}")
-)
+// policy elements: Variables and tags", special characters), in an ARN and in a StringLike
+// condition value alike.
+var iamResource = strings.NewReplacer("$", "${$}", "*", "${*}", "?", "${?}")
 
 // IAM's limits on a policy's size, in characters without whitespace ("IAM and AWS STS quotas"):
 // a managed policy, and all the inline policies of one role together.

@@ -108,7 +108,7 @@ var groupMin = GroupMin
 // units plans a scope's listings. A directory bucket lists by folders only and in no order, so
 // each prefix is a key and a folder there, and a parent of GroupMin or more owned folders is
 // listed once. Other buckets list in key order: the owned prefixes that share their first path
-// segment are one walk, one listing of that folder that jumps (StartAfter,
+// segment are one walk, one listing of their common folder (see walkFolder) that jumps (StartAfter,
 // KeyMarker) from owned range to owned range. Owned folders dense in their ancestor cost the
 // ancestor's pages; folders sparse among the customer's keys cost about a request each; and the
 // deletes of every folder of a walk share DeleteObjects requests of up to 1,000 keys.
@@ -130,9 +130,46 @@ func (s Scope) units(directory bool) []unit {
 	}
 	us := make([]unit, 0, len(order))
 	for _, g := range order {
-		us = append(us, walkUnit(g, groups[g]))
+		us = append(us, walkUnit(walkFolder(groups[g]), groups[g]))
 	}
 	return us
+}
+
+// walkFolder is what a walk of prefixes lists: the one prefix itself, or the longest folder
+// (up to a /) that holds them all. Any part of a scope is walked within the whole scope's
+// folder, so the listings of a teardown of part of it (a set's incremental removal, a destroy
+// that keeps a shared folder, a resumed destroy) stay inside what cleanup_iam_policy allows, and
+// inside a policy on a whole connection prefix.
+func walkFolder(prefixes []string) string {
+	if len(prefixes) == 1 {
+		return prefixes[0]
+	}
+	lcp := prefixes[0]
+	for _, p := range prefixes[1:] {
+		n := 0
+		for n < len(lcp) && n < len(p) && lcp[n] == p[n] {
+			n++
+		}
+		lcp = lcp[:n]
+	}
+	return lcp[:strings.LastIndex(lcp, "/")+1]
+}
+
+// listPatterns are the s3:prefix patterns (StringLike) that allow every listing a teardown of
+// the scope, or of any part of it, sends: for each walk, everything under its folder (or the
+// one prefix p: p and p/…), which also holds a directory bucket's folder listings and a
+// refresh's look at one prefix. IAM's special characters in a folder are spelled literally.
+func (s Scope) listPatterns() []string {
+	var out []string
+	for _, u := range s.units(false) {
+		f := iamResource.Replace(u.prefix)
+		if len(u.walk.owned) == 1 {
+			out = append(out, f, f+"/*")
+			continue
+		}
+		out = append(out, f+"*")
+	}
+	return out
 }
 
 // folderUnits are a directory bucket's listings.
