@@ -34,7 +34,7 @@ func PolicyAttribute() schema.StringAttribute {
 		MarkdownDescription: "The least IAM policy (JSON) this resource's destroy needs for its storage cleanup: listing only its owned " +
 			"prefixes, reading the bucket's versioning (and object lock, with the bypass), deleting objects and versions and aborting " +
 			"incomplete uploads under exactly its prefixes, and `s3:BypassGovernanceRetention` when the bypass is on. Empty when it owns " +
-			"no storage. It names each owned prefix (its keys and its listings), so beyond about 25 of them it is larger than IAM takes (6,144 characters in a managed " +
+			"no storage. It names each owned prefix, so beyond about 40 of them it is larger than IAM takes (6,144 characters in a managed " +
 			"policy, 10,240 in a role's inline policies): the plan or apply that makes such a policy warns, and a policy on a prefix " +
 			"holding them all serves instead. See the guide \"Permissions for teardown\"."}
 }
