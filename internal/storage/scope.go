@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -71,12 +72,34 @@ func (s Scope) Owns(key string) bool {
 	return false
 }
 
+// ShownPrefixes is how many of a scope's prefixes its String names: what a person reads grows
+// with the change, not with the scope.
+const ShownPrefixes = 10
+
+// String names the scope's first ShownPrefixes prefixes and counts the rest.
 func (s Scope) String() string {
-	parts := make([]string, len(s.Prefixes))
-	for i, p := range s.Prefixes {
+	n := min(len(s.Prefixes), ShownPrefixes)
+	parts := make([]string, n)
+	for i, p := range s.Prefixes[:n] {
 		parts[i] = fmt.Sprintf("s3://%s/%s", s.Bucket, p)
 	}
-	return strings.Join(parts, ", ")
+	out := strings.Join(parts, ", ")
+	if rest := len(s.Prefixes) - n; rest > 0 {
+		out += fmt.Sprintf(" and %d more (%d prefixes)", rest, len(s.Prefixes))
+	}
+	return out
+}
+
+// Key identifies the scope in a few bytes (its bucket and every prefix, hashed): what a record
+// of progress keeps instead of the scope itself.
+func (s Scope) Key() string {
+	h := sha256.New()
+	h.Write([]byte(s.Bucket))
+	for _, p := range s.Prefixes {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return fmt.Sprintf("s3://%s#%x", s.Bucket, h.Sum(nil)[:12])
 }
 
 func ownedBy(key, prefix string) bool {

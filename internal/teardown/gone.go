@@ -76,7 +76,7 @@ func Gone(ctx context.Context, data *providerdata.Data, t Teardown, private Priv
 		diags.AddWarning(fmt.Sprintf("%s is deleted, but storage it owns is left", capitalise(t.Object)),
 			fmt.Sprintf("%s Still left:\n  %s\n"+
 				"The resource stays in state with platform_deleted = true: terraform destroy removes what is left; "+
-				"terraform apply removes it and creates a new object.", why, strings.Join(lines, "\n  ")))
+				"terraform apply removes it and creates a new object.", why, strings.Join(SampleLines(lines, ShownLines), "\n  ")))
 		tflog.Info(ctx, "platform object gone, owned storage left", map[string]any{"object": t.Object, "left": lines})
 		return true, diags
 	}

@@ -73,6 +73,7 @@ func Preview(ctx context.Context, engine *storage.Engine, t Teardown, prog Progr
 	if t.PlatformPreview != "" {
 		action = "delete " + t.PlatformPreview
 	}
+	lines = SampleLines(lines, ShownLines)
 	detail := fmt.Sprintf("The destroy will %s, then remove:\n  %s", action, strings.Join(lines, "\n  "))
 	switch {
 	case platformGone:

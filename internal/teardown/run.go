@@ -81,7 +81,7 @@ func Run(ctx context.Context, engine *storage.Engine, t Teardown, prog Progress)
 				return prog, diags
 			}
 		}
-		prog.ScopesDone = append(prog.ScopesDone, s.scope.String())
+		prog.ScopesDone = append(prog.ScopesDone, s.scope.Key())
 	}
 	for l := range t.pendingLocal(prog) {
 		if err := l.Remove(); err != nil {

@@ -42,7 +42,7 @@ const privateKey = "teardown_progress"
 type Progress struct {
 	// PlatformDeleted says the platform part (Teardown.DeletePlatform) is done.
 	PlatformDeleted bool `json:"platform_deleted"`
-	// ScopesDone are the S3 scopes (as Scope.String) already emptied.
+	// ScopesDone are the S3 scopes (by Scope.Key) already emptied.
 	ScopesDone []string `json:"scopes_done,omitempty"`
 	// LocalDone are the local trees (as LocalTree.Path) already removed.
 	LocalDone []string `json:"local_done,omitempty"`
@@ -154,7 +154,7 @@ type scopeSplit struct {
 func (t Teardown) pending(ctx context.Context, prog Progress) iter.Seq[scopeSplit] {
 	return func(yield func(scopeSplit) bool) {
 		for _, scope := range t.Scopes {
-			if slices.Contains(prog.ScopesDone, scope.String()) {
+			if slices.Contains(prog.ScopesDone, scope.Key()) {
 				continue
 			}
 			s := scopeSplit{scope: scope, rest: scope}
@@ -193,21 +193,40 @@ func (t Teardown) pendingLocal(prog Progress) iter.Seq[LocalTree] {
 	}
 }
 
-// keptLines describes the prefixes a scope keeps for other users, sorted.
+// keptLines describes the prefixes a scope keeps for other users, sorted, each naming at most
+// three users.
 func (s scopeSplit) keptLines() []string {
 	lines := make([]string, 0, len(s.kept))
 	for p, users := range s.kept {
-		lines = append(lines, fmt.Sprintf("s3://%s/%s, still used by %s", s.scope.Bucket, p, strings.Join(users, ", ")))
+		lines = append(lines, fmt.Sprintf("s3://%s/%s, still used by %s", s.scope.Bucket, p, Sample(users, 3)))
 	}
 	slices.Sort(lines)
 	return lines
 }
 
-// keptWarning is the diagnostic for prefixes a destroy keeps (or will keep) for other users.
+// keptWarning is the diagnostic for prefixes a destroy keeps (or will keep) for other users:
+// the first ShownLines of them, and how many more.
 func keptWarning(object, verb string, lines []string) diag.Diagnostic {
-	return diag.NewWarningDiagnostic(fmt.Sprintf("%s %s storage other objects still use", capitalise(object), verb),
+	return diag.NewWarningDiagnostic(fmt.Sprintf("%s %s storage other objects still use (%d folders)", capitalise(object), verb, len(lines)),
 		fmt.Sprintf("These owned folders are shared with objects that are still live, so they stay whole:\n  %s\n"+
-			"Destroying the last object that uses a folder removes it.", strings.Join(lines, "\n  ")))
+			"Destroying the last object that uses a folder removes it.", strings.Join(SampleLines(lines, ShownLines), "\n  ")))
+}
+
+// ShownLines is how many lines of a list a message shows: what a person reads grows with the
+// change, not with the resource.
+const ShownLines = 10
+
+// SampleLines is the first n lines and, when there are more, a line that counts them.
+func SampleLines(lines []string, n int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	return append(slices.Clip(lines[:n]), fmt.Sprintf("… and %d more", len(lines)-n))
+}
+
+// Sample joins the first n items and counts the rest.
+func Sample(items []string, n int) string {
+	return strings.Join(SampleLines(items, n), ", ")
 }
 
 // Guard refuses a destroy of a protected resource before anything changes.

@@ -126,7 +126,7 @@ func TestPreviewWarnsWhatWillGo(t *testing.T) {
 			t.Errorf("preview lacks %q:\n%s", want, d)
 		}
 	}
-	resumed := teardown.Preview(context.Background(), engine, td, teardown.Progress{PlatformDeleted: true, ScopesDone: []string{td.Scopes[0].String()}})
+	resumed := teardown.Preview(context.Background(), engine, td, teardown.Progress{PlatformDeleted: true, ScopesDone: []string{td.Scopes[0].Key()}})
 	if d := resumed[0].Detail(); strings.Contains(d, "item-1") || !strings.Contains(d, "already deleted") {
 		t.Errorf("resumed preview:\n%s", d)
 	}
@@ -273,7 +273,7 @@ func TestGoneKeepsWhatStorageIsLeft(t *testing.T) {
 			}},
 			keep: true, warning: "V7 answered 500"},
 		{name: "a scope done by an earlier destroy", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "done"), InUse: noUse},
-			prog: &teardown.Progress{PlatformDeleted: true, ScopesDone: []string{scopes(t, bucket, "done")[0].String()}}},
+			prog: &teardown.Progress{PlatformDeleted: true, ScopesDone: []string{scopes(t, bucket, "done")[0].Key()}}},
 		{name: "a destroy that did not finish", td: teardown.Teardown{Object: "item x", Scopes: scopes(t, bucket, "done")},
 			prog: &teardown.Progress{PlatformDeleted: true}, keep: true, warning: "A destroy deleted the platform object and did not finish"},
 		{name: "local tree left", td: teardown.Teardown{Object: "item x", Local: []teardown.LocalTree{
