@@ -35,8 +35,8 @@ type keyPacer struct {
 	backedOff time.Time
 	// The curve: W(t) = c·(t − k)³ + wMax, t the time since backedOff.
 	wMax, c, k float64
-	accepted []acceptance // keys answered within the last deliveryWindow
-	now      func() time.Time
+	accepted   []acceptance // keys answered within the last deliveryWindow
+	now        func() time.Time
 }
 
 type acceptance struct {
