@@ -27,29 +27,30 @@ import (
 )
 
 type assetModel struct {
-	ID                 types.String      `tfsdk:"id"`
-	Name               types.String      `tfsdk:"name"`
-	Description        types.String      `tfsdk:"description"`
-	Mount              types.String      `tfsdk:"mount"`
-	Tags               types.Set         `tfsdk:"tags"`
-	CustomMetadata     types.Map         `tfsdk:"custom_metadata"`
-	Source             *sourceModel      `tfsdk:"source"`
-	Target             *targetModel      `tfsdk:"target"`
-	Archived           types.Bool        `tfsdk:"archived"`
-	Permissions        *permissionsModel `tfsdk:"permissions"`
-	StorageCleanup     *cleanupModel     `tfsdk:"storage_cleanup"`
-	DeletionProtection types.Bool        `tfsdk:"deletion_protection"`
-	State              types.String      `tfsdk:"state"`
-	Type               types.String      `tfsdk:"type"`
-	Size               types.Int64       `tfsdk:"size"`
-	Files              types.Int64       `tfsdk:"files"`
-	Created            types.Int64       `tfsdk:"created"`
-	SourceBucket       types.Object      `tfsdk:"source_bucket"`
-	CleanupScope       types.Object      `tfsdk:"cleanup_scope"`
-	PlatformDeleted    types.Bool        `tfsdk:"platform_deleted"`
-	Bypass             types.Bool        `tfsdk:"bypass_governance_retention"`
-	CleanupIAMPolicy   types.String      `tfsdk:"cleanup_iam_policy"`
-	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
+	ID                    types.String      `tfsdk:"id"`
+	Name                  types.String      `tfsdk:"name"`
+	Description           types.String      `tfsdk:"description"`
+	Mount                 types.String      `tfsdk:"mount"`
+	Tags                  types.Set         `tfsdk:"tags"`
+	CustomMetadata        types.Map         `tfsdk:"custom_metadata"`
+	Source                *sourceModel      `tfsdk:"source"`
+	Target                *targetModel      `tfsdk:"target"`
+	Archived              types.Bool        `tfsdk:"archived"`
+	Permissions           *permissionsModel `tfsdk:"permissions"`
+	StorageCleanup        *cleanupModel     `tfsdk:"storage_cleanup"`
+	DeletionProtection    types.Bool        `tfsdk:"deletion_protection"`
+	State                 types.String      `tfsdk:"state"`
+	Type                  types.String      `tfsdk:"type"`
+	Size                  types.Int64       `tfsdk:"size"`
+	Files                 types.Int64       `tfsdk:"files"`
+	Created               types.Int64       `tfsdk:"created"`
+	SourceBucket          types.Object      `tfsdk:"source_bucket"`
+	CleanupScope          types.Object      `tfsdk:"cleanup_scope"`
+	PlatformDeleted       types.Bool        `tfsdk:"platform_deleted"`
+	Bypass                types.Bool        `tfsdk:"bypass_governance_retention"`
+	CleanupIAMPolicy      types.String      `tfsdk:"cleanup_iam_policy"`
+	CleanupIAMPolicyExact types.Bool        `tfsdk:"cleanup_iam_policy_exact"`
+	Timeouts              timeouts.Value    `tfsdk:"timeouts"`
 }
 
 type sourceModel struct {
@@ -206,6 +207,7 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"deletion_protection":         teardown.DeletionProtection(),
 			"bypass_governance_retention": teardown.BypassAttribute(),
 			"cleanup_iam_policy":          teardown.PolicyAttribute(),
+			"cleanup_iam_policy_exact":    teardown.PolicyExactAttribute(),
 			"state":                       schema.StringAttribute{Computed: true, MarkdownDescription: "`draft`, `ready` or `failed`."},
 			"type":                        schema.StringAttribute{Computed: true, MarkdownDescription: "`dataset`, `result`, `combined` or `model`."},
 			"size":                        schema.Int64Attribute{Computed: true, MarkdownDescription: "Size in bytes."},

@@ -41,8 +41,150 @@ type PolicyStatement struct {
 }
 
 // TeardownPolicy is the least policy for deleting scopes (one bucket each), with or without
-// the governance bypass. It is empty when the scopes own nothing.
+// the governance bypass: exact, naming each owned prefix. It is empty when the scopes own
+// nothing.
 func TeardownPolicy(scopes []Scope, bypass bool) PolicyDocument {
+	return policyAt(scopes, bypass, exactKeys)
+}
+
+// FittingPolicy is TeardownPolicy while it fits in maxChars (IAM's count: characters other
+// than whitespace); beyond that, the first of ever wider forms that fits (exact is then false):
+//
+//  1. each folder that holds two or more owned prefixes: <folder>/* instead of its prefixes;
+//  2. those folders by their common layout: <ancestor>/*<suffix>/* (V7's name-keyed folders,
+//     <connection prefix>/<source folder>/data/<name>, make <ancestor>/*/data/*);
+//  3. each walk's folder: <folder>*.
+//
+// Each form allows deleting keys beside the owned ones (a customer's own file in a source
+// folder's data/ folder, say); the listings stay as they are. The last form is returned when
+// none fits.
+func FittingPolicy(scopes []Scope, bypass bool, maxChars int) (doc PolicyDocument, exact bool) {
+	for level := exactKeys; level <= byWalk; level++ {
+		// The estimate errs by a few percent: a form is built and counted when it may fit.
+		if level == byWalk || estimate(scopes, bypass, level) <= maxChars*5/4 {
+			doc = policyAt(scopes, bypass, level)
+			if level == byWalk || IAMSize(doc.JSON()) <= maxChars {
+				return doc, level == exactKeys
+			}
+		}
+	}
+	return doc, false
+}
+
+// The forms of the deletes' resources, from exact to widest.
+const (
+	exactKeys = iota
+	byFolder
+	byLayout
+	byWalk
+)
+
+// deleteResources are the object ARNs (before the bucket's) a form allows deletes on.
+func (s Scope) deleteResources(level int) []string {
+	var out []string
+	exact := func(p string) { out = append(out, iamResource.Replace(p), iamResource.Replace(p)+"/*") }
+	if level == exactKeys {
+		for _, p := range s.Prefixes {
+			exact(p)
+		}
+		return out
+	}
+	if level == byWalk {
+		for _, u := range s.units(false) {
+			if len(u.walk.owned) == 1 {
+				exact(u.prefix)
+			} else {
+				out = append(out, iamResource.Replace(u.prefix)+"*")
+			}
+		}
+		return out
+	}
+	// Folders holding two or more owned prefixes; a lone prefix stays exact.
+	children := map[string]int{}
+	for _, p := range s.Prefixes {
+		children[p[:max(strings.LastIndex(p, "/"), 0)]]++
+	}
+	var folders []string
+	named := map[string]bool{}
+	for _, p := range s.Prefixes {
+		dir := p[:max(strings.LastIndex(p, "/"), 0)]
+		switch {
+		case dir == "" || children[dir] < 2:
+			exact(p)
+		case !named[dir]:
+			folders = append(folders, dir)
+			named[dir] = true
+		}
+	}
+	if level == byFolder || len(folders) < 2 {
+		for _, f := range folders {
+			out = append(out, iamResource.Replace(f)+"/*")
+		}
+		return out
+	}
+	// The folders' common layout, per first-level folder: <ancestor>/*<suffix>/*.
+	groups := map[string][]string{}
+	var order []string
+	for _, f := range folders {
+		g := f[:strings.Index(f+"/", "/")]
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], f)
+	}
+	for _, g := range order {
+		fs := groups[g]
+		if len(fs) == 1 {
+			out = append(out, iamResource.Replace(fs[0])+"/*")
+			continue
+		}
+		out = append(out, layoutPattern(fs))
+	}
+	return out
+}
+
+// layoutPattern is one pattern for folders: their longest common folder, *, and the longest
+// common tail of whole segments (e.g. v7/darwin/scans/*/data/* for v7/darwin/scans/pNNN/data).
+func layoutPattern(folders []string) string {
+	ancestor := walkFolder(folders) // two or more folders: their longest common folder
+	tail := folders[0][len(ancestor):]
+	for _, f := range folders[1:] {
+		rest := f[len(ancestor):]
+		n := 0
+		for n < len(tail) && n < len(rest) && tail[len(tail)-1-n] == rest[len(rest)-1-n] {
+			n++
+		}
+		tail = tail[len(tail)-n:]
+	}
+	// Whole segments only, and never the whole of a folder's own part.
+	if i := strings.Index(tail, "/"); i >= 0 {
+		tail = tail[i:]
+	} else {
+		tail = ""
+	}
+	return iamResource.Replace(ancestor) + "*" + iamResource.Replace(tail) + "/*"
+}
+
+// estimate is a form's size without building it: its resources' lengths and a fixed part.
+func estimate(scopes []Scope, bypass bool, level int) int {
+	n := 700
+	for _, s := range scopes {
+		arn := len("arn:aws:s3:::"+s.Bucket) + 1 + 3
+		times := 1
+		if bypass {
+			times = 2
+		}
+		for _, r := range s.deleteResources(level) {
+			n += times * (arn + len(r))
+		}
+		for _, l := range s.listPatterns() {
+			n += len(l) + 3
+		}
+	}
+	return n
+}
+
+func policyAt(scopes []Scope, bypass bool, level int) PolicyDocument {
 	doc := PolicyDocument{Version: "2012-10-17"}
 	// Sets, not slices searched at each add: a V7 item set owns a prefix per item, and the
 	// policy of 100,000 of them took 42 s to build (quadratic), at every refresh.
@@ -54,8 +196,8 @@ func TeardownPolicy(scopes []Scope, bypass bool) PolicyDocument {
 		bucketARN := "arn:aws:s3:::" + s.Bucket
 		buckets.add(bucketARN)
 		listPrefixes.add(s.listPatterns()...)
-		for _, p := range s.Prefixes {
-			objects.add(bucketARN+"/"+iamResource.Replace(p), bucketARN+"/"+iamResource.Replace(p)+"/*")
+		for _, r := range s.deleteResources(level) {
+			objects.add(bucketARN + "/" + r)
 		}
 	}
 	if len(buckets.list) == 0 {

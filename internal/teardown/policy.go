@@ -31,12 +31,21 @@ func BypassAttribute() schema.BoolAttribute {
 // PolicyAttribute is cleanup_iam_policy.
 func PolicyAttribute() schema.StringAttribute {
 	return schema.StringAttribute{Computed: true,
-		MarkdownDescription: "The least IAM policy (JSON) this resource's destroy needs for its storage cleanup: listing only its owned " +
-			"prefixes, reading the bucket's versioning (and object lock, with the bypass), deleting objects and versions and aborting " +
-			"incomplete uploads under exactly its prefixes, and `s3:BypassGovernanceRetention` when the bypass is on. Empty when it owns " +
-			"no storage. It names each owned prefix, so beyond about 40 of them it is larger than IAM takes (6,144 characters in a managed " +
-			"policy, 10,240 in a role's inline policies): the plan or apply that makes such a policy warns, and a policy on a prefix " +
-			"holding them all serves instead. See the guide \"Permissions for teardown\"."}
+		MarkdownDescription: "The least IAM policy (JSON) this resource's destroy needs for its storage cleanup: listing within the folder " +
+			"that holds its owned prefixes, reading the bucket's versioning (and object lock, with the bypass), deleting objects and versions " +
+			"and aborting incomplete uploads under exactly its prefixes, and `s3:BypassGovernanceRetention` when the bypass is on. Empty when " +
+			"it owns no storage. It names each owned prefix while that fits in IAM's 6,144 characters (a managed policy; " +
+			"`cleanup_iam_policy_exact` is then `true`); beyond that it names the folders that hold them, or their common layout " +
+			"(`<ancestor>/*/data/*` for V7's name-keyed folders), which also allows deleting other keys there. See the guide \"Permissions " +
+			"for teardown\"."}
+}
+
+// PolicyExactAttribute is cleanup_iam_policy_exact.
+func PolicyExactAttribute() schema.BoolAttribute {
+	return schema.BoolAttribute{Computed: true,
+		MarkdownDescription: "Whether `cleanup_iam_policy` names exactly the owned prefixes (`true`), or, being too large for IAM that way, " +
+			"the folders that hold them or their common layout (`false`): a compact form that also allows deleting keys beside the owned " +
+			"ones in those folders (a customer's own file in a source folder's `data/` folder, say). Listings are the same in both forms."}
 }
 
 // Bypass resolves bypass_governance_retention: the resource's value, else the provider's.
@@ -68,9 +77,11 @@ func PlanPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, 
 	resp.Diagnostics.Append(SetPolicy(ctx, data, scopeAttr, &resp.Plan)...)
 }
 
-// SetPolicy writes cleanup_iam_policy into a state (or plan) from its owned-storage attribute
-// scopeAttr and its bypass_governance_retention. A new value larger than IAM takes is written
-// with a warning: once, in the plan or the apply (or import) that changes it.
+// SetPolicy writes cleanup_iam_policy and cleanup_iam_policy_exact into a state (or plan) from
+// its owned-storage attribute scopeAttr and its bypass_governance_retention: the exact policy
+// while it fits in a managed policy, else the first compact form that does. A new value that
+// even the widest form cannot fit is written with a warning: once, in the plan or the apply (or
+// import) that changes it.
 func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s attributes) diag.Diagnostics {
 	var scope types.Object
 	var bypass types.Bool
@@ -79,7 +90,7 @@ func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s
 	if diags.HasError() {
 		return diags
 	}
-	value := types.StringUnknown()
+	value, exact := types.StringUnknown(), types.BoolUnknown()
 	prefixes := 0
 	if !scope.IsUnknown() {
 		scopes, err := ScopesFrom(ctx, scopeAttr, scope)
@@ -90,20 +101,25 @@ func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s
 		for _, sc := range scopes {
 			prefixes += len(sc.Prefixes)
 		}
-		value = types.StringValue(storage.TeardownPolicy(scopes, Bypass(data, bypass)).JSON())
+		doc, isExact := storage.FittingPolicy(scopes, Bypass(data, bypass), storage.IAMManagedPolicyMaxChars)
+		value, exact = types.StringValue(doc.JSON()), types.BoolValue(isExact)
 	}
 	// A write walks the whole object: skip it when the value is already there (every refresh
 	// and plan of an unchanged resource).
 	var current types.String
-	if d := s.GetAttribute(ctx, path.Root("cleanup_iam_policy"), &current); !d.HasError() && current.Equal(value) {
+	var currentExact types.Bool
+	d := s.GetAttribute(ctx, path.Root("cleanup_iam_policy"), &current)
+	d.Append(s.GetAttribute(ctx, path.Root("cleanup_iam_policy_exact"), &currentExact)...)
+	if !d.HasError() && current.Equal(value) && currentExact.Equal(exact) {
 		return diags
 	}
-	if size := storage.IAMSize(value.ValueString()); size > storage.IAMManagedPolicyMaxChars {
+	if size := storage.IAMSize(value.ValueString()); size > storage.IAMManagedPolicyMaxChars && !current.Equal(value) {
 		diags.AddAttributeWarning(path.Root("cleanup_iam_policy"), "cleanup_iam_policy is larger than IAM takes",
-			fmt.Sprintf("The least policy for this teardown names each of its %d owned prefixes and is %d characters without "+
-				"whitespace; IAM takes at most %d in a managed policy and %d in all of a role's inline policies together. "+
-				"Attach a policy on a prefix that holds them all instead, as the guide \"Permissions for teardown\" shows for a "+
-				"whole connection prefix.", prefixes, size, storage.IAMManagedPolicyMaxChars, storage.IAMRoleInlineMaxChars))
+			fmt.Sprintf("The policy for this teardown of %d owned prefixes is %d characters without whitespace even in its most compact "+
+				"form (one pattern per first-level folder); IAM takes at most %d in a managed policy and %d in all of a role's inline "+
+				"policies together. Attach a policy on a prefix that holds them all instead, as the guide \"Permissions for teardown\" "+
+				"shows for a whole connection prefix.", prefixes, size, storage.IAMManagedPolicyMaxChars, storage.IAMRoleInlineMaxChars))
 	}
-	return append(diags, s.SetAttribute(ctx, path.Root("cleanup_iam_policy"), value)...)
+	diags.Append(s.SetAttribute(ctx, path.Root("cleanup_iam_policy"), value)...)
+	return append(diags, s.SetAttribute(ctx, path.Root("cleanup_iam_policy_exact"), exact)...)
 }

@@ -49,6 +49,7 @@ type itemModel struct {
 	PlatformDeleted       types.Bool     `tfsdk:"platform_deleted"`
 	Bypass                types.Bool     `tfsdk:"bypass_governance_retention"`
 	CleanupIAMPolicy      types.String   `tfsdk:"cleanup_iam_policy"`
+	CleanupIAMPolicyExact types.Bool     `tfsdk:"cleanup_iam_policy_exact"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -184,6 +185,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"deletion_protection":         teardown.DeletionProtection(),
 			"bypass_governance_retention": teardown.BypassAttribute(),
 			"cleanup_iam_policy":          teardown.PolicyAttribute(),
+			"cleanup_iam_policy_exact":    teardown.PolicyExactAttribute(),
 			"dataset_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "Numeric id of the dataset.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"processing_status": schema.StringAttribute{Computed: true, MarkdownDescription: "V7's processing status (`processing`, `complete`, `error`, …) at the last read."},

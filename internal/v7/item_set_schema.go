@@ -27,25 +27,26 @@ import (
 )
 
 type itemSetModel struct {
-	ID                 types.String    `tfsdk:"id"`
-	TeamSlug           types.String    `tfsdk:"team_slug"`
-	DatasetSlug        types.String    `tfsdk:"dataset_slug"`
-	StorageSlug        types.String    `tfsdk:"storage_slug"`
-	Path               types.String    `tfsdk:"path"`
-	Source             *setSourceModel `tfsdk:"source"`
-	Items              types.Map       `tfsdk:"items"`
-	MetadataLayout     types.String    `tfsdk:"metadata_layout"`
-	AdoptExisting      types.Bool      `tfsdk:"adopt_existing"`
-	DeletionProtection types.Bool      `tfsdk:"deletion_protection"`
-	DatasetID          types.Int64     `tfsdk:"dataset_id"`
-	ItemCount          types.Int64     `tfsdk:"item_count"`
-	Registered         types.Map       `tfsdk:"registered"`
-	StoragePrefix      types.String    `tfsdk:"storage_prefix"`
-	MetadataScope      types.Object    `tfsdk:"metadata_scope"`
-	PlatformDeleted    types.Bool      `tfsdk:"platform_deleted"`
-	Bypass             types.Bool      `tfsdk:"bypass_governance_retention"`
-	CleanupIAMPolicy   types.String    `tfsdk:"cleanup_iam_policy"`
-	Timeouts           timeouts.Value  `tfsdk:"timeouts"`
+	ID                    types.String    `tfsdk:"id"`
+	TeamSlug              types.String    `tfsdk:"team_slug"`
+	DatasetSlug           types.String    `tfsdk:"dataset_slug"`
+	StorageSlug           types.String    `tfsdk:"storage_slug"`
+	Path                  types.String    `tfsdk:"path"`
+	Source                *setSourceModel `tfsdk:"source"`
+	Items                 types.Map       `tfsdk:"items"`
+	MetadataLayout        types.String    `tfsdk:"metadata_layout"`
+	AdoptExisting         types.Bool      `tfsdk:"adopt_existing"`
+	DeletionProtection    types.Bool      `tfsdk:"deletion_protection"`
+	DatasetID             types.Int64     `tfsdk:"dataset_id"`
+	ItemCount             types.Int64     `tfsdk:"item_count"`
+	Registered            types.Map       `tfsdk:"registered"`
+	StoragePrefix         types.String    `tfsdk:"storage_prefix"`
+	MetadataScope         types.Object    `tfsdk:"metadata_scope"`
+	PlatformDeleted       types.Bool      `tfsdk:"platform_deleted"`
+	Bypass                types.Bool      `tfsdk:"bypass_governance_retention"`
+	CleanupIAMPolicy      types.String    `tfsdk:"cleanup_iam_policy"`
+	CleanupIAMPolicyExact types.Bool      `tfsdk:"cleanup_iam_policy_exact"`
+	Timeouts              timeouts.Value  `tfsdk:"timeouts"`
 }
 
 type setSourceModel struct {
@@ -128,6 +129,7 @@ func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"deletion_protection":         teardown.DeletionProtection(),
 			"bypass_governance_retention": teardown.BypassAttribute(),
 			"cleanup_iam_policy":          teardown.PolicyAttribute(),
+			"cleanup_iam_policy_exact":    teardown.PolicyExactAttribute(),
 			"dataset_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "Numeric id of the dataset.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"item_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "How many items the set holds in V7, at the last read or apply.",

@@ -193,22 +193,23 @@ func NewOrphanedMetadataCleanupResource() resource.Resource {
 type orphanCleanupResource struct{ orphanSearch }
 
 type orphanCleanupModel struct {
-	ID                 types.String   `tfsdk:"id"`
-	TeamSlug           types.String   `tfsdk:"team_slug"`
-	StorageSlug        types.String   `tfsdk:"storage_slug"`
-	SourceFolder       types.String   `tfsdk:"source_folder"`
-	OlderThan          types.String   `tfsdk:"older_than"`
-	IncludeUnconfirmed types.Bool     `tfsdk:"include_unconfirmed"`
-	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
-	StoragePrefix      types.String   `tfsdk:"storage_prefix"`
-	MetadataScope      types.Object   `tfsdk:"metadata_scope"`
-	FolderCount        types.Int64    `tfsdk:"folder_count"`
-	ObjectCount        types.Int64    `tfsdk:"object_count"`
-	Bytes              types.Int64    `tfsdk:"bytes"`
-	PlatformDeleted    types.Bool     `tfsdk:"platform_deleted"`
-	Bypass             types.Bool     `tfsdk:"bypass_governance_retention"`
-	CleanupIAMPolicy   types.String   `tfsdk:"cleanup_iam_policy"`
-	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+	ID                    types.String   `tfsdk:"id"`
+	TeamSlug              types.String   `tfsdk:"team_slug"`
+	StorageSlug           types.String   `tfsdk:"storage_slug"`
+	SourceFolder          types.String   `tfsdk:"source_folder"`
+	OlderThan             types.String   `tfsdk:"older_than"`
+	IncludeUnconfirmed    types.Bool     `tfsdk:"include_unconfirmed"`
+	DeletionProtection    types.Bool     `tfsdk:"deletion_protection"`
+	StoragePrefix         types.String   `tfsdk:"storage_prefix"`
+	MetadataScope         types.Object   `tfsdk:"metadata_scope"`
+	FolderCount           types.Int64    `tfsdk:"folder_count"`
+	ObjectCount           types.Int64    `tfsdk:"object_count"`
+	Bytes                 types.Int64    `tfsdk:"bytes"`
+	PlatformDeleted       types.Bool     `tfsdk:"platform_deleted"`
+	Bypass                types.Bool     `tfsdk:"bypass_governance_retention"`
+	CleanupIAMPolicy      types.String   `tfsdk:"cleanup_iam_policy"`
+	CleanupIAMPolicyExact types.Bool     `tfsdk:"cleanup_iam_policy_exact"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *orphanCleanupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -247,6 +248,7 @@ func (r *orphanCleanupResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"deletion_protection":         teardown.DeletionProtection(),
 			"bypass_governance_retention": teardown.BypassAttribute(),
 			"cleanup_iam_policy":          teardown.PolicyAttribute(),
+			"cleanup_iam_policy_exact":    teardown.PolicyExactAttribute(),
 			"storage_prefix": schema.StringAttribute{Computed: true, MarkdownDescription: "The connection's prefix at create.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"metadata_scope": schema.SingleNestedAttribute{Computed: true,
