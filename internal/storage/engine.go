@@ -261,13 +261,13 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 		if submitted == 0 {
 			return nil
 		}
-		if complete && !l.versioned && u.children == nil && (u.walk == nil || d.led.quiet()) {
-			// Current objects listed to the end were all seen: the first page is enough to
-			// check that the deletes took (a server that answers done and deletes nothing shows
-			// its first owned key again); S3 lists what it wrote. A walk checks so only when
-			// every delete answered done: a sweep again would list the customer's keys between
-			// its ranges once more. A version listing always gets a full sweep again, because
-			// deleting a newest version can make a server list an older one anew.
+		if complete && !l.versioned && u.children == nil && u.walk == nil {
+			// Current objects listed to the end were all seen: one key is enough to check that
+			// the deletes took (a server that answers done and deletes nothing shows it again).
+			// A walk gets a full sweep again, which lists only its ranges (and the keys a page
+			// reaches past them): its first page says nothing of its last range. So does a
+			// version listing, because deleting a newest version can make a server list an
+			// older one anew.
 			left, err := l.anyLeft(ctx, u)
 			if err != nil {
 				return err

@@ -204,13 +204,6 @@ func (l *ledger) settle(nothingLeft bool) {
 	}
 }
 
-// quiet says no delete failed and none waits for another try.
-func (l *ledger) quiet() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.order) == 0 && len(l.transient) == 0
-}
-
 // close returns the counts and the joined per-key errors, the first maxNamedErrors by name.
 func (l *ledger) close() (Result, error) {
 	l.mu.Lock()

@@ -170,12 +170,9 @@ func (l lister) listVersions(ctx context.Context, u unit, from marker) (page, er
 	return p, nil
 }
 
-// anyLeft lists a single entry (a walk: its first page) to tell whether the unit still holds
-// anything.
+// anyLeft lists a single entry to tell whether the unit still holds anything.
 func (l lister) anyLeft(ctx context.Context, u unit) (bool, error) {
-	if u.walk == nil {
-		l.pageSize = 1
-	}
+	l.pageSize = 1
 	pg, err := l.list(ctx, u, marker{})
 	if err != nil {
 		return false, err
