@@ -46,12 +46,13 @@ type packedRecord struct {
 // loadRecord fills m's in-memory items and scope from private state (empty when none was
 // recorded: a set from before the record, or a plan of a create).
 func loadRecord(ctx context.Context, p teardown.Private, m *itemSetModel) diag.Diagnostics {
-	m.Registered, m.Owned = map[string]string{}, storage.Scope{}
+	m.Registered, m.Owned, m.Recorded = map[string]string{}, storage.Scope{}, false
 	var packed packedRecord
 	diags := teardown.LoadKey(ctx, p, setRecordKey, &packed)
 	if diags.HasError() || len(packed.Gzip) == 0 {
 		return diags
 	}
+	m.Recorded = true
 	var rec setRecord
 	zr, err := gzip.NewReader(bytes.NewReader(packed.Gzip))
 	if err == nil {

@@ -51,6 +51,8 @@ type itemSetModel struct {
 	// destroy removes) live in private state (item_set_private.go), never in a plan.
 	Registered map[string]string `tfsdk:"-"`
 	Owned      storage.Scope     `tfsdk:"-"`
+	// Recorded says private state held the record (a set of an earlier build has none).
+	Recorded bool `tfsdk:"-"`
 }
 
 type setSourceModel struct {
