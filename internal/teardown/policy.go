@@ -90,14 +90,25 @@ func SetPolicy(ctx context.Context, data *providerdata.Data, scopeAttr string, s
 	if diags.HasError() {
 		return diags
 	}
-	value, exact := types.StringUnknown(), types.BoolUnknown()
-	prefixes := 0
+	var scopes []storage.Scope
 	if !scope.IsUnknown() {
-		scopes, err := ScopesFrom(ctx, scopeAttr, scope)
-		if err != nil {
+		var err error
+		if scopes, err = ScopesFrom(ctx, scopeAttr, scope); err != nil {
 			diags.AddError("Invalid "+scopeAttr, err.Error())
 			return diags
 		}
+	}
+	return append(diags, SetPolicyOf(ctx, data, scopes, !scope.IsUnknown(), bypass, s)...)
+}
+
+// SetPolicyOf is SetPolicy for a resource that keeps its scopes elsewhere than in an attribute
+// (a V7 item set, in private state): known says the scopes are, bypass is the resource's
+// bypass_governance_retention.
+func SetPolicyOf(ctx context.Context, data *providerdata.Data, scopes []storage.Scope, known bool, bypass types.Bool, s attributes) diag.Diagnostics {
+	var diags diag.Diagnostics
+	value, exact := types.StringUnknown(), types.BoolUnknown()
+	prefixes := 0
+	if known {
 		for _, sc := range scopes {
 			prefixes += len(sc.Prefixes)
 		}

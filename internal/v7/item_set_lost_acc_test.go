@@ -68,21 +68,6 @@ func (st *setTest) upload(name string) string {
 	return answer.Items[0].ID
 }
 
-// registeredIDs are the item ids the set's state holds.
-func registeredIDs(s *terraform.State) (map[string]string, error) {
-	rs := s.RootModule().Resources[setAddr]
-	if rs == nil {
-		return nil, fmt.Errorf("%s not in state", setAddr)
-	}
-	out := map[string]string{}
-	for k, v := range rs.Primary.Attributes {
-		if p, ok := strings.CutPrefix(k, "registered."); ok && p != "%" {
-			out[p] = v
-		}
-	}
-	return out, nil
-}
-
 // An item uploaded to V7 (no storage keys in V7's answer) sits, outside Terraform, at the
 // place a new source key maps to, and the answer of the update's registration is lost after
 // V7 acted. The recovery must not take the uploaded item for the batch's: V7 had it there all
@@ -120,22 +105,12 @@ func TestAccV7ItemSet_lostAnswerInUpdateNeverAdoptsForeignUpload(t *testing.T) {
 				// img-0010.jpg stays wanted and blocked: the plan after the apply tries it again.
 				ExpectNonEmptyPlan: true,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					func(s *terraform.State) error {
+					func(*terraform.State) error {
 						acctest.ClearFaults(t)
-						reg, err := registeredIDs(s)
-						if err != nil {
-							return err
-						}
-						for p, id := range reg {
-							if id == foreign || p == foreignPlace {
-								return fmt.Errorf("the set adopted the uploaded item %s at %s after a lost answer", foreign, p)
-							}
-						}
-						if len(reg) != 8 {
-							return fmt.Errorf("the set holds %d items, want the 5 first and the 3 new ones", len(reg))
-						}
 						return nil
 					},
+					// 5 and the 3 new ones; the uploaded item adopted made it 9 (the set's items are
+					// in private state: the count, and the destroy below that keeps the item, tell).
 					resource.TestCheckResourceAttr(setAddr, "item_count", "8"),
 					func(*terraform.State) error {
 						items, err := st.items()
@@ -253,7 +228,8 @@ func TestAccV7ItemSet_failedRemovalAdvisesApply(t *testing.T) {
 					resource.TestCheckResourceAttr(setAddr, "item_count", "4"),
 					resource.TestCheckResourceAttr(setAddr, "platform_deleted", "false"),
 					st.checkItems(4),
-					resource.TestCheckTypeSetElemAttr(setAddr, "metadata_scope.prefixes.*", st.metadata(4)),
+					// The 4 items' folders and the one whose cleanup failed.
+					resource.TestCheckResourceAttr(setAddr, "metadata_scope.prefix_count", "5"),
 				),
 			},
 			{

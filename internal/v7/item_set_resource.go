@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -389,37 +390,28 @@ func sample(list []string, n int) string {
 	return strings.Join(list[:n], ", ") + fmt.Sprintf(" and %d more", len(list)-n)
 }
 
-// registeredOf reads the state's registered map.
-func registeredOf(ctx context.Context, m itemSetModel) map[string]string {
-	out := map[string]string{}
-	if !m.Registered.IsNull() && !m.Registered.IsUnknown() {
-		m.Registered.ElementsAs(ctx, &out, false)
-	}
-	return out
-}
-
 func (r *itemSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil {
 		return
 	}
-	defer teardown.PlanPolicy(ctx, r.data, "metadata_scope", resp)
+	defer r.planPolicy(ctx, req, resp)
 	if _, diags := r.data.Require(providerdata.V7, r.typeName); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
 	}
-	if teardown.ModifyPlan(ctx, r.data, r.teardownOf, req, resp) || req.State.Raw.IsNull() {
+	if teardown.ModifyPlan(ctx, r.data, r.teardownFrom(req.Private), req, resp) || req.State.Raw.IsNull() {
 		return
 	}
 	var state, plan itemSetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(loadRecord(ctx, req.Private, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	changing := func() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("registered"), types.MapUnknown(types.StringType))...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("item_count"), types.Int64Unknown())...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("metadata_scope"), types.ObjectUnknown(teardown.ScopeAttrTypes))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("metadata_scope"), types.ObjectUnknown(scopeSummaryTypes))...)
 	}
 	if plan.Source == nil && plan.Items.IsUnknown() {
 		changing() // the items are known only at apply
@@ -433,7 +425,7 @@ func (r *itemSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	have := registeredOf(ctx, state)
+	have := registeredOf(state)
 	add, remove := 0, 0
 	for p := range want {
 		if _, ok := have[p]; !ok {
@@ -494,8 +486,9 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 		adopted[p] = it
 	}
 	r.apply(ctx, &m, e, want, adopted, placeIDs(existing), nil, &resp.Diagnostics)
+	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
+	resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
 }
 
 // apply brings the set to want: members missing from have are registered (or adopted from
@@ -509,8 +502,8 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 	have := map[string]string{}
 	var scope []string
 	if prior != nil {
-		have = registeredOf(ctx, *prior)
-		scope = scopeOf(ctx, prior.MetadataScope).Prefixes
+		have = registeredOf(*prior)
+		scope = slices.Clone(prior.Owned.Prefixes)
 	}
 	for p, it := range existing { // the set's own items (and, at create, what it adopts)
 		if _, ok := want[p]; ok || prior == nil {
@@ -543,14 +536,14 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 	}
 	scope = append(scope, prefixes...)
 	record := func() {
-		m.Registered, _ = types.MapValueFrom(ctx, types.StringType, have)
+		m.Registered = maps.Clone(have)
 		m.ItemCount = types.Int64Value(int64(len(have)))
-		if len(scope) == 0 {
-			m.MetadataScope = teardown.ScopeValue(ctx, e.conn.Bucket, nil)
-			return
+		m.Owned = storage.Scope{Bucket: e.conn.Bucket}
+		if len(scope) > 0 {
+			s, _ := storage.NewScope(e.conn.Bucket, scope...)
+			m.Owned.Prefixes = s.Prefixes
 		}
-		s, _ := storage.NewScope(e.conn.Bucket, scope...)
-		m.MetadataScope = teardown.ScopeValue(ctx, e.conn.Bucket, s.Prefixes)
+		m.MetadataScope = scopeSummary(m.Owned)
 	}
 	defer record()
 	if len(reg.blocked) > 0 {
@@ -662,6 +655,7 @@ func removalFailed(m itemSetModel, n int, prog teardown.Progress, d diag.Diagnos
 func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m itemSetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(loadRecord(ctx, req.Private, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -678,10 +672,18 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.Append(diagnostics.Error("Reading the "+setObject(m)+" failed", err, ""))
 		return
 	}
-	have := registeredOf(ctx, m)
+	have := registeredOf(m)
 	ids := map[string]bool{}
 	for _, id := range have {
 		ids[id] = true
+	}
+	if !m.Recorded && m.ItemCount.ValueInt64() > 0 {
+		// A set of an earlier build, whose items were attributes: it owns its folder, so what
+		// is there is its, and its folders are computed again from the items' files.
+		resp.Diagnostics.Append(r.migrate(ctx, c, team, &m, items, ids)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	live := map[string]string{}
 	var foreign int
@@ -700,16 +702,47 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 			"The set owns its folder, but these items were registered by something else. The set leaves them alone; an item at one of "+
 				"the set's places with the set's files is adopted at the next apply.")
 	}
-	m.Registered, _ = types.MapValueFrom(ctx, types.StringType, live)
-	m.ItemCount = types.Int64Value(int64(len(live)))
+	m.Registered = live
+	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
+	resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
+}
+
+// migrate records a set of an earlier build: every item in its folder is its, and its owned
+// folders are those V7 writes for them (from their files, as V7's answer shows them).
+func (r *itemSetResource) migrate(ctx context.Context, c *Client, team string, m *itemSetModel, items map[string]Item, ids map[string]bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	_, conn, err := resolve(ctx, c, team, m.DatasetSlug.ValueString(), m.StorageSlug.ValueString())
+	if err != nil {
+		diags.Append(diagnostics.Error("Recording the items of the "+setObject(*m)+" failed", err, "Nothing changed; the next refresh tries again."))
+		return diags
+	}
+	var members []SetMember
+	for _, it := range items {
+		ids[it.ID] = true
+		members = append(members, memberOf(it))
+	}
+	prefixes, err := nameFolderPrefixes(conn, m.MetadataLayout.ValueString(), members)
+	if err != nil {
+		diags.AddError("Cannot compute the metadata folders of the "+setObject(*m), err.Error())
+		return diags
+	}
+	m.Owned = storage.Scope{Bucket: conn.Bucket}
+	if len(prefixes) > 0 {
+		s, _ := storage.NewScope(conn.Bucket, prefixes...)
+		m.Owned.Prefixes = s.Prefixes
+	}
+	diags.AddWarning("Recorded the "+setObject(*m)+" in private state",
+		fmt.Sprintf("This set was created by an earlier build, which kept its items in attributes. It owns its folder: the %d items "+
+			"there are recorded as its, with their %d metadata folders, and plans show counts from now on.", len(items), len(m.Owned.Prefixes)))
+	return diags
 }
 
 func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state itemSetModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(loadRecord(ctx, req.Private, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -718,7 +751,7 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	plan.ID, plan.TeamSlug, plan.DatasetID, plan.StoragePrefix = state.ID, state.TeamSlug, state.DatasetID, state.StoragePrefix
-	plan.Registered, plan.ItemCount, plan.MetadataScope = state.Registered, state.ItemCount, state.MetadataScope
+	plan.Registered, plan.Owned, plan.ItemCount, plan.MetadataScope = state.Registered, state.Owned, state.ItemCount, state.MetadataScope
 	e, want, existing, diags := r.gather(ctx, plan)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
@@ -726,7 +759,7 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	// Only the set's own items, and those at its places with its files, count as there; what
 	// was there at all is kept apart, so that a lost answer never adopts a foreign item.
 	before := placeIDs(existing)
-	have := registeredOf(ctx, state)
+	have := registeredOf(state)
 	ids := map[string]bool{}
 	for _, id := range have {
 		ids[id] = true
@@ -742,26 +775,76 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 			live[p] = id
 		}
 	}
-	state.Registered, _ = types.MapValueFrom(ctx, types.StringType, live)
+	state.Registered = live
 	r.apply(ctx, &plan, e, want, existing, before, &state, &resp.Diagnostics)
+	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
+	resp.Diagnostics.Append(r.setPolicy(ctx, plan, &resp.State)...)
 }
 
 func (r *itemSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	teardown.Delete(ctx, r.data, r.teardownOf, req, resp)
+	teardown.Delete(ctx, r.data, r.teardownFrom(req.Private), req, resp)
+}
+
+// teardownFrom is teardownOf for a state whose items are still to be read from private state.
+func (r *itemSetResource) teardownFrom(p teardown.Private) teardown.Of[itemSetModel] {
+	return func(ctx context.Context, m itemSetModel) (teardown.Teardown, diag.Diagnostics) {
+		diags := loadRecord(ctx, p, &m)
+		if diags.HasError() {
+			return teardown.Teardown{}, diags
+		}
+		if !m.Recorded && m.ItemCount.ValueInt64() > 0 {
+			diags.AddError("The "+setObject(m)+" has no record of its items",
+				"It was created by an earlier build, which kept its items in attributes; a refresh records them. Run terraform destroy "+
+					"without -refresh=false (or terraform apply -refresh-only first).")
+			return teardown.Teardown{}, diags
+		}
+		t, d := r.teardownOf(ctx, m)
+		return t, append(diags, d...)
+	}
+}
+
+// setPolicy writes cleanup_iam_policy from the set's recorded scope.
+func (r *itemSetResource) setPolicy(ctx context.Context, m itemSetModel, s *tfsdk.State) diag.Diagnostics {
+	var scopes []storage.Scope
+	if len(m.Owned.Prefixes) > 0 {
+		scopes = []storage.Scope{m.Owned}
+	}
+	return teardown.SetPolicyOf(ctx, r.data, scopes, true, m.Bypass, s)
+}
+
+// planPolicy plans cleanup_iam_policy, at the end of ModifyPlan: unknown while the scope is
+// (a change of items), else from the recorded scope.
+func (r *itemSetResource) planPolicy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if resp.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	var scope types.Object
+	var bypass types.Bool
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("metadata_scope"), &scope)...)
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("bypass_governance_retention"), &bypass)...)
+	var m itemSetModel
+	resp.Diagnostics.Append(loadRecord(ctx, req.Private, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var scopes []storage.Scope
+	if len(m.Owned.Prefixes) > 0 {
+		scopes = []storage.Scope{m.Owned}
+	}
+	resp.Diagnostics.Append(teardown.SetPolicyOf(ctx, r.data, scopes, !scope.IsUnknown() && !req.State.Raw.IsNull(), bypass, &resp.Plan)...)
 }
 
 // teardownOf builds the destroy from state alone: every registered item, deleteBatch a
 // request, then the metadata folders, each data/ folder listed once.
 func (r *itemSetResource) teardownOf(ctx context.Context, m itemSetModel) (teardown.Teardown, diag.Diagnostics) {
 	timeout, diags := m.Timeouts.Delete(ctx, 60*time.Minute)
-	have := registeredOf(ctx, m)
+	have := registeredOf(m)
 	ids := make(map[string]bool, len(have))
 	for _, id := range have {
 		ids[id] = true
 	}
-	scope := scopeOf(ctx, m.MetadataScope)
+	scope := m.Owned
 	t := r.teardownFor(m, scope.Bucket, scope.Prefixes, slices.Sorted(maps.Values(have)), func(id string) bool { return ids[id] })
 	t.Timeout = timeout
 	t.Protected = m.DeletionProtection.ValueBool()

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -22,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
@@ -39,7 +39,6 @@ type itemSetModel struct {
 	DeletionProtection    types.Bool      `tfsdk:"deletion_protection"`
 	DatasetID             types.Int64     `tfsdk:"dataset_id"`
 	ItemCount             types.Int64     `tfsdk:"item_count"`
-	Registered            types.Map       `tfsdk:"registered"`
 	StoragePrefix         types.String    `tfsdk:"storage_prefix"`
 	MetadataScope         types.Object    `tfsdk:"metadata_scope"`
 	PlatformDeleted       types.Bool      `tfsdk:"platform_deleted"`
@@ -47,6 +46,13 @@ type itemSetModel struct {
 	CleanupIAMPolicy      types.String    `tfsdk:"cleanup_iam_policy"`
 	CleanupIAMPolicyExact types.Bool      `tfsdk:"cleanup_iam_policy_exact"`
 	Timeouts              timeouts.Value  `tfsdk:"timeouts"`
+
+	// Registered (each item's id by <folder>/<name>) and Owned (the bucket and the folders
+	// destroy removes) live in private state (item_set_private.go), never in a plan.
+	Registered map[string]string `tfsdk:"-"`
+	Owned      storage.Scope     `tfsdk:"-"`
+	// Recorded says private state held the record (a set of an earlier build has none).
+	Recorded bool `tfsdk:"-"`
 }
 
 type setSourceModel struct {
@@ -134,17 +140,16 @@ func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"item_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "How many items the set holds in V7, at the last read or apply.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
-			"registered": schema.MapAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "The set's items: their id by `<folder>/<name>`. What destroy deletes; a plan shows a count, never the list.",
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.UseStateForUnknown()}},
 			"storage_prefix": schema.StringAttribute{Computed: true, MarkdownDescription: "The storage connection's prefix at create, under which V7 writes the items' folders.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"metadata_scope": schema.SingleNestedAttribute{Computed: true,
-				MarkdownDescription: "What destroy removes from storage: the connection's bucket and the exact name-keyed folders of the set's items.",
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "What destroy removes from storage: the connection's bucket and how many name-keyed folders of the set's " +
+					"items it owns. The folders themselves (and each item's id) are kept in the resource's private state, so that a plan " +
+					"prints counts, never a list; `dataplatforms_v7_items` lists the set's items by folder.",
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{
-					"bucket":   schema.StringAttribute{Computed: true, MarkdownDescription: "Bucket of the storage connection."},
-					"prefixes": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Owned prefixes: each covers the key itself and keys under `<prefix>/`."},
+					"bucket":       schema.StringAttribute{Computed: true, MarkdownDescription: "Bucket of the storage connection."},
+					"prefix_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "How many owned prefixes: each covers the key itself and keys under `<prefix>/`."},
 				}},
 			"platform_deleted": schema.BoolAttribute{Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "`true` when a destroy deleted the items and did not finish their folders; the next destroy finishes it."},

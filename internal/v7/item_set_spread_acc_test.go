@@ -64,6 +64,9 @@ func TestAccV7ItemSet_spreadDatasetDestroyAtS3Floor(t *testing.T) {
 	}
 
 	w.MustRun("apply", "-auto-approve")
+	readable(t, st, w, folders*perFolder, func(i int) string {
+		return fmt.Sprintf("%s/scans/p%03d/img-%d.jpg", st.base, folders+i/perFolder, i%perFolder)
+	}, sources[:5])
 	objects := owned()
 	if objects != folders*perFolder*v7fake.DerivedPerSlot {
 		t.Fatalf("V7 wrote %d objects, want %d", objects, folders*perFolder*v7fake.DerivedPerSlot)

@@ -33,3 +33,15 @@ resource "dataplatforms_v7_item_set" "cases" {
     }
   }
 }
+
+# A plan of a set prints counts (item_count, metadata_scope.prefix_count), never its items: their
+# ids are kept in the resource's private state. To use the ids, list the set's folder (and any
+# folder under it) with the items data source.
+data "dataplatforms_v7_items" "scans" {
+  dataset_slug = "lung-scans"
+  paths        = [dataplatforms_v7_item_set.scans.path]
+}
+
+output "scan_item_ids" {
+  value = data.dataplatforms_v7_items.scans.items[*].id
+}
