@@ -80,7 +80,7 @@ func saveRecord(ctx context.Context, p teardown.Private, m *itemSetModel) diag.D
 	raw, err := json.Marshal(rec)
 	var buf bytes.Buffer
 	if err == nil {
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 		if _, err = zw.Write(raw); err == nil {
 			err = zw.Close()
 		}
