@@ -16,7 +16,9 @@ import (
 // mapPrivate is private state as the framework keeps it: bytes by key.
 type mapPrivate map[string][]byte
 
-func (m mapPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) { return m[key], nil }
+func (m mapPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return m[key], nil
+}
 func (m mapPrivate) SetKey(_ context.Context, key string, v []byte) diag.Diagnostics {
 	m[key] = v
 	return nil
