@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -49,7 +50,18 @@ func loadRecord(ctx context.Context, p teardown.Private, m *itemSetModel) diag.D
 	m.Registered, m.Owned, m.Recorded = map[string]string{}, storage.Scope{}, false
 	var packed packedRecord
 	diags := teardown.LoadKey(ctx, p, setRecordKey, &packed)
-	if diags.HasError() || len(packed.Gzip) == 0 {
+	if diags.HasError() {
+		return diags
+	}
+	if len(packed.Gzip) == 0 && m.LegacyRecord.ValueString() != "" {
+		// Upgraded from an earlier build: the record waits in legacy_record (see upgradeV0).
+		var err error
+		if packed.Gzip, err = base64.StdEncoding.DecodeString(m.LegacyRecord.ValueString()); err != nil {
+			diags.AddError("Unreadable legacy_record", fmt.Sprintf("The V7 item set's upgraded record could not be read: %s. This is a bug in the provider.", err))
+			return diags
+		}
+	}
+	if len(packed.Gzip) == 0 {
 		return diags
 	}
 	m.Recorded = true
@@ -76,21 +88,28 @@ func loadRecord(ctx context.Context, p teardown.Private, m *itemSetModel) diag.D
 func saveRecord(ctx context.Context, p teardown.Private, m *itemSetModel) diag.Diagnostics {
 	m.ItemCount = types.Int64Value(int64(len(m.Registered)))
 	m.MetadataScope = scopeSummary(m.Owned)
-	rec := setRecord{Registered: m.Registered, Bucket: m.Owned.Bucket, Prefixes: slices.Sorted(slices.Values(m.Owned.Prefixes))}
-	raw, err := json.Marshal(rec)
-	var buf bytes.Buffer
-	if err == nil {
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-		if _, err = zw.Write(raw); err == nil {
-			err = zw.Close()
-		}
-	}
+	m.LegacyRecord = types.StringNull()
+	packed, err := packRecord(setRecord{Registered: m.Registered, Bucket: m.Owned.Bucket, Prefixes: slices.Sorted(slices.Values(m.Owned.Prefixes))})
 	if err != nil {
 		var diags diag.Diagnostics
 		diags.AddError("Cannot record the V7 item set's items in private state", err.Error())
 		return diags
 	}
-	return teardown.SaveKey(ctx, p, setRecordKey, packedRecord{Gzip: buf.Bytes()})
+	return teardown.SaveKey(ctx, p, setRecordKey, packedRecord{Gzip: packed})
+}
+
+// packRecord is a record's JSON, gzipped.
+func packRecord(rec setRecord) ([]byte, error) {
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	if _, err = zw.Write(raw); err == nil {
+		err = zw.Close()
+	}
+	return buf.Bytes(), err
 }
 
 // scopeSummaryTypes is metadata_scope's type: the bucket and how many prefixes the set owns.

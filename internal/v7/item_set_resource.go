@@ -677,14 +677,6 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	for _, id := range have {
 		ids[id] = true
 	}
-	if !m.Recorded && m.ItemCount.ValueInt64() > 0 {
-		// A set of an earlier build, whose items were attributes: it owns its folder, so what
-		// is there is its, and its folders are computed again from the items' files.
-		resp.Diagnostics.Append(r.migrate(ctx, c, team, &m, items, ids)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
 	live := map[string]string{}
 	var foreign int
 	for p, it := range items {
@@ -706,36 +698,6 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
-}
-
-// migrate records a set of an earlier build: every item in its folder is its, and its owned
-// folders are those V7 writes for them (from their files, as V7's answer shows them).
-func (r *itemSetResource) migrate(ctx context.Context, c *Client, team string, m *itemSetModel, items map[string]Item, ids map[string]bool) diag.Diagnostics {
-	var diags diag.Diagnostics
-	_, conn, err := resolve(ctx, c, team, m.DatasetSlug.ValueString(), m.StorageSlug.ValueString())
-	if err != nil {
-		diags.Append(diagnostics.Error("Recording the items of the "+setObject(*m)+" failed", err, "Nothing changed; the next refresh tries again."))
-		return diags
-	}
-	var members []SetMember
-	for _, it := range items {
-		ids[it.ID] = true
-		members = append(members, memberOf(it))
-	}
-	prefixes, err := nameFolderPrefixes(conn, m.MetadataLayout.ValueString(), members)
-	if err != nil {
-		diags.AddError("Cannot compute the metadata folders of the "+setObject(*m), err.Error())
-		return diags
-	}
-	m.Owned = storage.Scope{Bucket: conn.Bucket}
-	if len(prefixes) > 0 {
-		s, _ := storage.NewScope(conn.Bucket, prefixes...)
-		m.Owned.Prefixes = s.Prefixes
-	}
-	diags.AddWarning("Recorded the "+setObject(*m)+" in private state",
-		fmt.Sprintf("This set was created by an earlier build, which kept its items in attributes. It owns its folder: the %d items "+
-			"there are recorded as its, with their %d metadata folders, and plans show counts from now on.", len(items), len(m.Owned.Prefixes)))
-	return diags
 }
 
 func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -795,8 +757,8 @@ func (r *itemSetResource) teardownFrom(p teardown.Private) teardown.Of[itemSetMo
 		}
 		if !m.Recorded && m.ItemCount.ValueInt64() > 0 {
 			diags.AddError("The "+setObject(m)+" has no record of its items",
-				"It was created by an earlier build, which kept its items in attributes; a refresh records them. Run terraform destroy "+
-					"without -refresh=false (or terraform apply -refresh-only first).")
+				"Its state holds an item count but neither the record of its items nor an upgraded one: nothing is deleted on a guess. "+
+					"Import it again, or remove it with terraform state rm and its items with the V7 UI.")
 			return teardown.Teardown{}, diags
 		}
 		t, d := r.teardownOf(ctx, m)
@@ -819,6 +781,8 @@ func (r *itemSetResource) planPolicy(ctx context.Context, req resource.ModifyPla
 	if resp.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
+	// Every apply moves an upgraded record into private state.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("legacy_record"), types.StringNull())...)
 	var scope types.Object
 	var bypass types.Bool
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("metadata_scope"), &scope)...)

@@ -45,6 +45,7 @@ type itemSetModel struct {
 	Bypass                types.Bool      `tfsdk:"bypass_governance_retention"`
 	CleanupIAMPolicy      types.String    `tfsdk:"cleanup_iam_policy"`
 	CleanupIAMPolicyExact types.Bool      `tfsdk:"cleanup_iam_policy_exact"`
+	LegacyRecord          types.String    `tfsdk:"legacy_record"`
 	Timeouts              timeouts.Value  `tfsdk:"timeouts"`
 
 	// Registered (each item's id by <folder>/<name>) and Owned (the bucket and the folders
@@ -85,6 +86,8 @@ func (r *itemSetResource) ConfigValidators(context.Context) []resource.ConfigVal
 func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
+		// 1: the items and owned folders moved from attributes into private state.
+		Version: 1,
 		MarkdownDescription: "Many V7 Darwin items registered from the customer's own storage as one resource: every object under a " +
 			"folder of the bucket (`source`), or an explicit list (`items`, such as `csvdecode(file(\"items.csv\"))`). The set owns its " +
 			"dataset folder `path` (and the folders under it, never a longer name): every item there is the set's, which is how a killed " +
@@ -136,6 +139,9 @@ func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"bypass_governance_retention": teardown.BypassAttribute(),
 			"cleanup_iam_policy":          teardown.PolicyAttribute(),
 			"cleanup_iam_policy_exact":    teardown.PolicyExactAttribute(),
+			"legacy_record": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "Set only by the upgrade of a set's state from an earlier build (its items and folders, packed); the next " +
+					"refresh moves it into private state and empties it."},
 			"dataset_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "Numeric id of the dataset.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"item_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "How many items the set holds in V7, at the last read or apply.",
