@@ -185,7 +185,9 @@ func (l *ledger) failLocked(t tag, e entry, cause error) {
 func (l *ledger) retryLater(e entry, cause error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.transient[l.tags.of(e)] = transientEntry{entry: e, cause: cause}
+	t := l.tags.of(e)
+	l.transient[t] = transientEntry{entry: e, cause: cause}
+	l.listed[t] = struct{}{} // listed by this sweep: only a later sweep that does not list it settles it
 }
 
 // settle counts as removed the entries left for retry that this sweep, listed to its end, did

@@ -134,17 +134,24 @@ func (s Scope) deleteResources(level int) []string {
 	}
 	for _, g := range order {
 		fs := groups[g]
-		if len(fs) == 1 {
-			out = append(out, iamResource.Replace(fs[0])+"/*")
+		pattern := ""
+		if len(fs) > 1 {
+			pattern = layoutPattern(fs)
+		}
+		if pattern == "" { // one folder, or no layout narrower than the walk's folder
+			for _, f := range fs {
+				out = append(out, iamResource.Replace(f)+"/*")
+			}
 			continue
 		}
-		out = append(out, layoutPattern(fs))
+		out = append(out, pattern)
 	}
 	return out
 }
 
 // layoutPattern is one pattern for folders: their longest common folder, *, and the longest
-// common tail of whole segments (e.g. v7/darwin/scans/*/data/* for v7/darwin/scans/pNNN/data).
+// common tail of whole segments (e.g. v7/darwin/scans/*/data/* for v7/darwin/scans/pNNN/data);
+// "" when they share no folder or no tail.
 func layoutPattern(folders []string) string {
 	ancestor := walkFolder(folders) // two or more folders: their longest common folder
 	tail := folders[0][len(ancestor):]
@@ -161,6 +168,9 @@ func layoutPattern(folders []string) string {
 		tail = tail[i:]
 	} else {
 		tail = ""
+	}
+	if ancestor == "" || tail == "" {
+		return "" // <ancestor>/*/* or */…: wider than a layout, the walk form says it plainly
 	}
 	return iamResource.Replace(ancestor) + "*" + iamResource.Replace(tail) + "/*"
 }

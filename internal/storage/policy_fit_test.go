@@ -86,3 +86,25 @@ func TestCompactPolicyAuthorizesEveryTeardown(t *testing.T) {
 		}
 	}
 }
+
+// A layout that shares no folder or no tail is never turned into a pattern wider than the
+// walk's: folders data and data/sNNN/data gave */* (every key with a / in the bucket).
+func TestFittingPolicyNeverWiderThanTheWalk(t *testing.T) {
+	t.Parallel()
+	prefixes := []string{"data/x1", "data/x2"}
+	for i := range 400 {
+		prefixes = append(prefixes, fmt.Sprintf("data/s%03d/data/a", i), fmt.Sprintf("data/s%03d/data/b", i))
+	}
+	scope, _ := storage.NewScope("b", prefixes...)
+	doc, _ := storage.FittingPolicy([]storage.Scope{scope}, false, storage.IAMManagedPolicyMaxChars)
+	for _, st := range doc.Statement {
+		if st.Sid != "Delete" {
+			continue
+		}
+		for _, r := range st.Resource {
+			if !strings.HasPrefix(r, "arn:aws:s3:::b/data/") {
+				t.Errorf("a delete resource wider than the walk's folder data/: %s", r)
+			}
+		}
+	}
+}

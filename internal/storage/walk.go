@@ -81,6 +81,11 @@ func (w *walk) jump(last string) (marker, bool) {
 	if b := before(w.starts[i]); b > last {
 		return marker{key: b}, true
 	}
+	// last lies between before(start) and start (p.jpg before p/): past every key that starts
+	// with before(start) but U+10FFFF, the greatest character, which no key repeats.
+	if c := before(w.starts[i]) + "\U0010FFFF\U0010FFFF"; c > last && c < w.starts[i] {
+		return marker{key: c}, true
+	}
 	// The next range starts just after last (p/ after p.jpg): past the rest of last's versions,
 	// then. Nothing lies between last and last+" " but keys with a control character after last,
 	// which no range holds.

@@ -48,6 +48,8 @@ func Gone(ctx context.Context, data *providerdata.Data, t Teardown, private Priv
 			// failed or was killed at AbortMultipartUpload leaves alone.
 			if p, err = engine.Count(ctx, s.rest, GoneLimit); err == nil && p.Total() > 0 {
 				lines = append(lines, fmt.Sprintf("%s: %s", s.rest, describe(p)))
+			} else if err == nil && p.Capped {
+				err = errors.New("the listing stopped advancing before it could tell") // nothing counted, and not to the end
 			}
 		}
 		if err != nil {

@@ -154,7 +154,7 @@ type scopeSplit struct {
 func (t Teardown) pending(ctx context.Context, prog Progress) iter.Seq[scopeSplit] {
 	return func(yield func(scopeSplit) bool) {
 		for _, scope := range t.Scopes {
-			if slices.Contains(prog.ScopesDone, scope.Key()) {
+			if slices.Contains(prog.ScopesDone, scope.Key()) || len(prog.ScopesDone) > 0 && slices.Contains(prog.ScopesDone, legacyScopeString(scope)) {
 				continue
 			}
 			s := scopeSplit{scope: scope, rest: scope}
@@ -281,4 +281,13 @@ func capitalise(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// legacyScopeString is how progress recorded a scope before Scope.Key: every prefix, joined.
+func legacyScopeString(s storage.Scope) string {
+	parts := make([]string, len(s.Prefixes))
+	for i, p := range s.Prefixes {
+		parts[i] = fmt.Sprintf("s3://%s/%s", s.Bucket, p)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -242,7 +242,10 @@ func (r *orphanCleanupResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Validators:          []validator.String{validate.String("a duration such as 720h", validate.Duration(0, 100*365*24*time.Hour))},
 				MarkdownDescription: "Adopt only folders whose newest object is older than this, such as `720h`. Default: every orphaned folder."},
 			"include_unconfirmed": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+				// A cleanup adopted before the attribute existed (null in state) means false: no replacement.
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
+					resp.RequiresReplace = req.StateValue.ValueBool() != req.PlanValue.ValueBool()
+				}, "Adopting other folders is a new cleanup.", "Adopting other folders is a new cleanup.")},
 				MarkdownDescription: "Adopt the unconfirmed folders too (see `dataplatforms_v7_orphaned_metadata`'s `unconfirmed`): folders that look " +
 					"like V7's but carry no evidence that V7 wrote them, and may be the customer's own. Default `false`: only confirmed ones."},
 			"deletion_protection":         teardown.DeletionProtection(),
