@@ -95,6 +95,11 @@ func TestAccV7ItemSet_lostAnswerInUpdateNeverAdoptsForeignUpload(t *testing.T) {
 			{
 				PreConfig: func() {
 					foreign = st.upload("img-0010.jpg")
+					// Not the set's, so no destroy removes it: gone with the test, or other sets'
+					// img-0010.jpg folders would be kept for it (a keyless item may use any).
+					t.Cleanup(func() {
+						_, _ = st.v7.DeleteItems(context.Background(), v7fake.TeamSlug, v7.Filters{DatasetIDs: []int64{v7fake.DatasetID}, ItemIDs: []string{foreign}})
+					})
 					st.put(st.key(10), st.key(11), st.key(12), st.key(13))
 					// The update's registration answer is lost after V7 acted.
 					acctest.AddFault(t, `{"platform":"v7","lose":"response","count":1,"method":"POST","path_regexp":"register_existing$"}`)
