@@ -19,6 +19,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
+	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
 )
 
 // upload makes an item in the set's folder as V7's uploads do (darwin-py's register_upload,
