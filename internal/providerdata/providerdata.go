@@ -107,7 +107,7 @@ func (e *memoEntry) compute(ctx context.Context, running chan struct{}, fn func(
 		e.mu.Unlock()
 	}()
 	v, err = fn(ctx)
-	keep = err == nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil)
+	keep = err == nil || !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
 	return v, err
 }
 

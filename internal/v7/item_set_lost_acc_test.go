@@ -46,7 +46,7 @@ func (st *setTest) upload(name string) string {
 	if err != nil {
 		st.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var answer struct {
 		Items []struct {
 			ID    string           `json:"id"`
