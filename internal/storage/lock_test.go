@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -236,8 +235,7 @@ func TestTeardownPolicyIsEnoughAndEveryStatementIsNeeded(t *testing.T) {
 	t.Parallel()
 	srv := servers[0]
 	admin := srv.Client()
-	restricted := s3.New(s3.Options{BaseEndpoint: aws.String(srv.Endpoint), Region: srv.Region, UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(s3store.RestrictedAccessKey, "restricted-secret", "")})
+	restricted := restrictedClient(srv)
 	ctx := context.Background()
 	bucket := newBucket(t, srv, true, true)
 	scope, _ := storage.NewScope(bucket, "scan-1", "scan-2")

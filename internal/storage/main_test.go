@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"golang.org/x/sync/errgroup"
@@ -141,4 +142,10 @@ func digests(t testing.TB, c *s3.Client, bucket string, keys ...string) map[stri
 		out[k] = sha256.Sum256(body)
 	}
 	return out
+}
+
+// restrictedClient signs with the access key whose requests the store's IAM policy governs.
+func restrictedClient(srv *s3store.Server) *s3.Client {
+	return s3.New(s3.Options{BaseEndpoint: aws.String(srv.Endpoint), Region: srv.Region, UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(s3store.RestrictedAccessKey, "restricted-secret", "")})
 }

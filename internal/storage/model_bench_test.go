@@ -54,7 +54,7 @@ func BenchmarkTeardownS3Model(b *testing.B) {
 		}
 		_ = resp.Body.Close()
 	}
-	slowDowns := func(b *testing.B) int {
+	s3Log := func(b *testing.B) []sandbox.RequestRecord {
 		b.Helper()
 		resp, err := http.Get(admin + "/requests?platform=s3")
 		if err != nil {
@@ -65,8 +65,12 @@ func BenchmarkTeardownS3Model(b *testing.B) {
 		if err := json.NewDecoder(resp.Body).Decode(&log); err != nil {
 			b.Fatal(err)
 		}
+		return log
+	}
+	slowDowns := func(b *testing.B) int {
+		b.Helper()
 		n := 0
-		for _, r := range log {
+		for _, r := range s3Log(b) {
 			if r.Status == http.StatusServiceUnavailable {
 				n++
 			}
@@ -149,19 +153,6 @@ func BenchmarkTeardownS3Model(b *testing.B) {
 				sources = append(sources, fmt.Sprintf("spread/scans/p%04d/img-%d.jpg", f, i))
 			}
 		}
-		countLog := func(b *testing.B) int {
-			b.Helper()
-			resp, err := http.Get(admin + "/requests?platform=s3")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer func() { _ = resp.Body.Close() }()
-			var log []sandbox.RequestRecord
-			if err := json.NewDecoder(resp.Body).Decode(&log); err != nil {
-				b.Fatal(err)
-			}
-			return len(log)
-		}
 		for range b.N {
 			b.StopTimer()
 			setModel(b, sandbox.S3Model{})
@@ -181,7 +172,7 @@ func BenchmarkTeardownS3Model(b *testing.B) {
 				if p, err := e.Count(ctx, scope, 10000); err != nil || !p.Capped {
 					b.Fatalf("preview %+v, %v", p, err)
 				}
-				previewRequests += countLog(b)
+				previewRequests += len(s3Log(b))
 				previewTook += time.Since(start)
 				if _, err := e.Delete(ctx, scope); err != nil {
 					b.Fatalf("the teardown failed (a rerun would be needed): %v", err)
@@ -189,7 +180,7 @@ func BenchmarkTeardownS3Model(b *testing.B) {
 			}))
 			took += time.Since(start)
 			b.StopTimer()
-			requests += countLog(b)
+			requests += len(s3Log(b))
 			setModel(b, sandbox.S3Model{})
 			if left := keys2(b, srv.Client(), bucket); left != len(sources) {
 				b.Fatalf("%d keys left, want the %d sources", left, len(sources))

@@ -7,10 +7,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 )
 
@@ -52,8 +50,7 @@ func TestFittingPolicyFitsIAMAtAnySize(t *testing.T) {
 func TestCompactPolicyAuthorizesEveryTeardown(t *testing.T) {
 	srv := servers[0]
 	admin := srv.Client()
-	restricted := s3.New(s3.Options{BaseEndpoint: aws.String(srv.Endpoint), Region: srv.Region, UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(s3store.RestrictedAccessKey, "restricted-secret", "")})
+	restricted := restrictedClient(srv)
 	ctx := context.Background()
 	bucket := newBucket(t, srv, true, false)
 	prefixes := spreadPrefixes(400)

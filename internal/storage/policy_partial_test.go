@@ -8,10 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/s3store"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 )
 
@@ -24,8 +22,7 @@ import (
 func TestTeardownPolicyAuthorizesPartialTeardowns(t *testing.T) {
 	srv := servers[0]
 	admin := srv.Client()
-	restricted := s3.New(s3.Options{BaseEndpoint: aws.String(srv.Endpoint), Region: srv.Region, UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(s3store.RestrictedAccessKey, "restricted-secret", "")})
+	restricted := restrictedClient(srv)
 	ctx := context.Background()
 	for _, versioned := range []bool{false, true} {
 		bucket := newBucket(t, srv, versioned, false)
@@ -72,8 +69,7 @@ func TestTeardownPolicyAuthorizesPartialTeardowns(t *testing.T) {
 func TestTeardownPolicyEscapesIAMWildcards(t *testing.T) {
 	srv := servers[0]
 	admin := srv.Client()
-	restricted := s3.New(s3.Options{BaseEndpoint: aws.String(srv.Endpoint), Region: srv.Region, UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(s3store.RestrictedAccessKey, "restricted-secret", "")})
+	restricted := restrictedClient(srv)
 	ctx := context.Background()
 	bucket := newBucket(t, srv, false, false)
 	put(t, admin, bucket, "scan-*/a.jpg", "scan-?", "scan-$x/b.jpg", "scan-1/a.jpg", "scan-a", "scan-$x2/b.jpg")

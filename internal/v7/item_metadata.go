@@ -230,17 +230,11 @@ func nameBatches(names []string) [][]string {
 // itemsNamed lists the team's items with these names in every dataset the key sees (one
 // request covers every dataset: dataset_ids[] repeats), and the datasets' slugs by id.
 func itemsNamed(ctx context.Context, c *Client, team string, names []string) ([]Item, map[int64]string, error) {
-	all, err := c.Datasets(ctx)
+	q, slugs, err := everyDataset(ctx, c)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing the datasets to find other V7 items with the same names: %w", err)
 	}
-	slugs := make(map[int64]string, len(all))
-	q := ListQuery{}
-	for _, d := range all {
-		slugs[d.ID] = d.Slug
-		q.DatasetIDs = append(q.DatasetIDs, d.ID)
-	}
-	if len(all) == 0 {
+	if len(slugs) == 0 {
 		return nil, slugs, nil
 	}
 	var out []Item
@@ -257,4 +251,20 @@ func itemsNamed(ctx context.Context, c *Client, team string, names []string) ([]
 		}
 	}
 	return out, slugs, nil
+}
+
+// everyDataset is a listing query over every dataset the key sees (dataset_ids[] repeats, so one
+// request covers them all) and the datasets' slugs by id: one request.
+func everyDataset(ctx context.Context, c *Client) (ListQuery, map[int64]string, error) {
+	all, err := c.Datasets(ctx)
+	if err != nil {
+		return ListQuery{}, nil, err
+	}
+	slugs := make(map[int64]string, len(all))
+	q := ListQuery{}
+	for _, d := range all {
+		slugs[d.ID] = d.Slug
+		q.DatasetIDs = append(q.DatasetIDs, d.ID)
+	}
+	return q, slugs, nil
 }

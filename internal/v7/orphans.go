@@ -156,17 +156,11 @@ func (l liveKeys) under(p string) (string, bool) {
 // teamItems lists every item of the team in every dataset the key sees (archived ones too):
 // one request for the datasets and ⌈items/500⌉ for the items.
 func teamItems(ctx context.Context, c *Client, team string) ([]Item, map[int64]string, error) {
-	all, err := c.Datasets(ctx)
+	q, slugs, err := everyDataset(ctx, c)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing the datasets: %w", err)
 	}
-	slugs := make(map[int64]string, len(all))
-	q := ListQuery{}
-	for _, d := range all {
-		slugs[d.ID] = d.Slug
-		q.DatasetIDs = append(q.DatasetIDs, d.ID)
-	}
-	if len(all) == 0 {
+	if len(slugs) == 0 {
 		return nil, slugs, nil
 	}
 	items, err := c.ListItems(ctx, team, q)
