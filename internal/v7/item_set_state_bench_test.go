@@ -24,14 +24,21 @@ func (m mapPrivate) SetKey(_ context.Context, key string, v []byte) diag.Diagnos
 	return nil
 }
 
-// BenchmarkItemSetState measures what a set of 100,000 items (5 a source folder) puts in the
+// BenchmarkItemSetState measures what a set of 500, 10,000 and 100,000 items (5 a source folder) puts in the
 // state file, through the code that writes it: the private record as saveRecord writes it and
 // the framework encodes it (a JSON object of base64 values, base64 again in the state file), the
 // cleanup_iam_policy as SetPolicy writes it (a JSON string), and the other attributes as a
 // 300-item set's state file shows them (1,500 bytes). Goal: set-state-bytes-per-item ≤ 200.
 // The acceptance tests read the real state file at 300 and 2,000 items.
 func BenchmarkItemSetState(b *testing.B) {
-	const n = 100000
+	for _, n := range []int{500, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchSetState(b, n) })
+	}
+}
+
+// benchSetState is one size of BenchmarkItemSetState; its time is what every refresh and apply
+// of the set pays to write and read its record.
+func benchSetState(b *testing.B, n int) {
 	m := itemSetModel{Registered: map[string]string{}}
 	var prefixes []string
 	for i := range n {
@@ -42,6 +49,7 @@ func BenchmarkItemSetState(b *testing.B) {
 	scope, _ := storage.NewScope("customer-bucket", prefixes...)
 	m.Owned = scope
 	var perItem, policyChars float64
+	b.ResetTimer()
 	for range b.N {
 		p := mapPrivate{}
 		if d := saveRecord(context.Background(), p, &m); d.HasError() {
@@ -51,7 +59,7 @@ func BenchmarkItemSetState(b *testing.B) {
 		doc, _ := storage.FittingPolicy([]storage.Scope{m.Owned}, false, storage.IAMManagedPolicyMaxChars)
 		policy, _ := json.Marshal(doc.JSON())
 		total := base64.StdEncoding.EncodedLen(len(private)) + len(policy) + 1500
-		perItem, policyChars = float64(total)/n, float64(storage.IAMSize(doc.JSON()))
+		perItem, policyChars = float64(total)/float64(n), float64(storage.IAMSize(doc.JSON()))
 		var back itemSetModel
 		if d := loadRecord(context.Background(), p, &back); d.HasError() || len(back.Registered) != n || len(back.Owned.Prefixes) != n {
 			b.Fatalf("the record read back holds %d items and %d prefixes: %v", len(back.Registered), len(back.Owned.Prefixes), d)
