@@ -50,15 +50,13 @@ type registerRequest struct {
 func (f *Fake) register(readonly bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req registerRequest
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "invalid JSON: "+err.Error())
+		if !decodeBody(w, r, &req) {
 			return
 		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		ds, ok := f.datasetBySlug(req.DatasetSlug)
+		ds, ok := f.dataset(w, req.DatasetSlug)
 		if !ok {
-			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Dataset %q not found", req.DatasetSlug))
 			return
 		}
 		conn, ok := f.storageByName(req.StorageSlug)
@@ -382,4 +380,23 @@ func atoiAll(ss []string) []int {
 		out = append(out, n)
 	}
 	return out
+}
+
+// decodeBody reads a request's JSON body into v, answering 400 when it cannot.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "invalid JSON: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// dataset is the dataset of a registration's dataset_slug, answering 404 when there is none.
+// The caller holds f.mu.
+func (f *Fake) dataset(w http.ResponseWriter, slug string) (dataset, bool) {
+	ds, ok := f.datasetBySlug(slug)
+	if !ok {
+		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Dataset %q not found", slug))
+	}
+	return ds, ok
 }

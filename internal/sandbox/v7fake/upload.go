@@ -57,15 +57,13 @@ type uploadSlot struct {
 
 func (f *Fake) registerUpload(w http.ResponseWriter, r *http.Request) {
 	var req uploadRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "invalid JSON: "+err.Error())
+	if !decodeBody(w, r, &req) {
 		return
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	ds, ok := f.datasetBySlug(req.DatasetSlug)
+	ds, ok := f.dataset(w, req.DatasetSlug)
 	if !ok {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Dataset %q not found", req.DatasetSlug))
 		return
 	}
 	if len(req.Items) == 0 {
