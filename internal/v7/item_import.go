@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 )
 
@@ -113,7 +114,11 @@ func (r *itemResource) adoptImported(ctx context.Context, c *Client, team string
 		}
 		matches := all
 		if len(all) > 1 {
-			if matches, err = r.connectionsHolding(ctx, all, *m); err != nil {
+			keys := make([]string, len(m.Slots))
+			for i, s := range m.Slots {
+				keys[i] = s.StorageKey.ValueString()
+			}
+			if matches, err = connectionsHolding(ctx, r.data, all, m.Name.ValueString(), keys); err != nil {
 				diags.AddError("Finding the storage connection of "+object+" failed", err.Error())
 				return diags
 			}
@@ -140,18 +145,16 @@ func (r *itemResource) adoptImported(ctx context.Context, c *Client, team string
 	return diags
 }
 
-// connectionsHolding are the writable connections under whose prefix the item's name-keyed
-// folder holds at least one object: one listing of one key per connection.
-func (r *itemResource) connectionsHolding(ctx context.Context, all []StorageConnection, m itemModel) ([]StorageConnection, error) {
+// connectionsHolding are the writable connections under whose prefix the name-keyed folder of
+// an item (its name and its files' keys) holds at least one object: one listing of one key per
+// connection.
+func connectionsHolding(ctx context.Context, data *providerdata.Data, all []StorageConnection, name string, keys []string) ([]StorageConnection, error) {
 	var out []StorageConnection
 	for _, conn := range all {
 		if conn.Readonly {
 			continue // V7 writes nothing into a read-only connection
 		}
-		in := ScopeInput{Storage: conn, Layout: LayoutNameFolder, ItemName: m.Name.ValueString()}
-		for _, s := range m.Slots {
-			in.StorageKeys = append(in.StorageKeys, s.StorageKey.ValueString())
-		}
+		in := ScopeInput{Storage: conn, Layout: LayoutNameFolder, ItemName: name, StorageKeys: keys}
 		folders, err := NameFolders(in)
 		if err != nil {
 			return nil, err
@@ -160,7 +163,7 @@ func (r *itemResource) connectionsHolding(ctx context.Context, all []StorageConn
 		for i, f := range folders {
 			prefixes[i] = f.Prefix
 		}
-		counts, err := teardown.Found(ctx, r.data, conn.Bucket, prefixes, 1)
+		counts, err := teardown.Found(ctx, data, conn.Bucket, prefixes, 1)
 		if err != nil {
 			return nil, err
 		}

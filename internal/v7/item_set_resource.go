@@ -489,6 +489,7 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
+	resp.Diagnostics.Append(writeSetIdentity(ctx, resp.Identity, m)...)
 }
 
 // apply brings the set to want: members missing from have are registered (or adopted from
@@ -667,6 +668,17 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		teardown.ReadNotFound(ctx, r.data, r.teardownOf, m, req, resp)
 		return
 	}
+	if !m.Recorded && importPending(ctx, req.Private) {
+		if resp.Diagnostics.Append(r.fillImported(ctx, c, team, &m)...); resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importSetKey, nil)...)
+		resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
+		resp.Diagnostics.Append(writeSetIdentity(ctx, resp.Identity, m)...)
+		return
+	}
 	items, err := listOwned(ctx, c, team, m.DatasetID.ValueInt64(), m.Path.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error("Reading the "+setObject(m)+" failed", err, ""))
@@ -698,6 +710,7 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
+	resp.Diagnostics.Append(writeSetIdentity(ctx, resp.Identity, m)...)
 }
 
 func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -742,6 +755,7 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(r.setPolicy(ctx, plan, &resp.State)...)
+	resp.Diagnostics.Append(writeSetIdentity(ctx, resp.Identity, plan)...)
 }
 
 func (r *itemSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -1,0 +1,138 @@
+package v7_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
+)
+
+// A set of 601 items (600 in the set's folder, one in a folder under it) imported from a
+// second configuration:
+//   - `terraform import` by <team>/<dataset>:<path> records what the create recorded (the same
+//     items, folders and policy), within 2·⌈N/500⌉ + 3 V7 requests and 2 S3 listings of one key a
+//     writable connection plus ⌈keys/1000⌉;
+//   - an import block with -generate-config-out writes the source form (every item is what one
+//     source folder's listing registers), and the generated configuration plans no changes;
+//   - once the source folder holds a key the set does not (a notes.txt its globs leave out),
+//     the generated configuration is the explicit items form, and plans no changes either;
+//   - under OpenTofu, an import block by identity {team_slug, dataset_slug, path} generates the
+//     same source form.
+func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
+	const n = 600
+	st := newSetTest(t, "setimport")
+	st.putSources(n)
+	sub := st.base + "/scans/2024/img-9999.jpg"
+	st.put(sub)
+	cfg := config.StaticFile("testdata/item_set.tf")
+	importID := func(*terraform.State) (string, error) {
+		return fmt.Sprintf("%s/%s:%s", v7fake.TeamSlug, v7fake.DatasetSlug, st.folder), nil
+	}
+	generated := "dataplatforms_v7_item_set.generated"
+	clearLog := func() { acctest.Sandbox(t).Faults().ClearRequests() }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             st.checkItems(0),
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n+1)),
+					st.checkItems(n+1),
+				),
+			},
+			{ // terraform import: the state the create wrote, but for the globs the import cannot know
+				PreConfig:  clearLog,
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ResourceName: setAddr, ImportState: true, ImportStateIdFunc: importID, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"source.include", "source.exclude"},
+				ImportStateCheck: func([]*terraform.InstanceState) error {
+					var v7Reqs, s3Reqs int
+					var lines []string
+					for _, r := range acctest.Sandbox(t).Faults().Requests("v7") {
+						v7Reqs++
+						lines = append(lines, r.Method+" "+r.Path+"?"+r.Query)
+					}
+					for _, r := range acctest.Sandbox(t).Faults().Requests("s3") {
+						s3Reqs++
+						lines = append(lines, "S3 "+r.Method+" "+r.Path+"?"+r.Query)
+					}
+					t.Logf("import of %d items: %d V7 and %d S3 requests", n+1, v7Reqs, s3Reqs)
+					if budget := 2*ceil(n+1, 500) + 3; v7Reqs > budget {
+						return fmt.Errorf("the import made %d V7 requests, budget 2·⌈N/500⌉ + 3 = %d:\n%s", v7Reqs, budget, strings.Join(lines, "\n"))
+					}
+					// The connection: at most two listings of one key (the folder, then the
+					// key) per writable connection of the team; then the source folder's
+					// ⌈keys/1000⌉.
+					conns, err := st.v7.StorageConnections(context.Background(), v7fake.TeamSlug)
+					if err != nil {
+						return err
+					}
+					writable := 0
+					for _, c := range conns {
+						if !c.Readonly {
+							writable++
+						}
+					}
+					if budget := 2*writable + ceil(n+2, 1000); s3Reqs > budget {
+						return fmt.Errorf("the import made %d S3 requests, budget 2·writable connections + ⌈keys/1000⌉ = %d:\n%s", s3Reqs, budget, strings.Join(lines, "\n"))
+					}
+					return nil
+				},
+			},
+			{ // -generate-config-out: the source form, which plans no changes
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ResourceName: setAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
+				ImportStateIdFunc: importID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("source").AtMapKey("prefix"), knownvalue.StringExact(st.base+"/scans/")),
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("items"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("item_count"), knownvalue.Int64Exact(n+1)),
+				}},
+			},
+			{ // import { identity = { team_slug, dataset_slug, path } }, generated as above
+				SkipFunc:   acctest.SkipWithoutIdentity(t),
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ResourceName: setAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, GenerateConfig: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("source").AtMapKey("prefix"), knownvalue.StringExact(st.base+"/scans/")),
+				}},
+			},
+			{ // a key the set does not hold under the source folder: the explicit form
+				PreConfig: func() { st.put(st.base + "/scans/notes.txt") },
+				// OpenTofu writes a generated map's keys unquoted, so that img-0000.jpg reads as
+				// a reference (opentofu/opentofu#3978, open); Terraform quotes them.
+				SkipFunc: func() (bool, error) {
+					tofu, err := acctest.UnderOpenTofu()
+					if tofu {
+						t.Log("SKIP step: OpenTofu's -generate-config-out writes the items map's keys (img-0000.jpg) unquoted, which " +
+							"it then reads as references (opentofu/opentofu#3978); the source form above is generated under both engines")
+					}
+					return tofu, err
+				},
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ResourceName: setAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
+				ImportStateIdFunc: importID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("source"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("items"), knownvalue.MapSizeExact(n+1)),
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("items").AtMapKey("img-9999.jpg").AtMapKey("path"),
+						knownvalue.StringExact(st.folder+"/2024")),
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("items").AtMapKey("img-0000.jpg").AtMapKey("path"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(generated, tfjsonpath.New("items").AtMapKey("img-0000.jpg").AtMapKey("slots").AtSliceIndex(0).AtMapKey("storage_key"),
+						knownvalue.StringExact(st.key(0))),
+				}},
+			},
+		},
+	})
+}
