@@ -3,9 +3,12 @@ package v7_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -14,18 +17,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
 )
 
 // A set of 601 items (600 in the set's folder, one in a folder under it) imported from a
 // second configuration:
-//   - `terraform import` by <team>/<dataset>:<path> records what the create recorded (the same
+//   - `terraform import` by <dataset>:<path> (the provider's team) records what the create recorded (the same
 //     items, folders and policy), within 2·⌈N/500⌉ + 3 V7 requests and 2 S3 listings of one key a
 //     writable connection plus ⌈keys/1000⌉;
 //   - an import block with -generate-config-out writes the source form (every item is what one
 //     source folder's listing registers), and the generated configuration plans no changes;
 //   - once the source folder holds a key the set does not (a notes.txt its globs leave out),
 //     the generated configuration is the explicit items form, and plans no changes either;
+//   - a folder with no item, and a first item whose V7 folder no connection holds, are refused
+//     with what to do; the id that names the connection then imports the set;
 //   - under OpenTofu, an import block by identity {team_slug, dataset_slug, path} generates the
 //     same source form.
 func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
@@ -51,10 +57,11 @@ func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
 					st.checkItems(n+1),
 				),
 			},
-			{ // terraform import: the state the create wrote, but for the globs the import cannot know
+			{ // terraform import <dataset>:<path> (the provider's team): the state the create wrote, but for the globs the import cannot know
 				PreConfig:  clearLog,
 				ConfigFile: cfg, ConfigVariables: st.vars(nil),
-				ResourceName: setAddr, ImportState: true, ImportStateIdFunc: importID, ImportStateVerify: true,
+				ResourceName: setAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateId:           fmt.Sprintf("%s:%s", v7fake.DatasetSlug, st.folder),
 				ImportStateVerifyIgnore: []string{"source.include", "source.exclude"},
 				ImportStateCheck: func([]*terraform.InstanceState) error {
 					var v7Reqs, s3Reqs int
@@ -133,6 +140,43 @@ func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
 						knownvalue.StringExact(st.key(0))),
 				}},
 			},
+			{ // a folder with no item: nothing to import, said so
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ResourceName: setAddr, ImportState: true,
+				ImportStateId: fmt.Sprintf("%s/%s:%s-empty", v7fake.TeamSlug, v7fake.DatasetSlug, st.folder),
+				ExpectError:   regexp.MustCompile(`(?s)Nothing to import.*holds no item in\s+` + regexp.QuoteMeta(st.folder+"-empty")),
+			},
+			{ // no connection holds V7's files for the first item: the import asks for it by name
+				PreConfig: func() {
+					folder := v7fake.MetadataFolder("v7/darwin", sub, "img-9999.jpg")
+					removeUnder(t, st, folder)
+				},
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ResourceName: setAddr, ImportState: true, ImportStateIdFunc: importID,
+				ExpectError: regexp.MustCompile(`(?s)Cannot tell the storage connection.*Name\s+it\s+in\s+the\s+import\s+id:\s+` +
+					regexp.QuoteMeta(v7fake.TeamSlug+"/"+v7fake.DatasetSlug+"/<storage") + `\s+` + regexp.QuoteMeta("connection>:"+st.folder)),
+			},
+			{ // ... and <team>/<dataset>/<storage>:<path> imports it
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ResourceName: setAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateId:           fmt.Sprintf("%s/%s/%s:%s", v7fake.TeamSlug, v7fake.DatasetSlug, v7fake.StorageRW, st.folder),
+				ImportStateVerifyIgnore: []string{"source", "items"},
+			},
 		},
 	})
+}
+
+// removeUnder deletes every object under a folder of the sandbox's plain bucket (one page).
+func removeUnder(t *testing.T, st *setTest, folder string) {
+	t.Helper()
+	ctx := context.Background()
+	out, err := st.s3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(sandbox.BucketPlain), Prefix: aws.String(folder + "/")})
+	if err != nil || len(out.Contents) == 0 {
+		t.Fatalf("listing %s/: %v, %v", folder, out, err)
+	}
+	for _, o := range out.Contents {
+		if _, err := st.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(sandbox.BucketPlain), Key: o.Key}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
