@@ -19,6 +19,7 @@ import (
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/v7fake"
+	v7 "github.com/dataplatforms/terraform-provider-dataplatforms/internal/v7"
 )
 
 // A set of 601 items (600 in the set's folder, one in a folder under it) imported from a
@@ -179,4 +180,72 @@ func removeUnder(t *testing.T, st *setTest, folder string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// Import meets apply and destroy: 20 items a script registered are adopted by an import block
+// (a plan with nothing to change), 2 keys added later are registered by the next apply, and the
+// destroy removes the 22 items and exactly their V7 folders: the sources and a same-named
+// item's folder of another source folder stay byte-identical.
+func TestAccV7ItemSet_importedSetUpdatesAndDestroysWhatItOwns(t *testing.T) {
+	const n = 20
+	st := newSetTest(t, "setimported")
+	st.putSources(n)
+	var regs []v7.RegisterItem
+	for i := range n {
+		name := fmt.Sprintf("img-%04d.jpg", i)
+		regs = append(regs, v7.RegisterItem{Name: name, Path: st.folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: name, StorageKey: st.key(i)}}})
+	}
+	if _, err := st.v7.RegisterItems(context.Background(), v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW, regs); err != nil {
+		t.Fatal(err)
+	}
+	neighbours := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain,
+		"v7/darwin/"+st.base+"/other/data/img-0001.jpg/thumb.jpg", // the same name, another source folder
+		st.metadata(1)+"0/thumb.jpg")                              // a longer name
+	sources := acctest.RememberUnder(t, st.s3, sandbox.BucketPlain, st.base+"/scans/")
+	vars := st.vars(config.Variables{"import_id": config.StringVariable(fmt.Sprintf("%s/%s:%s", v7fake.TeamSlug, v7fake.DatasetSlug, st.folder))})
+	delete(vars, "storage_slug")
+	cfg := config.StaticFile("testdata/item_set_import.tf")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			st.checkItems(0),
+			func(*terraform.State) error {
+				indexes := make([]int, n+2)
+				for i := range indexes {
+					indexes[i] = i
+				}
+				if left, err := st.owned(indexes...); err != nil || left != 0 {
+					return fmt.Errorf("%d objects left in the set's V7 folders (%v)", left, err)
+				}
+				return nil
+			},
+			neighbours.CheckIntact(),
+			sources.CheckIntact(),
+		),
+		Steps: []resource.TestStep{
+			{
+				ConfigFile: cfg, ConfigVariables: vars,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionNoop),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n)),
+					resource.TestCheckResourceAttr(setAddr, "metadata_scope.prefix_count", fmt.Sprint(n)),
+					st.checkItems(n),
+				),
+			},
+			{
+				PreConfig:  func() { st.put(st.key(n), st.key(n+1)) },
+				ConfigFile: cfg, ConfigVariables: vars,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n+2)),
+					resource.TestCheckResourceAttr(setAddr, "metadata_scope.prefix_count", fmt.Sprint(n+2)),
+					st.checkItems(n+2),
+				),
+			},
+		},
+	})
 }
