@@ -214,10 +214,11 @@ func TestAccV7ItemSet_importedSetUpdatesAndDestroysWhatItOwns(t *testing.T) {
 				for i := range indexes {
 					indexes[i] = i
 				}
-				if left, err := st.owned(indexes...); err != nil || left != 0 {
-					return fmt.Errorf("%d objects left in the set's V7 folders (%v)", left, err)
+				left, err := st.owned(indexes...)
+				if err == nil && left != 0 {
+					err = fmt.Errorf("%d objects left in the set's V7 folders", left)
 				}
-				return nil
+				return err
 			},
 			neighbours.CheckIntact(),
 			sources.CheckIntact(),
