@@ -14,8 +14,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/dandi"
@@ -152,6 +154,13 @@ func TestAccDandiDerivativeVersion_destroyRemovesExactlyTheVersion(t *testing.T)
 			ConfigFile: cfg, ConfigVariables: d.vars(nil),
 			ResourceName: derivAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
 			ImportStateId: dandifake.JobsDandiset + ":" + d.version + ":" + d.root,
+		}, { // import { identity = { dandiset_id, version, dandiset_directory } } (OpenTofu 1.12; Terraform 1.12)
+			SkipFunc:   acctest.SkipWithoutIdentity(t),
+			ConfigFile: cfg, ConfigVariables: d.vars(nil),
+			ResourceName: derivAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, GenerateConfig: true,
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("dataplatforms_dandi_derivative_version.generated", tfjsonpath.New("dandiset_directory"), knownvalue.StringExact(d.root)),
+			}},
 		}},
 	})
 }

@@ -305,6 +305,7 @@ func (r *derivativeResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	m.ID = types.StringValue(m.DandisetID.ValueString() + "/" + m.Version.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(writeDerivativeIdentity(ctx, resp.Identity, m)...)
 }
 
 func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -334,6 +335,7 @@ func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(writeDerivativeIdentity(ctx, resp.Identity, m)...)
 }
 
 func (r *derivativeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -349,6 +351,7 @@ func (r *derivativeResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(writeDerivativeIdentity(ctx, resp.Identity, m)...)
 }
 
 func (r *derivativeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -397,11 +400,16 @@ func deleteRemote(ctx context.Context, c *Client, m derivativeModel) (int, error
 }
 
 // ImportState adopts a version as <dandiset_id>:<version>:<dandiset_directory>.
+// An import by identity {dandiset_id, version, dandiset_directory} stands for the same id.
 func (r *derivativeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.SplitN(req.ID, ":", 3)
+	id, diags := derivativeImportID(ctx, req)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	parts := strings.SplitN(id, ":", 3)
 	if len(parts) != 3 || !dandisetIDRE.MatchString(parts[0]) || CheckVersion(parts[1]) != nil || parts[2] == "" {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Import a derivative version as <dandiset_id>:<version>:<dandiset_directory>, such as 001697:v1.0.0:/data/001697, not %q.", req.ID))
+			fmt.Sprintf("Import a derivative version as <dandiset_id>:<version>:<dandiset_directory>, such as 001697:v1.0.0:/data/001697, not %q.", id))
 		return
 	}
 	for attr, v := range map[string]any{
