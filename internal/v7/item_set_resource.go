@@ -486,10 +486,7 @@ func (r *itemSetResource) Create(ctx context.Context, req resource.CreateRequest
 		adopted[p] = it
 	}
 	r.apply(ctx, &m, e, want, adopted, placeIDs(existing), nil, &resp.Diagnostics)
-	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
-	resp.Diagnostics.Append(writeSetIdentity(ctx, resp.Identity, m)...)
+	resp.Diagnostics.Append(r.store(ctx, &m, resp.Private, &resp.State, resp.Identity)...)
 }
 
 // apply brings the set to want: members missing from have are registered (or adopted from
@@ -673,10 +670,7 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 			return
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importSetKey, nil)...)
-		resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-		resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
-		resp.Diagnostics.Append(writeSetIdentity(ctx, resp.Identity, m)...)
+		resp.Diagnostics.Append(r.store(ctx, &m, resp.Private, &resp.State, resp.Identity)...)
 		return
 	}
 	items, err := listOwned(ctx, c, team, m.DatasetID.ValueInt64(), m.Path.ValueString())
@@ -707,10 +701,7 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 				"the set's places with the set's files is adopted at the next apply.")
 	}
 	m.Registered = live
-	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(r.setPolicy(ctx, m, &resp.State)...)
-	resp.Diagnostics.Append(writeSetIdentity(ctx, resp.Identity, m)...)
+	resp.Diagnostics.Append(r.store(ctx, &m, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -752,10 +743,7 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	state.Registered = live
 	r.apply(ctx, &plan, e, want, existing, before, &state, &resp.Diagnostics)
-	resp.Diagnostics.Append(saveRecord(ctx, resp.Private, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(r.setPolicy(ctx, plan, &resp.State)...)
-	resp.Diagnostics.Append(writeSetIdentity(ctx, resp.Identity, plan)...)
+	resp.Diagnostics.Append(r.store(ctx, &plan, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *itemSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -778,6 +766,16 @@ func (r *itemSetResource) teardownFrom(p teardown.Private) teardown.Of[itemSetMo
 		t, d := r.teardownOf(ctx, m)
 		return t, append(diags, d...)
 	}
+}
+
+// store writes what an operation ends with: the record into private state, the attributes,
+// cleanup_iam_policy and the identity.
+func (r *itemSetResource) store(ctx context.Context, m *itemSetModel, p teardown.Private, s *tfsdk.State, id *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := saveRecord(ctx, p, m)
+	diags.Append(s.Set(ctx, m)...)
+	diags.Append(r.setPolicy(ctx, *m, s)...)
+	diags.Append(writeSetIdentity(ctx, id, *m)...)
+	return diags
 }
 
 // setPolicy writes cleanup_iam_policy from the set's recorded scope.
