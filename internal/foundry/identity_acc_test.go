@@ -86,8 +86,11 @@ func TestAccFoundryFileSet_importByIdentity(t *testing.T) {
 		CheckDestroy: func(*terraform.State) error {
 			c, rid := accClient(t)
 			files, err := c.ListFiles(context.Background(), rid, branch, 0)
-			if err != nil || len(files) != 0 {
-				return fmt.Errorf("%d files left on branch %s (%v)", len(files), branch, err)
+			if err != nil {
+				return fmt.Errorf("listing branch %s: %w", branch, err)
+			}
+			if len(files) != 0 {
+				return fmt.Errorf("%d files left on branch %s", len(files), branch)
 			}
 			return nil
 		},
