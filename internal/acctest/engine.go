@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,9 +34,10 @@ const (
 const ProviderSource = "registry.terraform.io/dataplatforms/dataplatforms"
 
 var (
-	engineOnce sync.Once
-	engineName string
-	engineErr  error
+	engineOnce    sync.Once
+	engineName    string
+	engineVersion string
+	engineErr     error
 )
 
 // Engine says which CLI TF_ACC_TERRAFORM_PATH is: Terraform or OpenTofu, from its `version`.
@@ -55,6 +58,7 @@ func Engine() (string, error) {
 			return
 		}
 		engineName = engineOf(string(out))
+		engineVersion, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
 	})
 	return engineName, engineErr
 }
@@ -96,4 +100,34 @@ func prepareCLI(dir string) error {
 		return os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
 	}
 	return nil
+}
+
+// identityMinimum is the first release whose import blocks take an identity: Terraform 1.12.
+// terraform-plugin-testing refuses an ImportBlockWithResourceIdentity step below it, comparing
+// the version `version` prints whatever the engine (OpenTofu 1.12.6 passes).
+var identityMinimum = [2]int{1, 12}
+
+var versionRE = regexp.MustCompile(`v(\d+)\.(\d+)\.\d+`)
+
+// IdentityUnsupported says why the CLI under test cannot import by resource identity, or ""
+// when it can.
+func IdentityUnsupported() (string, error) {
+	if _, err := Engine(); err != nil {
+		return "", err
+	}
+	return identityUnsupported(engineVersion)
+}
+
+func identityUnsupported(version string) (string, error) {
+	m := versionRE.FindStringSubmatch(version)
+	if m == nil {
+		return "", fmt.Errorf("cannot read a version from %q", version)
+	}
+	major, _ := strconv.Atoi(m[1])
+	minor, _ := strconv.Atoi(m[2])
+	if major > identityMinimum[0] || (major == identityMinimum[0] && minor >= identityMinimum[1]) {
+		return "", nil
+	}
+	return fmt.Sprintf("%s predates resource identity: import blocks take an identity from Terraform %d.%d "+
+		"(and OpenTofu 1.12), and terraform-plugin-testing refuses such a step below it", version, identityMinimum[0], identityMinimum[1]), nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
@@ -215,6 +216,7 @@ func (r *assetResource) Create(ctx context.Context, req resource.CreateRequest, 
 	setAsset(&m, a)
 	// From here the asset exists: keep it in state, so a later failure taints it.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, identityOf(m))...)
 	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "cleanup_scope", &resp.State)...)
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.Error(assetObject(m)+" did not become ready", err,
@@ -357,6 +359,8 @@ func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Recorded before anything else: a read that finds the asset gone keeps state, or removes it.
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, identityOf(m))...)
 	c, diags := r.client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -562,6 +566,7 @@ func (r *assetResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	setAsset(&plan, a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, identityOf(plan))...)
 	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "cleanup_scope", &resp.State)...)
 }
 
@@ -598,9 +603,17 @@ func teardownOf(r *assetResource) teardown.Of[assetModel] {
 	}
 }
 
+// ImportState takes the asset's id, from `terraform import` and an import block's id, or from an
+// import block's identity.
 func (r *assetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(modifiers.MarkImported(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, assetIdentity{ID: types.StringValue(id)})...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_deleted"), false)...)
 }

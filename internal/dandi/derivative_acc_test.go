@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/dandi"
@@ -136,7 +135,7 @@ func TestAccDandiDerivativeVersion_destroyRemovesExactlyTheVersion(t *testing.T)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             d.checkTornDown,
-		Steps: []resource.TestStep{{
+		Steps: append([]resource.TestStep{{
 			ConfigFile: cfg, ConfigVariables: d.vars(nil),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			Check: resource.ComposeAggregateTestCheckFunc(
@@ -154,14 +153,12 @@ func TestAccDandiDerivativeVersion_destroyRemovesExactlyTheVersion(t *testing.T)
 			ConfigFile: cfg, ConfigVariables: d.vars(nil),
 			ResourceName: derivAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true,
 			ImportStateId: dandifake.JobsDandiset + ":" + d.version + ":" + d.root,
-		}, { // import { identity = { dandiset_id, version, dandiset_directory } } (OpenTofu 1.12; Terraform 1.12)
-			SkipFunc:   acctest.SkipWithoutIdentity(t),
-			ConfigFile: cfg, ConfigVariables: d.vars(nil),
-			ResourceName: derivAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, GenerateConfig: true,
-			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectKnownValue("dataplatforms_dandi_derivative_version.generated", tfjsonpath.New("dandiset_directory"), knownvalue.StringExact(d.root)),
-			}},
-		}},
+		}}, acctest.IdentitySteps(t, resource.TestStep{ // import { identity = { dandiset_id, version, dandiset_directory } }
+			ConfigFile: cfg, ConfigVariables: d.vars(nil), ResourceName: derivAddr,
+		}, map[string]knownvalue.Check{
+			"dandiset_id": knownvalue.StringExact(dandifake.JobsDandiset), "version": knownvalue.StringExact(d.version),
+			"dandiset_directory": knownvalue.StringExact(d.root),
+		})...),
 	})
 }
 

@@ -7,8 +7,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 )
 
 var _ resource.ResourceWithIdentity = &derivativeResource{}
@@ -29,21 +30,24 @@ func (r *derivativeResource) IdentitySchema(_ context.Context, _ resource.Identi
 	}}
 }
 
-// writeDerivativeIdentity writes m's identity into a response that carries one (a client that
-// predates identities hands none).
-func writeDerivativeIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, m derivativeModel) diag.Diagnostics {
-	if id == nil {
-		return nil
-	}
-	return id.Set(ctx, derivativeIdentity{DandisetID: m.DandisetID, Version: m.Version, DandisetDirectory: m.DandisetDirectory})
+// derivativeIdentityOf is the identity of a derivative version in state.
+func derivativeIdentityOf(m derivativeModel) derivativeIdentity {
+	return derivativeIdentity{DandisetID: m.DandisetID, Version: m.Version, DandisetDirectory: m.DandisetDirectory}
 }
 
-// derivativeImportID is the import id: the one given, or the one an identity stands for.
+// derivativeImportID is the import id: the one given, or the one an import block's identity
+// stands for.
 func derivativeImportID(ctx context.Context, req resource.ImportStateRequest) (string, diag.Diagnostics) {
-	if req.ID != "" || req.Identity == nil {
-		return req.ID, nil
-	}
 	var ident derivativeIdentity
-	diags := req.Identity.Get(ctx, &ident)
+	byIdentity, diags := identity.FromImport(ctx, req, &ident)
+	if !byIdentity || diags.HasError() {
+		return req.ID, diags
+	}
+	if missing := identity.Missing(map[string]types.String{"dandiset_id": ident.DandisetID, "version": ident.Version,
+		"dandiset_directory": ident.DandisetDirectory}); len(missing) > 0 {
+		diags.Append(identity.InvalidImport("DANDI derivative version", identity.MissingProblem(missing),
+			`{ dandiset_id = "001697", version = "v1.0.0", dandiset_directory = "/data/001697" }`))
+		return "", diags
+	}
 	return strings.Join([]string{ident.DandisetID.ValueString(), ident.Version.ValueString(), ident.DandisetDirectory.ValueString()}, ":"), diags
 }

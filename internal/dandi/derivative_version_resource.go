@@ -30,6 +30,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
@@ -305,12 +306,14 @@ func (r *derivativeResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	m.ID = types.StringValue(m.DandisetID.ValueString() + "/" + m.Version.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(writeDerivativeIdentity(ctx, resp.Identity, m)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, derivativeIdentityOf(m))...)
 }
 
 func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m derivativeModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	// First: the framework wants an identity after every read, one that removes the resource too.
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, derivativeIdentityOf(m))...)
 	c, diags := r.client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -335,7 +338,6 @@ func (r *derivativeResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(writeDerivativeIdentity(ctx, resp.Identity, m)...)
 }
 
 func (r *derivativeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -351,7 +353,7 @@ func (r *derivativeResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(writeDerivativeIdentity(ctx, resp.Identity, m)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, derivativeIdentityOf(m))...)
 }
 
 func (r *derivativeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -418,4 +420,6 @@ func (r *derivativeResource) ImportState(ctx context.Context, req resource.Impor
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, derivativeIdentity{DandisetID: types.StringValue(parts[0]),
+		Version: types.StringValue(parts[1]), DandisetDirectory: types.StringValue(parts[2])})...)
 }

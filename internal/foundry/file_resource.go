@@ -3,7 +3,6 @@ package foundry
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -21,10 +20,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/transport"
-	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
 const (
@@ -196,6 +195,7 @@ func (r *fileResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if !resp.Diagnostics.HasError() {
 		m.ID = types.StringValue(m.DatasetRID.ValueString() + ":" + m.Branch.ValueString() + ":" + m.Path.ValueString())
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileIdentityOf(m))...)
 	}
 }
 
@@ -216,6 +216,7 @@ func (r *fileResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileIdentityOf(m))...)
 	}
 }
 
@@ -259,6 +260,8 @@ func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Recorded before anything else: a read that finds the file gone removes it from state.
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileIdentityOf(m))...)
 	c, diags := connect(r.data, r.typeName)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -334,14 +337,17 @@ func (r *fileResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
+// ImportState takes the file from `terraform import` and an import block's id,
+// <dataset_rid>:<branch>:<path>, or from an import block's identity.
 func (r *fileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.SplitN(req.ID, ":", 3)
-	if len(parts) != 3 || !datasetRIDRE.MatchString(parts[0]) || parts[1] == "" || validate.RelativePath(parts[2]) != nil {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Import a Foundry dataset file as <dataset_rid>:<branch>:<path>, such as ri.foundry.main.dataset.<uuid>:master:raw/a.csv, not %q.", req.ID))
+	t, diags := fileImportTarget(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	for attr, v := range map[string]any{"id": req.ID, "dataset_rid": parts[0], "branch": parts[1], "path": parts[2], "deletion_protection": false} {
+	for attr, v := range map[string]any{"id": t.id(), "dataset_rid": t.rid, "branch": t.branch, "path": t.path, "deletion_protection": false} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileIdentity{
+		DatasetRID: types.StringValue(t.rid), Branch: types.StringValue(t.branch), Path: types.StringValue(t.path)})...)
 }

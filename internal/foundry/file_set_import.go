@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
 
@@ -28,31 +29,75 @@ var _ resource.ResourceWithImportState = &fileSetResource{}
 // importSelectionKey is the private-state key that holds the selection until the first read.
 const importSelectionKey = "import_selection"
 
-func (r *fileSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.SplitN(req.ID, ":", 3)
-	sel := ""
-	if len(parts) == 3 {
-		sel = parts[2]
-	}
-	valid := len(parts) >= 2 && datasetRIDRE.MatchString(parts[0]) && parts[1] != ""
+// fileSetTarget is the files an import names: a branch, and a selection of its files ("" for
+// every one, "<folder>/", or a transaction RID).
+type fileSetTarget struct{ rid, branch, sel string }
+
+// valid says whether the target names a dataset, a branch and a selection of the three forms.
+func (t fileSetTarget) valid() bool {
 	switch {
-	case !valid:
-	case strings.HasPrefix(sel, "ri.foundry.main.transaction."):
-	case strings.HasSuffix(sel, "/"):
-		valid = validate.RelativePath(strings.TrimSuffix(sel, "/")) == nil
-	default:
-		valid = sel == "" && len(parts) == 2
+	case !datasetRIDRE.MatchString(t.rid) || t.branch == "":
+		return false
+	case strings.HasPrefix(t.sel, "ri.foundry.main.transaction."):
+		return true
+	case strings.HasSuffix(t.sel, "/"):
+		return validate.RelativePath(strings.TrimSuffix(t.sel, "/")) == nil
 	}
-	if !valid {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import a Foundry file set as <dataset_rid>:<branch> (every file of the branch), "+
+	return t.sel == ""
+}
+
+// fileSetImportTarget reads the files an import names, from the import id or from the import
+// block's identity (every file of its branch: the identity holds no selection, see
+// fileSetIdentity).
+func fileSetImportTarget(ctx context.Context, req resource.ImportStateRequest) (fileSetTarget, diag.Diagnostics) {
+	var ident fileSetIdentity
+	byIdentity, diags := identity.FromImport(ctx, req, &ident)
+	if diags.HasError() {
+		return fileSetTarget{}, diags
+	}
+	if byIdentity {
+		const want = `{ dataset_rid = "ri.foundry.main.dataset.<uuid>", branch = "master" }, which takes every file of the branch ` +
+			`(import the files under a folder or of a transaction by the id form)`
+		t := fileSetTarget{rid: ident.DatasetRID.ValueString(), branch: ident.Branch.ValueString()}
+		missing := identity.Missing(map[string]types.String{"dataset_rid": ident.DatasetRID, "branch": ident.Branch})
+		switch {
+		case len(missing) > 0:
+			diags.Append(identity.InvalidImport("Foundry file set", identity.MissingProblem(missing), want))
+		case !t.valid():
+			diags.Append(identity.InvalidImport("Foundry file set", fmt.Sprintf("dataset_rid %q is not a dataset RID", t.rid), want))
+		}
+		return t, diags
+	}
+	parts := strings.SplitN(req.ID, ":", 3)
+	t := fileSetTarget{rid: parts[0]}
+	if len(parts) > 1 {
+		t.branch = parts[1]
+	}
+	if len(parts) == 3 {
+		t.sel = parts[2]
+	}
+	// <dataset_rid>:<branch>: is no form: the selection, once named, is not empty.
+	if !t.valid() || (len(parts) == 3 && t.sel == "") {
+		diags.AddError("Invalid import id", fmt.Sprintf("Import a Foundry file set as <dataset_rid>:<branch> (every file of the branch), "+
 			"<dataset_rid>:<branch>:<folder>/ (the files under a folder) or <dataset_rid>:<branch>:<transaction_rid> (the files that "+
 			"transaction wrote last), not %q.", req.ID))
+	}
+	return t, diags
+}
+
+// ImportState takes the files from `terraform import` and an import block's id, or from an
+// import block's identity; the first read lists them.
+func (r *fileSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	t, diags := fileSetImportTarget(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	for attr, v := range map[string]any{"dataset_rid": parts[0], "branch": parts[1], "deletion_protection": false} {
+	for attr, v := range map[string]any{"dataset_rid": t.rid, "branch": t.branch, "deletion_protection": false} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importSelectionKey, []byte(fmt.Sprintf("%q", sel)))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importSelectionKey, []byte(fmt.Sprintf("%q", t.sel)))...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileSetIdentity{DatasetRID: types.StringValue(t.rid), Branch: types.StringValue(t.branch)})...)
 }
 
 // importFiles fills files, file_sha256, transaction_rid and id after an import: one listing,

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 )
@@ -230,6 +231,7 @@ func (r *fileSetResource) Create(ctx context.Context, req resource.CreateRequest
 		m.TransactionRID = types.StringNull()
 		resp.Diagnostics.Append(recordUnclosed(ctx, nil, resp.Private, err)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileSetIdentityOf(m))...)
 		resp.Diagnostics.Append(diagnostics.Error("Writing the "+fileSetObject(m.DatasetRID.ValueString(), m.Branch.ValueString(), len(files))+" failed", err,
 			"The set stays in state, marked tainted, with the transaction recorded. The next plan, apply or destroy aborts it; "+
 				"if its commit went through after all (its answer lost), the files it wrote are taken as the set's, and a destroy deletes them."))
@@ -243,6 +245,7 @@ func (r *fileSetResource) Create(ctx context.Context, req resource.CreateRequest
 	m.ID = types.StringValue(m.DatasetRID.ValueString() + ":" + m.Branch.ValueString() + ":" + tx.RID)
 	m.TransactionRID = types.StringValue(tx.RID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileSetIdentityOf(m))...)
 }
 
 // upload writes the named files of m in one UPDATE transaction.
@@ -345,11 +348,13 @@ func (r *fileSetResource) Update(ctx context.Context, req resource.UpdateRequest
 			resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("Removing %d files from the %s failed", len(drop), object), err,
 				"The new and changed files are written; the dropped files are still on the branch and in state. Apply again to remove them."))
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileSetIdentityOf(plan))...)
 			return
 		}
 		plan.TransactionRID = types.StringValue(tx.RID)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileSetIdentityOf(plan))...)
 }
 
 func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -358,6 +363,8 @@ func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Recorded before anything else: a read that finds every file gone removes the set from state.
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, fileSetIdentityOf(m))...)
 	c, diags := connect(r.data, r.typeName)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

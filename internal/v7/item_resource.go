@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
@@ -166,6 +167,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	// The item exists from here on: keep it in state whatever follows, so that a failure
 	// while waiting taints it and the next apply tears it down properly.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, itemIdentityOf(m))...)
 	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 	if resp.Diagnostics.HasError() || !m.WaitForProcessing.ValueBool() {
 		return
@@ -274,6 +276,8 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Recorded before anything else: a read that finds the item gone keeps state, or removes it.
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, itemIdentityOf(m))...)
 	c, team, diags := r.client(ctx, m.TeamSlug)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -313,6 +317,7 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.Append(checkFolders(ctx, r.data, m)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, itemIdentityOf(m))...)
 	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
@@ -384,6 +389,7 @@ func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.Diagnostics.Append(recordFound(ctx, r.data, &plan)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, itemIdentityOf(plan))...)
 	resp.Diagnostics.Append(teardown.SetPolicy(ctx, r.data, "metadata_scope", &resp.State)...)
 }
 
@@ -532,36 +538,31 @@ func resolve(ctx context.Context, c *Client, team, datasetSlug, storageSlug stri
 	return ds, conn, err
 }
 
+// ImportState takes the item from `terraform import` and an import block's id, or from an import
+// block's identity.
 func (r *itemResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.SplitN(req.ID, "/", 3)
-	team, id, storage := "", parts[0], ""
-	if len(parts) > 1 {
-		team, id = parts[0], parts[1]
-	}
-	if len(parts) > 2 {
-		storage = parts[2]
-	}
-	if id == "" || (len(parts) > 1 && !slugRE.MatchString(team)) || (len(parts) > 2 && !storageRE.MatchString(storage)) {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import a V7 item as <item_id> (with the provider's team), "+
-			"<team_slug>/<item_id>, or <team_slug>/<item_id>/<storage connection> when the team has several, not %q.", req.ID))
+	t, diags := itemImportTarget(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if storage != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("storage_slug"), storage)...)
+	if t.storage != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("storage_slug"), t.storage)...)
 	}
 	resp.Diagnostics.Append(modifiers.MarkImported(ctx, resp.Private)...)
-	if team == "" {
-		c, t, diags := r.client(ctx, types.StringNull())
+	if t.team == "" {
+		c, team, diags := r.client(ctx, types.StringNull())
 		resp.Diagnostics.Append(diags...)
 		if c == nil {
 			return
 		}
-		team = t
+		t.team = team
 	}
 	for attr, v := range map[string]any{
-		"id": id, "team_slug": team, "metadata_layout": LayoutNameFolder, "wait_for_processing": true,
+		"id": t.id, "team_slug": t.team, "metadata_layout": LayoutNameFolder, "wait_for_processing": true,
 		"deletion_protection": false, "platform_deleted": false,
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, itemIdentity{TeamSlug: types.StringValue(t.team), ID: types.StringValue(t.id)})...)
 }

@@ -12,10 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
@@ -62,13 +62,34 @@ func setIdentityOf(m itemSetModel) setIdentity {
 	return setIdentity{TeamSlug: m.TeamSlug, DatasetSlug: m.DatasetSlug, Path: types.StringValue(normPath(m.Path.ValueString()))}
 }
 
-// writeSetIdentity writes the set's identity into a response that carries one (a client that
-// predates identities hands none).
-func writeSetIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, m itemSetModel) diag.Diagnostics {
-	if id == nil || m.TeamSlug.ValueString() == "" {
-		return nil
+// setImportOf is what an import names: the id, or the identity an import block gives.
+func setImportOf(ctx context.Context, req resource.ImportStateRequest) (setImport, diag.Diagnostics) {
+	var ident setIdentity
+	byIdentity, diags := identity.FromImport(ctx, req, &ident)
+	if diags.HasError() {
+		return setImport{}, diags
 	}
-	return id.Set(ctx, setIdentityOf(m))
+	id := req.ID
+	if byIdentity {
+		const want = `{ team_slug = "<team_slug>", dataset_slug = "<dataset_slug>", path = "/<folder>" } (name a storage connection with ` +
+			`the id form <team_slug>/<dataset_slug>/<storage connection>:<path>)`
+		if missing := identity.Missing(map[string]types.String{"team_slug": ident.TeamSlug, "dataset_slug": ident.DatasetSlug, "path": ident.Path}); len(missing) > 0 {
+			diags.Append(identity.InvalidImport("V7 item set", identity.MissingProblem(missing), want))
+			return setImport{}, diags
+		}
+		id = ident.TeamSlug.ValueString() + "/" + ident.DatasetSlug.ValueString() + ":" + ident.Path.ValueString()
+		in, err := parseSetImport(id)
+		if err != nil {
+			diags.Append(identity.InvalidImport("V7 item set", fmt.Sprintf("team_slug %q, dataset_slug %q and path %q are not a team, a dataset "+
+				"and a folder of the set's own", ident.TeamSlug.ValueString(), ident.DatasetSlug.ValueString(), ident.Path.ValueString()), want))
+		}
+		return in, diags
+	}
+	in, err := parseSetImport(id)
+	if err != nil {
+		diags.AddError("Invalid import id", err.Error()+".")
+	}
+	return in, diags
 }
 
 // importSetKey is the private-state key that marks an import until the first read fills the
@@ -111,17 +132,8 @@ func parseSetImport(id string) (setImport, error) {
 }
 
 func (r *itemSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" && req.Identity != nil { // import { identity = { team_slug, dataset_slug, path } }
-		var ident setIdentity
-		if resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...); resp.Diagnostics.HasError() {
-			return
-		}
-		id = ident.TeamSlug.ValueString() + "/" + ident.DatasetSlug.ValueString() + ":" + ident.Path.ValueString()
-	}
-	in, err := parseSetImport(id)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error()+".")
+	in, diags := setImportOf(ctx, req)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
 	if in.Team == "" {
@@ -146,6 +158,8 @@ func (r *itemSetResource) startImport(ctx context.Context, in setImport, resp *r
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("storage_slug"), in.Storage)...)
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importSetKey, []byte("true"))...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, setIdentity{TeamSlug: types.StringValue(in.Team),
+		DatasetSlug: types.StringValue(in.Dataset), Path: types.StringValue(in.Path)})...)
 }
 
 // importPending says whether an import waits for the first read to fill the set.

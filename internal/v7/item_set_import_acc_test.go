@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,7 +51,7 @@ func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             st.checkItems(0),
-		Steps: []resource.TestStep{
+		Steps: slices.Concat(append([]resource.TestStep{
 			{
 				ConfigFile: cfg, ConfigVariables: st.vars(nil),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -108,14 +109,16 @@ func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
 					plancheck.ExpectKnownValue(generated, tfjsonpath.New("item_count"), knownvalue.Int64Exact(n+1)),
 				}},
 			},
-			{ // import { identity = { team_slug, dataset_slug, path } }, generated as above
-				SkipFunc:   acctest.SkipWithoutIdentity(t),
-				ConfigFile: cfg, ConfigVariables: st.vars(nil),
-				ResourceName: setAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, GenerateConfig: true,
-				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(generated, tfjsonpath.New("source").AtMapKey("prefix"), knownvalue.StringExact(st.base+"/scans/")),
-				}},
-			},
+		}, acctest.IdentitySteps(t, resource.TestStep{ // import { identity = { team_slug, dataset_slug, path } }, generated as above
+			ConfigFile: cfg, ConfigVariables: st.vars(nil),
+			ResourceName: setAddr, GenerateConfig: true,
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("source").AtMapKey("prefix"), knownvalue.StringExact(st.base+"/scans/")),
+			}},
+		}, map[string]knownvalue.Check{
+			"team_slug": knownvalue.StringExact(v7fake.TeamSlug), "dataset_slug": knownvalue.StringExact(v7fake.DatasetSlug),
+			"path": knownvalue.StringExact(st.folder),
+		})...), []resource.TestStep{
 			{ // a key the set does not hold under the source folder: the explicit form
 				PreConfig: func() { st.put(st.base + "/scans/notes.txt") },
 				// OpenTofu writes a generated map's keys unquoted, so that img-0000.jpg reads as
@@ -163,7 +166,7 @@ func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
 				ImportStateId:           fmt.Sprintf("%s/%s/%s:%s", v7fake.TeamSlug, v7fake.DatasetSlug, v7fake.StorageRW, st.folder),
 				ImportStateVerifyIgnore: []string{"source", "items"},
 			},
-		},
+		}),
 	})
 }
 

@@ -1,8 +1,14 @@
 package v7
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity/identitytest"
 )
 
 // An import id names the team (or the provider's), the dataset, the connection when it must,
@@ -36,4 +42,19 @@ func TestParseSetImport(t *testing.T) {
 			t.Errorf("parseSetImport(%q): %v does not give the forms and the id", id, err)
 		}
 	}
+}
+
+// An import by identity is the import by <team>/<dataset>:<path>; the identity a read builds
+// from the imported state is the one given; a missing or invalid part is refused.
+func TestSetIdentity(t *testing.T) {
+	r := NewItemSetResource()
+	values := map[string]string{"team_slug": "acme", "dataset_slug": "scans", "path": "/2024/ct"}
+	identitytest.RoundTrip(t, r, "acme/scans:/2024/ct", values, func(ctx context.Context, s tfsdk.State) (any, diag.Diagnostics) {
+		var m itemSetModel
+		diags := s.Get(ctx, &m)
+		return setIdentityOf(m), diags
+	})
+	identitytest.Refused(t, r, map[string]string{"team_slug": "acme", "path": "/a"}, "dataset_slug is not set")
+	identitytest.Refused(t, r, map[string]string{"team_slug": "acme", "dataset_slug": "scans", "path": "/"}, `path "/"`)
+	identitytest.Refused(t, r, map[string]string{"team_slug": "Acme", "dataset_slug": "scans", "path": "/a"}, `team_slug "Acme"`)
 }

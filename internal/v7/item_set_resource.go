@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
@@ -657,6 +658,8 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// First: the framework wants an identity after every read, one that removes the set too.
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, setIdentityOf(m))...)
 	c, team, diags := connect(ctx, r.data, r.typeName, m.TeamSlug)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
@@ -774,7 +777,7 @@ func (r *itemSetResource) store(ctx context.Context, m *itemSetModel, p teardown
 	diags := saveRecord(ctx, p, m)
 	diags.Append(s.Set(ctx, m)...)
 	diags.Append(r.setPolicy(ctx, *m, s)...)
-	diags.Append(writeSetIdentity(ctx, id, *m)...)
+	diags.Append(identity.Set(ctx, id, setIdentityOf(*m))...)
 	return diags
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
@@ -226,12 +227,14 @@ func (r *dataRecordResource) Create(ctx context.Context, req resource.CreateRequ
 			m.DomainVersion = types.Int64Null()
 		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, drIdentityOf(m))...)
 		resp.Diagnostics.Append(diagnostics.Error(fmt.Sprintf("YOUnite created DR %s but reading it back failed", d.UUID), err,
 			"The DR stays in state, marked tainted: the next apply deletes and creates it again."))
 		return
 	}
 	resp.Diagnostics.Append(setDR(ctx, c, zone, &m, d, true)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, drIdentityOf(m))...)
 }
 
 // setDR copies what YOUnite reports, and only that: a field the answer leaves out keeps its
@@ -294,6 +297,13 @@ func (r *dataRecordResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity, once recorded, stays (see drIdentity); else it is recorded before anything
+	// else (a read that finds the DR gone removes it from state), and again from what the read
+	// finds.
+	recorded := recordedIdentity(req.Identity)
+	if !recorded {
+		resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, drIdentityOf(m))...)
+	}
 	c, zone, diags := r.client(m)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -323,6 +333,9 @@ func (r *dataRecordResource) Read(ctx context.Context, req resource.ReadRequest,
 				"<zone_uuid>/<dr_uuid>/<domain>.")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if !recorded {
+		resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, drIdentityOf(m))...)
+	}
 }
 
 // Update changes only what needs no call: delete_adaptor_uuids and deletion_protection
@@ -341,6 +354,10 @@ func (r *dataRecordResource) Update(ctx context.Context, req resource.UpdateRequ
 		plan.DomainVersion = state.DomainVersion
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// The recorded identity stays (see drIdentity); Terraform before 1.12 records none.
+	if !recordedIdentity(req.Identity) {
+		resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, drIdentityOf(plan))...)
+	}
 }
 
 func (r *dataRecordResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -497,20 +514,26 @@ func verifyGone(ctx context.Context, c *Client, zone, id string, adaptors []stri
 	return diags
 }
 
+// ImportState takes the DR from `terraform import` and an import block's id, or from an import
+// block's identity.
 func (r *dataRecordResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	zone, id, domain, err := parseImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
+	t, diags := drImportTarget(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if domain != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain"), domain)...)
+	m := dataRecordModel{ID: types.StringValue(t.dr), ZoneUUID: types.StringNull(), Domain: types.StringNull()}
+	if t.domain != "" {
+		m.Domain = types.StringValue(t.domain)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain"), t.domain)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), t.dr)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
-	if zone != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_uuid"), zone)...)
+	if t.zone != "" {
+		m.ZoneUUID = types.StringValue(t.zone)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_uuid"), t.zone)...)
 	}
+	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, drIdentityOf(m))...)
 }
 
 // parseImportID reads [<zone_uuid>/]<dr_uuid>[/<domain>]. The domain is for YOUnite's
@@ -527,8 +550,7 @@ func parseImportID(id string) (zone, dr, domain string, err error) {
 	case len(parts) == 3:
 		zone, dr, domain = parts[0], parts[1], parts[2]
 	}
-	if validate.UUID(dr) != nil || (zone != "" && validate.UUID(zone) != nil) || len(parts) > 3 || (len(parts) > 1 && domain == "" && zone == "") ||
-		(domain != "" && (len(domain) < 3 || len(domain) > 128)) {
+	if (drTarget{zone, dr, domain}).problem() != "" || len(parts) > 3 || (len(parts) > 1 && domain == "" && zone == "") {
 		return "", "", "", fmt.Errorf("import a YOUnite DR as <dr_uuid>, <zone_uuid>/<dr_uuid>, <dr_uuid>/<domain> or "+
 			"<zone_uuid>/<dr_uuid>/<domain> (the domain's name, 3 to 128 characters), not %q", id)
 	}

@@ -77,6 +77,8 @@ func (f *Fake) dispatch(w http.ResponseWriter, r *http.Request, rt route, ds *da
 		}
 		sandbox.WriteJSON(w, http.StatusOK, out)
 		return nil
+	case rest == "branches" && r.Method == http.MethodPost && rt.version == "v2":
+		return f.createBranch(w, r, ds)
 	case rest == "transactions" && r.Method == http.MethodPost:
 		return f.createTransaction(w, r, rt, ds)
 	case strings.HasPrefix(rest, "transactions/"):
@@ -119,6 +121,28 @@ func (f *Fake) branch(rt route, ds *dataset, name string) (*branch, *apiError) {
 		return nil, errNotFound("BranchNotFound", map[string]any{"datasetRid": ds.RID, param: name})
 	}
 	return b, nil
+}
+
+// createBranch is v2's Create Branch: a branch named name whose view is the transaction
+// transactionRid ends (a committed one of the dataset), or empty without one.
+func (f *Fake) createBranch(w http.ResponseWriter, r *http.Request, ds *dataset) *apiError {
+	var body struct {
+		Name           string `json:"name"`
+		TransactionRID string `json:"transactionRid"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&body)
+	switch {
+	case body.Name == "" || looksLikeRID.MatchString(body.Name):
+		return errInvalid("InvalidBranchName", map[string]any{"branchName": body.Name})
+	case ds.branches[body.Name] != nil:
+		return errConflict("BranchAlreadyExists", map[string]any{"datasetRid": ds.RID, "branchName": body.Name})
+	}
+	if tx := ds.txns[body.TransactionRID]; body.TransactionRID != "" && (tx == nil || tx.Status != Committed) {
+		return errNotFound("TransactionNotFound", map[string]any{"datasetRid": ds.RID, "transactionRid": body.TransactionRID})
+	}
+	ds.branches[body.Name] = &branch{name: body.Name, head: body.TransactionRID}
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"name": body.Name, "transactionRid": nilIfEmpty(body.TransactionRID)})
+	return nil
 }
 
 func (f *Fake) createTransaction(w http.ResponseWriter, r *http.Request, rt route, ds *dataset) *apiError {
