@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"errors"
 	"sync"
 	"testing"
 
@@ -16,8 +17,10 @@ var SameAsState knownvalue.Check = sameAsState{}
 
 type sameAsState struct{}
 
-func (sameAsState) CheckValue(any) error { return nil }
-func (sameAsState) String() string       { return "the state attribute of its name" }
+func (sameAsState) CheckValue(any) error {
+	return errors.New("acctest.SameAsState is a marker of IdentitySteps' want, which checks it against state; it checks nothing elsewhere")
+}
+func (sameAsState) String() string { return "the state attribute of its name" }
 
 // IdentitySteps are the steps that prove a resource's identity, to follow a step that created
 // it: one that applies base again and checks the identity in state against want (exactly those

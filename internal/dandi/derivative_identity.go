@@ -2,6 +2,7 @@ package dandi
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -46,6 +47,13 @@ func derivativeImportID(ctx context.Context, req resource.ImportStateRequest) (s
 	if missing := identity.Missing(map[string]types.String{"dandiset_id": ident.DandisetID, "version": ident.Version,
 		"dandiset_directory": ident.DandisetDirectory}); len(missing) > 0 {
 		diags.Append(identity.InvalidImport("DANDI derivative version", identity.MissingProblem(missing),
+			`{ dandiset_id = "001697", version = "v1.0.0", dandiset_directory = "/data/001697" }`))
+		return "", diags
+	}
+	// Each part on its own: the id joins them with ':', which only the directory may hold.
+	if !dandisetIDRE.MatchString(ident.DandisetID.ValueString()) || CheckVersion(ident.Version.ValueString()) != nil {
+		diags.Append(identity.InvalidImport("DANDI derivative version", fmt.Sprintf("dandiset_id %q or version %q is not a six-digit "+
+			"dandiset id and a pipeline version", ident.DandisetID.ValueString(), ident.Version.ValueString()),
 			`{ dandiset_id = "001697", version = "v1.0.0", dandiset_directory = "/data/001697" }`))
 		return "", diags
 	}

@@ -21,4 +21,5 @@ func TestDerivativeIdentity(t *testing.T) {
 		return derivativeIdentityOf(m), diags
 	})
 	identitytest.Refused(t, r, map[string]string{"dandiset_id": "001697", "version": "v1.0.0"}, "dandiset_directory is not set")
+	identitytest.Refused(t, r, map[string]string{"dandiset_id": "001697", "version": "v1.0.0:x", "dandiset_directory": "/d"}, `version "v1.0.0:x"`)
 }

@@ -29,6 +29,10 @@ var _ resource.ResourceWithImportState = &fileSetResource{}
 // importSelectionKey is the private-state key that holds the selection until the first read.
 const importSelectionKey = "import_selection"
 
+// importTookKey marks the state of the read that filled an import, for the plan that follows
+// it: that plan refuses to drop a file the import took, which the next read clears.
+const importTookKey = "import_took"
+
 // fileSetTarget is the files an import names: a branch, and a selection of its files ("" for
 // every one, "<folder>/", or a transaction RID).
 type fileSetTarget struct{ rid, branch, sel string }

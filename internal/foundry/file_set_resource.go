@@ -177,6 +177,24 @@ func (r *fileSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if !req.State.Raw.IsNull() {
 		var state fileSetModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if took, _ := req.Private.GetKey(ctx, importTookKey); len(took) > 0 {
+			var dropped []string
+			for p := range state.Files.Elements() {
+				if _, ok := files[p]; !ok {
+					dropped = append(dropped, p)
+				}
+			}
+			if len(dropped) > 0 {
+				slices.Sort(dropped)
+				resp.Diagnostics.AddError(fmt.Sprintf("The import took %d files of branch %q that the configuration does not hold", len(dropped), state.Branch.ValueString()),
+					fmt.Sprintf("The import selected them (an import by identity takes every file of the branch), and applying this plan "+
+						"would delete them from %s: %s. Nothing was changed. Add them to the configuration (plan -generate-config-out "+
+						"writes one that holds them all), or import the set by the id form that selects its folder or transaction. To "+
+						"delete some, apply the import with them first, then remove them from the configuration.",
+						state.DatasetRID.ValueString(), teardown.Sample(dropped, 10)))
+				return
+			}
+		}
 		tx := state.TransactionRID
 		if !state.FileSHA256.Equal(v) {
 			tx = types.StringUnknown() // new, changed or dropped files: a new transaction
@@ -370,7 +388,10 @@ func (r *fileSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The import's own plan (below) is the only one that refuses to drop the files it took.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importTookKey, nil)...)
 	if m.Files.IsNull() { // imported: take the selected files
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importTookKey, []byte("true"))...)
 		sel, diags := req.Private.GetKey(ctx, importSelectionKey)
 		resp.Diagnostics.Append(diags...)
 		var selection string

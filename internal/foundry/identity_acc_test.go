@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/acctest"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/foundry"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/sandbox/foundryfake"
 )
 
@@ -102,5 +104,56 @@ func TestAccFoundryFileSet_importByIdentity(t *testing.T) {
 		}, map[string]knownvalue.Check{
 			"dataset_rid": knownvalue.StringExact(datasetRID(t)), "branch": knownvalue.StringExact(branch),
 		})...),
+	})
+}
+
+// A set re-imported by a selection wider than it (the whole branch, as an import by identity
+// takes it), with the set's own configuration: the import's plan would delete the file another
+// writer put on the branch, and is refused; the file stays. The import of the set's own
+// selection, the folder, plans with no changes.
+func TestAccFoundryFileSet_importNeverDropsWhatItTook(t *testing.T) {
+	branch, prefix := acctest.Unique("importwide"), acctest.Unique("setwide")
+	other := acctest.Unique("neighbour") + "/theirs.csv"
+	cfg := config.StaticFile("testdata/file_set.tf")
+	vars := config.Variables{"dataset_rid": config.StringVariable(datasetRID(t)), "branch": config.StringVariable(branch),
+		"prefix": config.StringVariable(prefix), "n": config.IntegerVariable(3)}
+	theirs := func() error {
+		c, rid := accClient(t)
+		_, err := c.GetFile(context.Background(), rid, branch, other)
+		return err
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			newBranch(t, branch)
+			c, rid := accClient(t)
+			if _, err := c.Upload(context.Background(), rid, other, foundry.Target{Branch: branch}, []byte("not the set's\n")); err != nil {
+				t.Fatal(err)
+			}
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if err := theirs(); err != nil {
+				return fmt.Errorf("the other writer's %s is gone after the destroy: %w", other, err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{ConfigFile: cfg, ConfigVariables: vars},
+			{
+				ConfigFile: cfg, ConfigVariables: vars, ResourceName: setAddr,
+				ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: datasetRID(t) + ":" + branch,
+				ExpectError: regexp.MustCompile(`(?s)The import took 1 files of branch.*` + regexp.QuoteMeta(other)),
+			},
+			{
+				PreConfig: func() {
+					if err := theirs(); err != nil {
+						t.Errorf("the refused plan touched %s: %v", other, err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: vars, ResourceName: setAddr,
+				ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: datasetRID(t) + ":" + branch + ":" + prefix + "/",
+			},
+		},
 	})
 }

@@ -2,6 +2,7 @@ package v7
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/identity"
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
 )
@@ -32,9 +34,10 @@ import (
 // explicit items form from V7's answer. The items' ids and the folders destroy removes go into
 // the set's record, as an apply's would.
 //
-// Budget: 2 V7 requests to resolve the dataset and the connections, ⌈items/500⌉ + 2 listings of
-// the folder, at most one S3 listing of one key per writable connection when the id names
-// none, and ⌈keys/1000⌉ S3 listings of the candidate source folder.
+// Budget, for N items: V7, the datasets and the connections (2) and the folder's two listings,
+// ⌈N/500⌉ + 2 at most; S3, at most 2 listings of one key per writable connection when the id
+// names none, then ⌈keys under the source folder/1000⌉ for the source form, or one delimited
+// listing per folder the files lie in (Σ ⌈keys there/1000⌉) for the explicit form.
 
 var (
 	_ resource.ResourceWithImportState = &itemSetResource{}
@@ -62,32 +65,40 @@ func setIdentityOf(m itemSetModel) setIdentity {
 	return setIdentity{TeamSlug: m.TeamSlug, DatasetSlug: m.DatasetSlug, Path: types.StringValue(normPath(m.Path.ValueString()))}
 }
 
-// setImportOf is what an import names: the id, or the identity an import block gives.
+// setImportOf is what an import names: the id, or the identity an import block gives, each
+// attribute checked on its own (never joined into an id and parsed again).
 func setImportOf(ctx context.Context, req resource.ImportStateRequest) (setImport, diag.Diagnostics) {
 	var ident setIdentity
 	byIdentity, diags := identity.FromImport(ctx, req, &ident)
 	if diags.HasError() {
 		return setImport{}, diags
 	}
-	id := req.ID
-	if byIdentity {
-		const want = `{ team_slug = "<team_slug>", dataset_slug = "<dataset_slug>", path = "/<folder>" } (name a storage connection with ` +
-			`the id form <team_slug>/<dataset_slug>/<storage connection>:<path>)`
-		if missing := identity.Missing(map[string]types.String{"team_slug": ident.TeamSlug, "dataset_slug": ident.DatasetSlug, "path": ident.Path}); len(missing) > 0 {
-			diags.Append(identity.InvalidImport("V7 item set", identity.MissingProblem(missing), want))
-			return setImport{}, diags
-		}
-		id = ident.TeamSlug.ValueString() + "/" + ident.DatasetSlug.ValueString() + ":" + ident.Path.ValueString()
-		in, err := parseSetImport(id)
+	if !byIdentity {
+		in, err := parseSetImport(req.ID)
 		if err != nil {
-			diags.Append(identity.InvalidImport("V7 item set", fmt.Sprintf("team_slug %q, dataset_slug %q and path %q are not a team, a dataset "+
-				"and a folder of the set's own", ident.TeamSlug.ValueString(), ident.DatasetSlug.ValueString(), ident.Path.ValueString()), want))
+			diags.AddError("Invalid import id", err.Error()+".")
 		}
 		return in, diags
 	}
-	in, err := parseSetImport(id)
-	if err != nil {
-		diags.AddError("Invalid import id", err.Error()+".")
+	const want = `{ team_slug = "<team_slug>", dataset_slug = "<dataset_slug>", path = "/<folder>" } (name a storage connection with ` +
+		`the id form <team_slug>/<dataset_slug>/<storage connection>:<path>)`
+	if missing := identity.Missing(map[string]types.String{"team_slug": ident.TeamSlug, "dataset_slug": ident.DatasetSlug, "path": ident.Path}); len(missing) > 0 {
+		diags.Append(identity.InvalidImport("V7 item set", identity.MissingProblem(missing), want))
+		return setImport{}, diags
+	}
+	in := setImport{Team: ident.TeamSlug.ValueString(), Dataset: ident.DatasetSlug.ValueString(), Path: ident.Path.ValueString()}
+	var problems []string
+	for attr, v := range map[string]string{"team_slug": in.Team, "dataset_slug": in.Dataset} {
+		if !slugRE.MatchString(v) {
+			problems = append(problems, fmt.Sprintf("%s %q is not a V7 slug (lower case letters, digits, - and _)", attr, v))
+		}
+	}
+	if err := ownedFolder(in.Path); err != nil {
+		problems = append(problems, fmt.Sprintf("path %q: %s", in.Path, err))
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		diags.Append(identity.InvalidImport("V7 item set", strings.Join(problems, "; "), want))
 	}
 	return in, diags
 }
@@ -95,6 +106,11 @@ func setImportOf(ctx context.Context, req resource.ImportStateRequest) (setImpor
 // importSetKey is the private-state key that marks an import until the first read fills the
 // set from what the import wrote into state.
 const importSetKey = "import_set"
+
+// importAdoptedKey marks a set whose items an import took, until an apply: a plan that would
+// delete any of them (the configuration does not hold it) is refused unless adopt_existing says
+// so, as a create refuses foreign items.
+const importAdoptedKey = "import_adopted"
 
 // setImport is what an import id names.
 type setImport struct{ Team, Dataset, Storage, Path string }
@@ -158,6 +174,10 @@ func (r *itemSetResource) startImport(ctx context.Context, in setImport, resp *r
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("storage_slug"), in.Storage)...)
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importSetKey, []byte("true"))...)
+	// Values the import found (the connection, the layout) that a configuration spells otherwise
+	// but means the same are recorded in place, never a replacement (which would delete every
+	// item): see the plan modifiers of storage_slug and metadata_layout.
+	resp.Diagnostics.Append(modifiers.MarkImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(identity.Set(ctx, resp.Identity, setIdentity{TeamSlug: types.StringValue(in.Team),
 		DatasetSlug: types.StringValue(in.Dataset), Path: types.StringValue(in.Path)})...)
 }
@@ -172,7 +192,7 @@ func importPending(ctx context.Context, p interface {
 
 // fillImported reads what the import names into m: the dataset, the connection, the items in
 // the set's folder in the configuration's form, and the record of their ids and folders.
-func (r *itemSetResource) fillImported(ctx context.Context, c *Client, team string, m *itemSetModel) diag.Diagnostics {
+func (r *itemSetResource) fillImported(ctx context.Context, c *Client, team string, m *itemSetModel, private privateWriter) diag.Diagnostics {
 	var diags diag.Diagnostics
 	object := setObject(*m)
 	ds, err := c.DatasetBySlug(ctx, m.DatasetSlug.ValueString())
@@ -231,7 +251,15 @@ func (r *itemSetResource) fillImported(ctx context.Context, c *Client, team stri
 		if diags.Append(d...); diags.HasError() {
 			return diags
 		}
+		// The connection was found by one item, or named: every file must be in its bucket,
+		// or the folders recorded below would be another bucket's.
+		if diags.Append(r.checkFilesIn(ctx, object, conn, items)...); diags.HasError() {
+			return diags
+		}
 	}
+	names, _ := json.Marshal(slices.DeleteFunc([]string{conn.Name, conn.Slug}, func(s string) bool { return s == "" }))
+	diags.Append(private.SetKey(ctx, importStorageNamesKey, names)...)
+	diags.Append(private.SetKey(ctx, importAdoptedKey, []byte("true"))...)
 	prefixes, err := nameFolderPrefixes(conn, m.MetadataLayout.ValueString(), members)
 	if err != nil {
 		diags.AddError("Cannot compute the metadata folders of the "+object, err.Error())
@@ -288,6 +316,47 @@ func (r *itemSetResource) importConnection(ctx context.Context, c *Client, team 
 		return StorageConnection{}, diags
 	}
 	return matches[0], diags
+}
+
+// checkFilesIn checks that every file of the items is in the connection's bucket: one delimited
+// listing of each folder the files lie directly in (Σ ⌈keys in the folder/1000⌉ requests).
+func (r *itemSetResource) checkFilesIn(ctx context.Context, object string, conn StorageConnection, items map[string]Item) diag.Diagnostics {
+	var diags diag.Diagnostics
+	engine, d := r.data.Engine(ctx, storage.Options{})
+	if diags.Append(d...); engine == nil {
+		return diags
+	}
+	want := map[string]map[string]bool{} // folder → keys
+	for _, it := range items {
+		for _, sl := range it.Slots {
+			folder := SourceFolder(sl.StorageKey)
+			if want[folder] == nil {
+				want[folder] = map[string]bool{}
+			}
+			want[folder][sl.StorageKey] = true
+		}
+	}
+	var missing []string
+	for _, folder := range slices.Sorted(maps.Keys(want)) {
+		keys := want[folder]
+		err := engine.Children(ctx, conn.Bucket, folder, func(key string) error {
+			delete(keys, key)
+			return nil
+		})
+		if err != nil {
+			diags.Append(diagnostics.Error("Listing s3://"+conn.Bucket+"/"+folder+" for the import failed", err, ""))
+			return diags
+		}
+		missing = append(missing, slices.Sorted(maps.Keys(keys))...)
+	}
+	if len(missing) > 0 {
+		diags.AddError("Cannot import the "+object+": its files are not in the connection's bucket",
+			fmt.Sprintf("%d files of its items are not in s3://%s, the bucket of storage connection %q: %s. The set would record folders "+
+				"of the wrong bucket. Name the connection that holds them in the import id (<team_slug>/<dataset_slug>/<storage "+
+				"connection>:<path>), or import the items of each connection from a folder of their own.", len(missing), conn.Bucket,
+				conn.importName(), sample(missing, 10)))
+	}
+	return diags
 }
 
 // importedSource is the source folder whose listing registers exactly the set's items, or ""

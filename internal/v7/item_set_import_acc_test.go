@@ -3,6 +3,7 @@ package v7_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,14 +27,15 @@ import (
 // A set of 601 items (600 in the set's folder, one in a folder under it) imported from a
 // second configuration:
 //   - `terraform import` by <dataset>:<path> (the provider's team) records what the create recorded (the same
-//     items, folders and policy), within 2·⌈N/500⌉ + 3 V7 requests and 2 S3 listings of one key a
+//     items, folders and policy), within ⌈N/500⌉ + 4 V7 requests and 2 S3 listings of one key a
 //     writable connection plus ⌈keys/1000⌉;
 //   - an import block with -generate-config-out writes the source form (every item is what one
 //     source folder's listing registers), and the generated configuration plans no changes;
 //   - once the source folder holds a key the set does not (a notes.txt its globs leave out),
 //     the generated configuration is the explicit items form, and plans no changes either;
-//   - a folder with no item, and a first item whose V7 folder no connection holds, are refused
-//     with what to do; the id that names the connection then imports the set;
+//   - a folder with no item, a first item whose V7 folder no connection holds, and a named
+//     connection whose bucket does not hold the files are refused with what to do; the id that
+//     names the right connection then imports the set;
 //   - under OpenTofu, an import block by identity {team_slug, dataset_slug, path} generates the
 //     same source form.
 func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
@@ -77,8 +79,8 @@ func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
 						lines = append(lines, "S3 "+r.Method+" "+r.Path+"?"+r.Query)
 					}
 					t.Logf("import of %d items: %d V7 and %d S3 requests", n+1, v7Reqs, s3Reqs)
-					if budget := 2*ceil(n+1, 500) + 3; v7Reqs > budget {
-						return fmt.Errorf("the import made %d V7 requests, budget 2·⌈N/500⌉ + 3 = %d:\n%s", v7Reqs, budget, strings.Join(lines, "\n"))
+					if budget := ceil(n+1, 500) + 4; v7Reqs > budget {
+						return fmt.Errorf("the import made %d V7 requests, budget ⌈N/500⌉ + 4 = %d:\n%s", v7Reqs, budget, strings.Join(lines, "\n"))
 					}
 					// The connection: at most two listings of one key (the folder, then the
 					// key) per writable connection of the team; then the source folder's
@@ -160,6 +162,13 @@ func TestAccV7ItemSet_importGeneratesConfigThatPlansNoChanges(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Cannot tell the storage connection.*Name\s+it\s+in\s+the\s+import\s+id:\s+` +
 					regexp.QuoteMeta(v7fake.TeamSlug+"/"+v7fake.DatasetSlug+"/<storage") + `\s+` + regexp.QuoteMeta("connection>:"+st.folder)),
 			},
+			{ // a connection named that does not hold the files: refused, no folder of its bucket recorded
+				ConfigFile: cfg, ConfigVariables: st.vars(nil),
+				ResourceName: setAddr, ImportState: true,
+				ImportStateId: fmt.Sprintf("%s/%s/%s:%s", v7fake.TeamSlug, v7fake.DatasetSlug, v7fake.StorageVersioned, st.folder),
+				ExpectError: regexp.MustCompile(`(?s)its files are not in the connection's bucket.*` + fmt.Sprint(n+1) +
+					`\s+files\s+of\s+its\s+items\s+are\s+not\s+in\s+s3://` + sandbox.BucketVersioned),
+			},
 			{ // ... and <team>/<dataset>/<storage>:<path> imports it
 				ConfigFile: cfg, ConfigVariables: st.vars(nil),
 				ResourceName: setAddr, ImportState: true, ImportStateVerify: true,
@@ -185,10 +194,13 @@ func removeUnder(t *testing.T, st *setTest, folder string) {
 	}
 }
 
-// Import meets apply and destroy: 20 items a script registered are adopted by an import block
-// (a plan with nothing to change), 2 keys added later are registered by the next apply, and the
-// destroy removes the 22 items and exactly their V7 folders: the sources and a same-named
-// item's folder of another source folder stay byte-identical.
+// Import meets apply and destroy: 20 items a script registered from the source folder, and one
+// it registered into the set's folder from another folder, are adopted by an import block. The
+// configuration holds the 20: the plan that would delete the other is refused, and with
+// adopt_existing = true the apply deletes it and its V7 folder. 2 keys added later are
+// registered by the next apply, and the destroy removes the 22 items and exactly their V7
+// folders: the sources and a same-named item's folder of another source folder stay
+// byte-identical.
 func TestAccV7ItemSet_importedSetUpdatesAndDestroysWhatItOwns(t *testing.T) {
 	const n = 20
 	st := newSetTest(t, "setimported")
@@ -198,15 +210,21 @@ func TestAccV7ItemSet_importedSetUpdatesAndDestroysWhatItOwns(t *testing.T) {
 		name := fmt.Sprintf("img-%04d.jpg", i)
 		regs = append(regs, v7.RegisterItem{Name: name, Path: st.folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: name, StorageKey: st.key(i)}}})
 	}
+	foreign := st.base + "/other/x.jpg"
+	st.put(foreign)
+	regs = append(regs, v7.RegisterItem{Name: "x.jpg", Path: st.folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "x.jpg", StorageKey: foreign}}})
 	if _, err := st.v7.RegisterItems(context.Background(), v7fake.TeamSlug, false, v7fake.DatasetSlug, v7fake.StorageRW, regs); err != nil {
 		t.Fatal(err)
 	}
+	foreignFolder := v7fake.MetadataFolder("v7/darwin", foreign, "x.jpg")
 	neighbours := acctest.PlantNeighbours(t, st.s3, sandbox.BucketPlain,
 		"v7/darwin/"+st.base+"/other/data/img-0001.jpg/thumb.jpg", // the same name, another source folder
 		st.metadata(1)+"0/thumb.jpg")                              // a longer name
 	sources := acctest.RememberUnder(t, st.s3, sandbox.BucketPlain, st.base+"/scans/")
 	vars := st.vars(config.Variables{"import_id": config.StringVariable(fmt.Sprintf("%s/%s:%s", v7fake.TeamSlug, v7fake.DatasetSlug, st.folder))})
 	delete(vars, "storage_slug")
+	withAdopt := maps.Clone(vars)
+	withAdopt["adopt_existing"] = config.BoolVariable(true)
 	cfg := config.StaticFile("testdata/item_set_import.tf")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -229,18 +247,34 @@ func TestAccV7ItemSet_importedSetUpdatesAndDestroysWhatItOwns(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				ConfigFile: cfg, ConfigVariables: vars,
+				ExpectError: regexp.MustCompile(`(?s)The import took 1 items into the V7 item set.*` + regexp.QuoteMeta(st.folder+"/x.jpg") +
+					`.*adopt_existing\s+=\s+true`),
+			},
+			{
+				PreConfig: func() {
+					if err := st.checkItems(n + 1)(nil); err != nil {
+						t.Errorf("the refused plan deleted an item: %v", err)
+					}
+				},
+				ConfigFile: cfg, ConfigVariables: withAdopt,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n)),
 					resource.TestCheckResourceAttr(setAddr, "metadata_scope.prefix_count", fmt.Sprint(n)),
 					st.checkItems(n),
+					func(*terraform.State) error {
+						if left := st.objectsUnder(foreignFolder); left != 0 {
+							return fmt.Errorf("%d objects left in %s, the adopted item's V7 folder", left, foreignFolder)
+						}
+						return nil
+					},
 				),
 			},
 			{
 				PreConfig:  func() { st.put(st.key(n), st.key(n+1)) },
-				ConfigFile: cfg, ConfigVariables: vars,
+				ConfigFile: cfg, ConfigVariables: withAdopt,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -251,5 +285,64 @@ func TestAccV7ItemSet_importedSetUpdatesAndDestroysWhatItOwns(t *testing.T) {
 				),
 			},
 		},
+	})
+}
+
+// After an import, a configuration that names the connection by its name (the import records
+// its slug) and sets the layout the import could only guess is recorded in place: an update,
+// never a replacement, which would delete every item. Three items on the read-only connection,
+// whose name differs from its slug, are kept with their ids.
+func TestAccV7ItemSet_importRecordsConnectionNameAndLayoutInPlace(t *testing.T) {
+	const n = 3
+	st := newSetTest(t, "setimportname")
+	st.putSources(n)
+	var regs []v7.RegisterItem
+	for i := range n {
+		name := fmt.Sprintf("img-%04d.jpg", i)
+		regs = append(regs, v7.RegisterItem{Name: name, Path: st.folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: name, StorageKey: st.key(i)}}})
+	}
+	if _, err := st.v7.RegisterItems(context.Background(), v7fake.TeamSlug, true, v7fake.DatasetSlug, v7fake.StorageROName, regs); err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.items()
+	if err != nil || len(before) != n {
+		t.Fatalf("%d items registered (%v)", len(before), err)
+	}
+	vars := config.Variables{"path": config.StringVariable(st.folder), "prefix": config.StringVariable(st.base + "/scans/"),
+		"storage_slug": config.StringVariable(v7fake.StorageROName), "metadata_layout": config.StringVariable(v7.LayoutNone),
+		"import_id": config.StringVariable(fmt.Sprintf("%s/%s/%s:%s", v7fake.TeamSlug, v7fake.DatasetSlug, v7fake.StorageROName, st.folder))}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             st.checkItems(0),
+		Steps: []resource.TestStep{{
+			ConfigFile: config.StaticFile("testdata/item_set_import.tf"), ConfigVariables: vars,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(setAddr, "storage_slug", v7fake.StorageROName),
+				resource.TestCheckResourceAttr(setAddr, "metadata_layout", v7.LayoutNone),
+				resource.TestCheckResourceAttr(setAddr, "item_count", fmt.Sprint(n)),
+				resource.TestCheckResourceAttr(setAddr, "metadata_scope.prefix_count", "0"),
+				func(*terraform.State) error {
+					after, err := st.items()
+					if err != nil {
+						return err
+					}
+					ids := func(items []v7.Item) []string {
+						var out []string
+						for _, it := range items {
+							out = append(out, it.ID)
+						}
+						slices.Sort(out)
+						return out
+					}
+					if !slices.Equal(ids(before), ids(after)) {
+						return fmt.Errorf("the items were replaced: %v before, %v after", ids(before), ids(after))
+					}
+					return nil
+				},
+			),
+		}},
 	})
 }

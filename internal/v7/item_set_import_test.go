@@ -57,4 +57,9 @@ func TestSetIdentity(t *testing.T) {
 	identitytest.Refused(t, r, map[string]string{"team_slug": "acme", "path": "/a"}, "dataset_slug is not set")
 	identitytest.Refused(t, r, map[string]string{"team_slug": "acme", "dataset_slug": "scans", "path": "/"}, `path "/"`)
 	identitytest.Refused(t, r, map[string]string{"team_slug": "Acme", "dataset_slug": "scans", "path": "/a"}, `team_slug "Acme"`)
+	// Never joined into an id and parsed again: a ":/" or a "/" in a slug is refused, not read
+	// as a folder or a connection.
+	identitytest.Refused(t, r, map[string]string{"team_slug": "acme", "dataset_slug": "scans:/x", "path": "/a"}, `dataset_slug "scans:/x"`)
+	identitytest.Refused(t, r, map[string]string{"team_slug": "acme", "dataset_slug": "scans/My conn", "path": "/a"}, `dataset_slug "scans/My conn"`)
+	identitytest.Refused(t, r, map[string]string{"team_slug": "acme", "dataset_slug": "scans", "path": "a"}, `path "a"`)
 }

@@ -428,6 +428,7 @@ func (r *itemSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	have := registeredOf(state)
 	add, remove := 0, 0
+	var removed []string
 	for p := range want {
 		if _, ok := have[p]; !ok {
 			add++
@@ -436,9 +437,17 @@ func (r *itemSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	for p := range have {
 		if _, ok := want[p]; !ok {
 			remove++
+			removed = append(removed, p)
 		}
 	}
+	if !state.MetadataLayout.Equal(plan.MetadataLayout) {
+		changing() // after an import only: the folders are computed again under the configured layout
+	}
 	if add+remove == 0 {
+		return
+	}
+	if d := importRemovals(ctx, req.Private, plan, removed); d.HasError() {
+		resp.Diagnostics.Append(d...)
 		return
 	}
 	changing()
@@ -619,6 +628,23 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 	scope = slices.DeleteFunc(scope, func(p string) bool { return drop[p] })
 }
 
+// importRemovals refuses to delete items an import took into the set that the configuration
+// does not hold, until an apply has run or adopt_existing says so: an import takes every item
+// in the folder, and a hand-written configuration may hold fewer, as a create refuses foreign
+// items unless adopt_existing is set.
+func importRemovals(ctx context.Context, p teardown.Private, plan itemSetModel, removed []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if b, _ := p.GetKey(ctx, importAdoptedKey); len(b) == 0 || len(removed) == 0 || plan.AdoptExisting.ValueBool() {
+		return diags
+	}
+	slices.Sort(removed)
+	diags.AddError(fmt.Sprintf("The import took %d items into the %s that the configuration does not hold", len(removed), setObject(plan)),
+		fmt.Sprintf("An import takes every item in the set's folder, and applying this would delete these from V7 with their "+
+			"metadata folders: %s. Nothing was deleted. Add them to the configuration (plan -generate-config-out writes one that "+
+			"holds them all), or set adopt_existing = true to delete them, as a create that adopts them would.", sample(removed, 10)))
+	return diags
+}
+
 // removalFailed rewrites what a failed teardown says when an apply removes the n items the
 // configuration no longer holds. The teardown speaks for a destroy (the platform object is
 // deleted, platform_deleted = true, run terraform destroy again); here the set stays, its
@@ -669,7 +695,7 @@ func (r *itemSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if !m.Recorded && importPending(ctx, req.Private) {
-		if resp.Diagnostics.Append(r.fillImported(ctx, c, team, &m)...); resp.Diagnostics.HasError() {
+		if resp.Diagnostics.Append(r.fillImported(ctx, c, team, &m, resp.Private)...); resp.Diagnostics.HasError() {
 			return
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importSetKey, nil)...)
@@ -745,7 +771,26 @@ func (r *itemSetResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 	}
 	state.Registered = live
+	var removed []string
+	for p := range live {
+		if _, ok := want[p]; !ok {
+			removed = append(removed, p)
+		}
+	}
+	if d := importRemovals(ctx, req.Private, plan, removed); d.HasError() {
+		resp.Diagnostics.Append(d...) // the plan checked it too, unless the items were known only now
+		resp.Diagnostics.Append(r.store(ctx, &state, resp.Private, &resp.State, resp.Identity)...)
+		return
+	}
+	if !state.MetadataLayout.Equal(plan.MetadataLayout) {
+		// Only after an import (the layout otherwise replaces the set): the folders are
+		// computed again under the configured layout, none kept from the import's guess.
+		state.Owned.Prefixes = nil
+	}
 	r.apply(ctx, &plan, e, want, existing, before, &state, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importAdoptedKey, nil)...)
+	}
 	resp.Diagnostics.Append(r.store(ctx, &plan, resp.Private, &resp.State, resp.Identity)...)
 }
 

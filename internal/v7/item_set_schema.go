@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/modifiers"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/storage"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/validate"
@@ -67,6 +68,9 @@ type setItemModel struct {
 	Slots []slotModel  `tfsdk:"slots"`
 }
 
+// layoutGuessedByImport says the layout an import wrote was a guess: any configured one wins.
+func layoutGuessedByImport(context.Context, planmodifier.StringRequest) bool { return true }
+
 // ownedFolder checks a set's folder: a dataset folder, not the dataset's root (a set owns its
 // folder, and owning / would own every item of the dataset).
 func ownedFolder(p string) error {
@@ -100,7 +104,7 @@ func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"team_slug":    teamSlugAttribute(),
 			"dataset_slug": datasetSlugAttribute("Slug of the dataset the items are registered in."),
-			"storage_slug": storageSlugAttribute(stringplanmodifier.RequiresReplace()),
+			"storage_slug": storageSlugAttribute(modifiers.StringReplaceUnlessImported("set", sameImportedStorage)),
 			"path": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The dataset folder the set owns, such as `/scans`: its items and those of its subfolders are the set's. Not `/`.",
 				Validators:          []validator.String{validate.String("a dataset folder of the set's own", ownedFolder)}, PlanModifiers: replace},
@@ -130,7 +134,10 @@ func (r *itemSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"metadata_layout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(LayoutNameFolder),
 				MarkdownDescription: "Where V7 wrote each item's derived files in a read-write bucket: `name_folder` (default), " +
 					"`<prefix>[/<source folder>]/data/<name>/…`, as for `dataplatforms_v7_item`; `none`: V7 wrote nothing the set owns.",
-				Validators: []validator.String{stringvalidator.OneOf(Layouts...)}, PlanModifiers: replace},
+				Validators: []validator.String{stringvalidator.OneOf(Layouts...)},
+				// An import cannot tell the layout and writes the default: the configuration's is
+				// recorded in place (the owned folders computed again), never a replacement.
+				PlanModifiers: []planmodifier.String{modifiers.StringReplaceUnlessImported("set", layoutGuessedByImport)}},
 			"adopt_existing": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "At create, take every item already in `path` into the set (those the configuration does not hold are " +
 					"deleted, with their folders, as a removed key would be). Default `false`: such items refuse the create, except those " +

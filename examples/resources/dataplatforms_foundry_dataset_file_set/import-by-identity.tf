@@ -1,6 +1,7 @@
 # The set's identity is the branch it lives on: its files, id and transaction change with every
 # write. An import by identity takes every file of the branch, as <dataset_rid>:<branch> does;
-# import a set that shares its branch by the id form with its folder or transaction.
+# import a set that shares its branch by the id form with its folder or transaction. The plan of an
+# import never deletes a file the import took that the configuration does not hold: it is refused.
 import {
   to = dataplatforms_foundry_dataset_file_set.raw
   identity = {
