@@ -205,11 +205,7 @@ func TestAccV7ItemSet_importedSetUpdatesAndDestroysWhatItOwns(t *testing.T) {
 	const n = 20
 	st := newSetTest(t, "setimported")
 	st.putSources(n)
-	var regs []v7.RegisterItem
-	for i := range n {
-		name := fmt.Sprintf("img-%04d.jpg", i)
-		regs = append(regs, v7.RegisterItem{Name: name, Path: st.folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: name, StorageKey: st.key(i)}}})
-	}
+	regs := st.sourceItems(n)
 	foreign := st.base + "/other/x.jpg"
 	st.put(foreign)
 	regs = append(regs, v7.RegisterItem{Name: "x.jpg", Path: st.folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: "x.jpg", StorageKey: foreign}}})
@@ -296,11 +292,7 @@ func TestAccV7ItemSet_importRecordsConnectionNameAndLayoutInPlace(t *testing.T) 
 	const n = 3
 	st := newSetTest(t, "setimportname")
 	st.putSources(n)
-	var regs []v7.RegisterItem
-	for i := range n {
-		name := fmt.Sprintf("img-%04d.jpg", i)
-		regs = append(regs, v7.RegisterItem{Name: name, Path: st.folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: name, StorageKey: st.key(i)}}})
-	}
+	regs := st.sourceItems(n)
 	if _, err := st.v7.RegisterItems(context.Background(), v7fake.TeamSlug, true, v7fake.DatasetSlug, v7fake.StorageROName, regs); err != nil {
 		t.Fatal(err)
 	}
@@ -345,4 +337,15 @@ func TestAccV7ItemSet_importRecordsConnectionNameAndLayoutInPlace(t *testing.T) 
 			),
 		}},
 	})
+}
+
+// sourceItems are the registrations of the source keys 0 to n-1 into the set's folder, as a
+// script before Terraform would send them.
+func (st *setTest) sourceItems(n int) []v7.RegisterItem {
+	regs := make([]v7.RegisterItem, n)
+	for i := range regs {
+		name := fmt.Sprintf("img-%04d.jpg", i)
+		regs[i] = v7.RegisterItem{Name: name, Path: st.folder, Slots: []v7.RegisterSlot{{SlotName: "0", FileName: name, StorageKey: st.key(i)}}}
+	}
+	return regs
 }
