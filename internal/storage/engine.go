@@ -252,6 +252,14 @@ func (e *Engine) drain(ctx context.Context, l lister, u unit, d *deleter) error 
 	for range maxPasses {
 		d.led.startSweep()
 		submitted, complete, err := e.sweep(ctx, l, u, d)
+		if errors.Is(err, errStuck) {
+			if submitted == 0 {
+				// Sweeps that delete nothing and stop at the same page: never "done" on a guess.
+				return fmt.Errorf("listing s3://%s/%s stops advancing before the end of the owned folders (the server repeats "+
+					"a page, or ignores StartAfter or KeyMarker), so the keys after it could not be checked", l.bucket, u.prefix)
+			}
+			err = nil // what it deleted is gone from the listing: the next sweep goes further
+		}
 		if err != nil {
 			return err
 		}
@@ -375,12 +383,19 @@ func (e *Engine) pass(ctx context.Context, l lister, u unit, d *deleter, b *batc
 			return submitted, marker{}, true, nil
 		}
 		if stalled(u, progressed, pg, from) {
+			if u.walk != nil && len(pg.entries) > 0 {
+				return submitted, marker{}, false, errStuck // the page holds keys: it proves nothing of the ranges after it
+			}
 			return submitted, marker{}, false, nil
 		}
 		from = pg.next
 	}
 	return submitted, from, false, nil
 }
+
+// errStuck is a walk's pass that stalled on a page of keys: a sweep that deleted nothing
+// before it cannot tell whether the owned ranges after that page are empty.
+var errStuck = errors.New("a walk's listing stopped advancing")
 
 // stalled says the listing stopped advancing: the next page would start where this one did, or
 // (for a unit whose every listed key is owned) the page held nothing new. A unit of many

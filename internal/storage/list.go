@@ -68,8 +68,17 @@ func (l lister) list(ctx context.Context, u unit, from marker) (page, error) {
 	default:
 		pg, err = l.listObjects(ctx, u, from)
 	}
-	if err != nil || u.walk == nil || !pg.truncated || len(pg.entries) == 0 {
+	if err != nil || u.walk == nil || len(pg.entries) == 0 {
 		return pg, err
+	}
+	if jumped := from.token == "" && from.version == ""; jumped && u.walk.ignored(from.key, func(yield func(string) bool) {
+		for _, e := range pg.entries {
+			if !yield(e.key) {
+				return
+			}
+		}
+	}) || !pg.truncated {
+		return pg, nil // the server's own next marker: a deaf server pages on from the top
 	}
 	// A walk's page that ends between owned ranges: the next one starts just before the next.
 	last := slices.MaxFunc(pg.entries, func(a, b entry) int { return cmp.Compare(a.key, b.key) }).key

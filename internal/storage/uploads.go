@@ -83,6 +83,13 @@ func (l lister) uploads(ctx context.Context, u unit, each func(multipartUpload) 
 			if err != nil {
 				return err
 			}
+			if in.UploadIdMarker == nil {
+				first, err := decodeKey(aws.ToString(out.Uploads[0].Key), encoded)
+				if err != nil {
+					return err
+				}
+				u.walk.ignored(aws.ToString(in.KeyMarker), func(yield func(string) bool) { yield(first) })
+			}
 			owned, past := u.walk.owns(last)
 			if past {
 				return nil

@@ -17,6 +17,25 @@ type walk struct {
 	starts []string
 	// end is where the last range ends: a key at or after it is past every owned one.
 	end string
+	// deaf is set once the server answered a jump from the top of the prefix again (it ignores
+	// StartAfter or KeyMarker): the walk then pages through the folder with the server's own
+	// markers, every key of it once, instead of jumping (and stalling) on the same page.
+	deaf bool
+}
+
+// ignored says whether a page listed from the jump marker at shows that the server ignored the
+// marker (a key at or before it), and marks the walk deaf if so.
+func (w *walk) ignored(at string, keys func(yield func(string) bool)) bool {
+	if w.deaf || at == "" {
+		return w.deaf
+	}
+	for k := range keys {
+		if k <= at {
+			w.deaf = true
+			break
+		}
+	}
+	return w.deaf
 }
 
 // walkUnit is the walk of prefixes (a scope's: sorted, none covering another) that all start
@@ -53,8 +72,14 @@ func (w *walk) owns(key string) (owned, past bool) {
 	return false, key >= w.end
 }
 
-// first is where the walk's first page starts: just before its first range.
-func (w *walk) first() marker { return marker{key: before(w.starts[0])} }
+// first is where the walk's first page starts: just before its first range (the top of the
+// prefix on a server that ignores markers).
+func (w *walk) first() marker {
+	if w.deaf {
+		return marker{}
+	}
+	return marker{key: before(w.starts[0])}
+}
 
 // within keeps a marker inside the listing prefix: one that sorts before every key of the prefix
 // lists what no marker lists (and some servers, gofakes3 among them, refuse a key marker that
@@ -71,6 +96,9 @@ func within(m marker, prefix string) marker {
 // the rest of its versions). ok is false when the listing
 // should go on from last (or is past every range).
 func (w *walk) jump(last string) (marker, bool) {
+	if w.deaf {
+		return marker{}, false
+	}
 	i, _ := slices.BinarySearch(w.starts, last)
 	for i < len(w.starts) && w.starts[i] <= last {
 		i++
