@@ -24,13 +24,14 @@ type walk struct {
 }
 
 // ignored says whether a page listed from the jump marker at shows that the server ignored the
-// marker (a key at or before it), and marks the walk deaf if so.
+// marker (a key before it), and marks the walk deaf if so. A key equal to it is no proof: some
+// servers (gofakes3) list the marker's key again when a version listing gives no next marker.
 func (w *walk) ignored(at string, keys func(yield func(string) bool)) bool {
 	if w.deaf || at == "" {
 		return w.deaf
 	}
 	for k := range keys {
-		if k <= at {
+		if k < at {
 			w.deaf = true
 			break
 		}
