@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/diagnostics"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/providerdata"
 	"github.com/dataplatforms/terraform-provider-dataplatforms/internal/teardown"
 )
@@ -107,42 +107,61 @@ func (r *itemResource) adoptImported(ctx context.Context, c *Client, team string
 			return diags
 		}
 	} else {
-		all, err := c.StorageConnections(ctx, team)
-		if err != nil {
-			diags.AddError("Listing the storage connections of team "+team+" failed", err.Error())
+		keys := make([]string, len(m.Slots))
+		for i, s := range m.Slots {
+			keys[i] = s.StorageKey.ValueString()
+		}
+		var d diag.Diagnostics
+		conn, d = findConnection(ctx, r.data, c, team, object, m.Name.ValueString(), keys, team+"/"+it.ID+"/<storage connection>")
+		if diags.Append(d...); diags.HasError() {
 			return diags
 		}
-		matches := all
-		if len(all) > 1 {
-			keys := make([]string, len(m.Slots))
-			for i, s := range m.Slots {
-				keys[i] = s.StorageKey.ValueString()
-			}
-			if matches, err = connectionsHolding(ctx, r.data, all, m.Name.ValueString(), keys); err != nil {
-				diags.AddError("Finding the storage connection of "+object+" failed", err.Error())
-				return diags
-			}
-		}
-		if len(matches) != 1 {
-			names := make([]string, len(all))
-			for i, s := range all {
-				names[i] = s.importName()
-			}
-			diags.AddError("Cannot tell the storage connection of "+object,
-				fmt.Sprintf("V7's answer does not name it, and %d of the team's %d connections (%s) hold V7's files for the item. "+
-					"Name it in the import id: %s/%s/<storage connection>.", len(matches), len(all), strings.Join(names, ", "), team, it.ID))
-			return diags
-		}
-		conn = matches[0]
 		m.StorageSlug = types.StringValue(conn.importName())
 	}
-	names, _ := json.Marshal(slices.DeleteFunc([]string{conn.Name, conn.Slug}, func(s string) bool { return s == "" }))
-	diags.Append(private.SetKey(ctx, importStorageNamesKey, names)...)
+	diags.Append(recordImportedConnection(ctx, private, conn)...)
 	scope, d := scopeValue(ctx, conn, *m)
 	diags.Append(d...)
 	m.MetadataScope = scope
 	m.MetadataObjectsFound = types.MapNull(types.Int64Type)
 	return diags
+}
+
+// findConnection is the connection an import takes when its id names none: the team's only
+// one, else the only writable one under whose prefix V7's folder for the item (its name, its
+// files' keys) holds files: one listing of one key per writable connection. Otherwise the error
+// names the team's connections and the import id form (idForm) that names one.
+func findConnection(ctx context.Context, data *providerdata.Data, c *Client, team, object, name string, keys []string, idForm string) (StorageConnection, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	all, err := c.StorageConnections(ctx, team)
+	if err != nil {
+		diags.Append(diagnostics.Error("Listing the storage connections of team "+team+" failed", err, ""))
+		return StorageConnection{}, diags
+	}
+	matches := all
+	if len(all) > 1 {
+		if matches, err = connectionsHolding(ctx, data, all, name, keys); err != nil {
+			diags.Append(diagnostics.Error("Finding the storage connection of "+object+" failed", err, ""))
+			return StorageConnection{}, diags
+		}
+	}
+	if len(matches) != 1 {
+		names := make([]string, len(all))
+		for i, s := range all {
+			names[i] = s.importName()
+		}
+		diags.AddError("Cannot tell the storage connection of "+object,
+			fmt.Sprintf("V7's answer does not name it, and %d of the team's %d connections (%s) hold V7's files for item %q. "+
+				"Name it in the import id: %s.", len(matches), len(all), sample(names, 10), name, idForm))
+		return StorageConnection{}, diags
+	}
+	return matches[0], diags
+}
+
+// recordImportedConnection keeps the name and slug of the connection an import found, which
+// sameImportedStorage reads.
+func recordImportedConnection(ctx context.Context, p privateWriter, conn StorageConnection) diag.Diagnostics {
+	names, _ := json.Marshal(slices.DeleteFunc([]string{conn.Name, conn.Slug}, func(s string) bool { return s == "" }))
+	return p.SetKey(ctx, importStorageNamesKey, names)
 }
 
 // connectionsHolding are the writable connections under whose prefix the name-keyed folder of

@@ -2,7 +2,6 @@ package v7
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -257,19 +256,14 @@ func (r *itemSetResource) fillImported(ctx context.Context, c *Client, team stri
 			return diags
 		}
 	}
-	names, _ := json.Marshal(slices.DeleteFunc([]string{conn.Name, conn.Slug}, func(s string) bool { return s == "" }))
-	diags.Append(private.SetKey(ctx, importStorageNamesKey, names)...)
+	diags.Append(recordImportedConnection(ctx, private, conn)...)
 	diags.Append(private.SetKey(ctx, importAdoptedKey, []byte("true"))...)
 	prefixes, err := nameFolderPrefixes(conn, m.MetadataLayout.ValueString(), members)
 	if err != nil {
 		diags.AddError("Cannot compute the metadata folders of the "+object, err.Error())
 		return diags
 	}
-	m.Owned = storage.Scope{Bucket: conn.Bucket}
-	if len(prefixes) > 0 {
-		s, _ := storage.NewScope(conn.Bucket, prefixes...)
-		m.Owned.Prefixes = s.Prefixes
-	}
+	m.Owned = ownedScope(conn.Bucket, prefixes)
 	m.ItemCount = types.Int64Value(int64(len(items)))
 	m.MetadataScope = scopeSummary(m.Owned)
 	return diags
@@ -288,34 +282,12 @@ func (r *itemSetResource) importConnection(ctx context.Context, c *Client, team 
 		}
 		return conn, diags
 	}
-	all, err := c.StorageConnections(ctx, team)
-	if err != nil {
-		diags.Append(diagnostics.Error("Listing the storage connections of team "+team+" failed", err, ""))
-		return StorageConnection{}, diags
+	keys := make([]string, len(first.Slots))
+	for i, s := range first.Slots {
+		keys[i] = s.StorageKey
 	}
-	matches := all
-	if len(all) > 1 {
-		keys := make([]string, len(first.Slots))
-		for i, s := range first.Slots {
-			keys[i] = s.StorageKey
-		}
-		if matches, err = connectionsHolding(ctx, r.data, all, first.Name, keys); err != nil {
-			diags.Append(diagnostics.Error("Finding the storage connection of the "+object+" failed", err, ""))
-			return StorageConnection{}, diags
-		}
-	}
-	if len(matches) != 1 {
-		names := make([]string, len(all))
-		for i, s := range all {
-			names[i] = s.importName()
-		}
-		diags.AddError("Cannot tell the storage connection of the "+object,
-			fmt.Sprintf("V7's answer does not name it, and %d of the team's %d connections (%s) hold V7's files for its item %q. "+
-				"Name it in the import id: %s/%s/<storage connection>:%s.", len(matches), len(all), sample(names, 10), first.Name,
-				team, m.DatasetSlug.ValueString(), m.Path.ValueString()))
-		return StorageConnection{}, diags
-	}
-	return matches[0], diags
+	return findConnection(ctx, r.data, c, team, "the "+object, first.Name, keys,
+		team+"/"+m.DatasetSlug.ValueString()+"/<storage connection>:"+m.Path.ValueString())
 }
 
 // checkFilesIn checks that every file of the items is in the connection's bucket: one delimited

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -68,8 +69,13 @@ func readable(t *testing.T, st *setTest, w *acctest.Workdir, n int, added func(i
 // A set of 300 items: its state, a plan of 10 added and 5 removed, and its destroy plan grow
 // with the change, not with the set (before: 1,318 lines for the change). The 2,000-item case is
 // TestAccV7ItemSet_spreadDatasetDestroyAtS3Floor's.
+//
+// DATAPLATFORMS_READABLE_N sets another size, to measure at 10,000 by hand (`make test` keeps 300).
 func TestAccV7ItemSet_plansAndStateGrowWithTheChange(t *testing.T) {
-	const n = 300
+	n := 300
+	if v, err := strconv.Atoi(os.Getenv("DATAPLATFORMS_READABLE_N")); err == nil && v > 15 {
+		n = v
+	}
 	st := newSetTest(t, "setreadable")
 	st.putSources(n)
 	w := acctest.NewWorkdir(t, fmt.Sprintf(killSetTF, v7fake.StorageRW, st.folder, st.base+"/scans"))

@@ -546,11 +546,7 @@ func (r *itemSetResource) apply(ctx context.Context, m *itemSetModel, e setEnv, 
 	record := func() {
 		m.Registered = maps.Clone(have)
 		m.ItemCount = types.Int64Value(int64(len(have)))
-		m.Owned = storage.Scope{Bucket: e.conn.Bucket}
-		if len(scope) > 0 {
-			s, _ := storage.NewScope(e.conn.Bucket, scope...)
-			m.Owned.Prefixes = s.Prefixes
-		}
+		m.Owned = ownedScope(e.conn.Bucket, scope)
 		m.MetadataScope = scopeSummary(m.Owned)
 	}
 	defer record()
@@ -643,6 +639,17 @@ func importRemovals(ctx context.Context, p teardown.Private, plan itemSetModel, 
 			"metadata folders: %s. Nothing was deleted. Add them to the configuration (plan -generate-config-out writes one that "+
 			"holds them all), or set adopt_existing = true to delete them, as a create that adopts them would.", sample(removed, 10)))
 	return diags
+}
+
+// ownedScope is the bucket and the folders a set owns, sorted, none covering another (a folder
+// inside another one is the outer one's).
+func ownedScope(bucket string, prefixes []string) storage.Scope {
+	out := storage.Scope{Bucket: bucket}
+	if len(prefixes) > 0 {
+		s, _ := storage.NewScope(bucket, prefixes...)
+		out.Prefixes = s.Prefixes
+	}
+	return out
 }
 
 // removalFailed rewrites what a failed teardown says when an apply removes the n items the
